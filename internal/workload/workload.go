@@ -1,0 +1,188 @@
+// Package workload defines what a Maelstrom workload is to the harness: a
+// generator of client operations, a client that turns an operation into RPCs
+// against one node, and a checker that judges the recorded history.
+//
+// Workloads live in subpackages (echo, uniqueids, broadcast, gcounter,
+// kafka, txn); package registry lists them. A workload never starts
+// processes, reads clocks or touches the network: the harness hands it a
+// Conn, the current run time and a seeded random source. Checkers are pure
+// functions of a history and the options, so they are tested on small
+// hand-written histories.
+package workload
+
+import (
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"time"
+
+	"github.com/glomers/glomers/internal/history"
+)
+
+// Options are the workload-relevant settings of a run, already validated.
+// Field comments give Maelstrom's flag and default.
+type Options struct {
+	// Nodes are the server ids, n0..n{N-1} (--node-count).
+	Nodes []string
+	// Concurrency is the number of worker threads (--concurrency, default
+	// one per node). Thread t is bound to Nodes[t % len(Nodes)].
+	Concurrency int
+	// Rate is the target rate of client operations per second over all
+	// threads (--rate, default 5).
+	Rate float64
+	// TimeLimit is the length of the main phase (--time-limit, default 60 s).
+	TimeLimit time.Duration
+	// Latency is the mean server-to-server latency (--latency, default 0).
+	Latency time.Duration
+	// Topology is the broadcast topology name (--topology, default grid).
+	Topology string
+	// KeyCount is the number of active keys (--key-count, default 10).
+	KeyCount int
+	// MaxTxnLength bounds the micro-operations per transaction
+	// (--max-txn-length, default 4).
+	MaxTxnLength int
+	// MaxWritesPerKey bounds writes to one key before it is retired
+	// (--max-writes-per-key, default 16).
+	MaxWritesPerKey int
+	// ConsistencyModels are the models the txn checker enforces
+	// (--consistency-models, default strict-serializable).
+	ConsistencyModels []string
+}
+
+// Workload is one of Maelstrom's workloads.
+type Workload interface {
+	// Name is Maelstrom's name for the workload: "echo", "broadcast", ...
+	Name() string
+	// Validate rejects options the workload cannot run with, naming the
+	// flag ("--key-count must be at least 1").
+	Validate(opts Options) error
+	// Setup lists the requests sent once to each node after init and before
+	// any client operation (broadcast's topology). A setup request that is
+	// not answered with its Reply type aborts the run.
+	Setup(opts Options) []SetupRequest
+	// NewGenerator returns the main-phase generator.
+	NewGenerator(opts Options) Generator
+	// NewFinalGenerator returns the final-phase generator, or nil when the
+	// workload has no final phase. Before it runs, the harness heals the
+	// network and waits for recovery.
+	NewFinalGenerator(opts Options) Generator
+	// NewClient returns a client for one connection. The harness opens a
+	// new client, with a new client id, after an info completion unless
+	// Reusable says otherwise.
+	NewClient(opts Options) Client
+	// Reusable reports whether a client survives an info completion (as in
+	// Maelstrom: unique-ids, lin-kv and txn clients do).
+	Reusable() bool
+	// Check judges a complete history. It must not panic, whatever the
+	// history holds: a malformed value is itself an anomaly.
+	Check(h history.History, opts Options) Result
+}
+
+// SetupRequest is one request of a workload's setup phase.
+type SetupRequest struct {
+	Node  string
+	Body  any
+	Reply string
+}
+
+// Invocation is an operation a generator asks a thread to perform.
+type Invocation struct {
+	F     string
+	Value json.RawMessage
+	// Final marks final-phase operations.
+	Final bool
+	// Delay asks the harness to wait this long before invoking; only final
+	// generators use it (the main phase is paced by --rate).
+	Delay time.Duration
+}
+
+// Generator produces operations. The harness calls it from one goroutine.
+//
+// In the main phase the harness paces operations at --rate and, whenever it
+// is time for one, asks Next for an idle thread. In the final phase each
+// thread calls Next until it returns false.
+type Generator interface {
+	// Next returns the next operation for thread, or false when thread has
+	// no more operations in this phase. now is the time since the run
+	// started; rnd is the run's seeded source for generated values.
+	Next(thread int, now time.Duration, rnd *rand.Rand) (Invocation, bool)
+	// Update reports the completion of an operation Next returned.
+	Update(thread int, inv Invocation, c Completion)
+}
+
+// Completion is the outcome of an operation.
+type Completion struct {
+	Type  history.Type
+	Value json.RawMessage
+	// Error says why a fail or info did not succeed.
+	Error string
+}
+
+// Client performs operations over one connection to one node. A client is
+// used by one thread at a time and may keep state between operations (the
+// kafka client remembers offsets).
+type Client interface {
+	// Invoke performs inv and returns its completion. It never blocks for
+	// longer than conn's RPC timeout per request, and returns an info
+	// completion if ctx ends first.
+	Invoke(ctx context.Context, conn Conn, inv Invocation) Completion
+}
+
+// Conn is a client's connection to its node, provided by the harness.
+type Conn interface {
+	// RPC sends body to the client's node with a fresh msg_id and waits for
+	// the reply with that in_reply_to. It returns the reply body, or
+	// ErrTimeout when none came within the RPC timeout (or ctx ended).
+	RPC(ctx context.Context, body any) (json.RawMessage, error)
+	// Node is the id of the node this connection talks to.
+	Node() string
+}
+
+// Validity is a checker's verdict.
+type Validity string
+
+// Verdicts. Unknown means the history held too little to judge (a
+// broadcast run where no value was ever read): not a pass.
+const (
+	Valid   Validity = "valid"
+	Invalid Validity = "invalid"
+	Unknown Validity = "unknown"
+)
+
+// Result is a checker's verdict with the evidence behind it.
+type Result struct {
+	Validity Validity
+	// Anomalies are the problems that make the history invalid.
+	Anomalies []Anomaly
+	// Notes are observations that do not fail the run (stale reads, an
+	// anomaly the chosen consistency model allows).
+	Notes []Anomaly
+	// Metrics are workload figures for the report, JSON-encodable
+	// (attempt_count, lost_count, ...).
+	Metrics map[string]any
+	// StableLatency is broadcast's stable-latency distribution, in ms.
+	StableLatency *Quantiles
+}
+
+// Anomaly is one kind of problem with the operations that show it.
+type Anomaly struct {
+	// Kind is a short stable name: "lost", "duplicate-id", "G1a", ...
+	Kind string `json:"kind"`
+	// Message says what happened in plain words, naming values and
+	// operations: "value 17 was acknowledged at op 40 but missing from
+	// every read from op 88 on".
+	Message string `json:"message"`
+	// Ops are history indexes of the operations that show the anomaly.
+	Ops []int `json:"ops,omitempty"`
+}
+
+// Quantiles summarise a distribution in milliseconds, as Jepsen does: the
+// element at index min(n-1, floor(n*q)) of the sorted values.
+type Quantiles struct {
+	Min    float64 `json:"min"`
+	Median float64 `json:"median"`
+	P95    float64 `json:"p95"`
+	P99    float64 `json:"p99"`
+	Max    float64 `json:"max"`
+	Count  int     `json:"count"`
+}
