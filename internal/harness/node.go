@@ -1,0 +1,242 @@
+package harness
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/glomers/glomers/internal/proc"
+	"github.com/glomers/glomers/internal/proto"
+)
+
+// MaxLine is the longest stdout line a node may write. Maelstrom has no
+// limit; ours keeps one hostile line from exhausting memory, and is far
+// above what any message needs (the Maelstrom Go library itself cannot read
+// a line over 64 KiB).
+const MaxLine = 64 << 20
+
+// MaxQueued bounds the messages waiting for a node to read its stdin. A
+// node that stops reading would otherwise make the harness grow without
+// bound; past this the run stops and names the node.
+const MaxQueued = 1 << 20
+
+// tailLines is how many stderr lines are kept to explain a crash.
+const tailLines = 32
+
+// node is the harness's side of one node process.
+type node struct {
+	id   string
+	proc proc.Process
+
+	inbox *mailbox
+
+	mu   sync.Mutex
+	tail []string // last stderr lines
+
+	stdoutDone chan struct{}
+	stderrDone chan struct{}
+	exited     chan struct{}
+	exitErr    error
+}
+
+// mailbox is an unbounded queue of lines for a node's stdin, drained by one
+// writer goroutine, so the router never blocks on a node that does not
+// read.
+type mailbox struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	lines  [][]byte
+	closed bool
+}
+
+func newMailbox() *mailbox {
+	m := &mailbox{}
+	m.cond = sync.NewCond(&m.mu)
+	return m
+}
+
+// put queues a line; it reports false when the queue is full.
+func (m *mailbox) put(line []byte) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return true
+	}
+	if len(m.lines) >= MaxQueued {
+		return false
+	}
+	m.lines = append(m.lines, line)
+	m.cond.Signal()
+	return true
+}
+
+func (m *mailbox) close() {
+	m.mu.Lock()
+	m.closed = true
+	m.lines = nil
+	m.cond.Broadcast()
+	m.mu.Unlock()
+}
+
+// drain writes lines to w until the mailbox is closed or w fails.
+func (m *mailbox) drain(w io.WriteCloser) {
+	defer w.Close()
+	bw := bufio.NewWriterSize(w, 64<<10)
+	for {
+		m.mu.Lock()
+		for len(m.lines) == 0 && !m.closed {
+			m.mu.Unlock()
+			if bw.Flush() != nil {
+				m.close()
+				return
+			}
+			m.mu.Lock()
+			for len(m.lines) == 0 && !m.closed {
+				m.cond.Wait()
+			}
+		}
+		if m.closed {
+			m.mu.Unlock()
+			return
+		}
+		batch := m.lines
+		m.lines = nil
+		m.mu.Unlock()
+		for _, l := range batch {
+			if _, err := bw.Write(l); err != nil {
+				m.close()
+				return
+			}
+			if err := bw.WriteByte('\n'); err != nil {
+				m.close()
+				return
+			}
+		}
+	}
+}
+
+// readLines calls fn with each line of r (without the newline). A line
+// longer than max is an error; so is a read error other than EOF.
+func readLines(r io.Reader, max int, fn func([]byte) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var long []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			if len(long)+len(chunk) > max {
+				return fmt.Errorf("wrote a line longer than %d MiB", max>>20)
+			}
+			long = append(long, chunk...)
+			continue
+		}
+		line := chunk
+		if long != nil {
+			long = append(long, chunk...)
+			line = long
+			if len(line) > max {
+				return fmt.Errorf("wrote a line longer than %d MiB", max>>20)
+			}
+		}
+		line = bytes.TrimSuffix(line, []byte{'\n'})
+		if len(line) > 0 || err == nil {
+			if ferr := fn(line); ferr != nil {
+				return ferr
+			}
+		}
+		long = nil
+		if err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrClosedPipe) {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+// logStderr copies the node's stderr to w, keeping the last lines for a
+// crash report, and echoes them to echo when set.
+func (n *node) logStderr(w io.Writer, echo io.Writer, echoMu *sync.Mutex) {
+	defer close(n.stderrDone)
+	_ = readLines(n.proc.Stderr(), MaxLine, func(line []byte) error {
+		if w != nil {
+			_, _ = w.Write(line)
+			_, _ = w.Write([]byte{'\n'})
+		}
+		s := strings.ToValidUTF8(string(line), "\uFFFD")
+		if len(s) > 500 {
+			s = s[:500] + "..."
+		}
+		n.mu.Lock()
+		n.tail = append(n.tail, s)
+		if len(n.tail) > tailLines {
+			n.tail = n.tail[len(n.tail)-tailLines:]
+		}
+		n.mu.Unlock()
+		if echo != nil {
+			echoMu.Lock()
+			fmt.Fprintf(echo, "%s: %s\n", n.id, s)
+			echoMu.Unlock()
+		}
+		return nil
+	})
+}
+
+// lastLog returns the last stderr lines, waiting briefly for the log
+// reader to catch up with a process that just exited.
+func (n *node) lastLog(k int) []string {
+	select {
+	case <-n.stderrDone:
+	case <-time.After(time.Second):
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	t := n.tail
+	if len(t) > k {
+		t = t[len(t)-k:]
+	}
+	return append([]string(nil), t...)
+}
+
+// describeExit renders how a process ended: "exit status 2", "killed by
+// signal: segmentation fault", "exited normally".
+func describeExit(err error) string {
+	if err == nil {
+		return "exited with status 0"
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ee.Exited() {
+			return fmt.Sprintf("exited with status %d", ee.ExitCode())
+		}
+		return "was killed: " + ee.String()
+	}
+	return "stopped: " + err.Error()
+}
+
+// protocolError is a node breaking the wire protocol.
+type protocolError struct {
+	node string
+	err  error
+}
+
+func (e *protocolError) Error() string {
+	return fmt.Sprintf("%s broke the protocol: %v", e.node, e.err)
+}
+
+// parseNodeLine checks one stdout line of node id.
+func parseNodeLine(id string, line []byte) (proto.Message, error) {
+	m, err := proto.ParseLine(line)
+	if err != nil {
+		return m, &protocolError{node: id, err: err}
+	}
+	if m.Src != id {
+		return m, &protocolError{node: id, err: fmt.Errorf("message has src %q, but this node is %s: %s", m.Src, id, proto.Quote(line))}
+	}
+	return m, nil
+}

@@ -1,0 +1,185 @@
+package harness
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/glomers/glomers/internal/netsim"
+	"github.com/glomers/glomers/internal/proto"
+	"github.com/glomers/glomers/internal/service"
+)
+
+// maxJournal bounds the journal file: past it, events are counted but not
+// written, so a node flooding the network cannot fill the disk.
+const maxJournal = 2_000_000
+
+// routed is a message entering the network.
+type routed struct {
+	msg  proto.Message
+	from string // the node or client that wrote it
+}
+
+// router is the one goroutine that owns the network model, the services
+// and the table of client connections. Everything else talks to it over
+// channels, so the model needs no locks and its decisions follow one
+// order.
+type router struct {
+	start    time.Time
+	net      *netsim.Net
+	inbox    chan routed
+	ctl      chan func()
+	nodes    map[string]*node
+	services map[string]service.Service
+	svcRand  *rand.Rand
+	abort    func(error)
+
+	clientsMu sync.Mutex
+	clients   map[string]*conn
+
+	journal      *bufio.Writer
+	journalCount int
+	enc          *json.Encoder
+
+	// onEvent, when set, sees every network event (tests, the report).
+	onEvent func(netsim.Event)
+}
+
+func (r *router) now() time.Duration { return time.Since(r.start) }
+
+// do runs f on the router goroutine and waits for it.
+func (r *router) do(f func()) {
+	done := make(chan struct{})
+	r.ctl <- func() { f(); close(done) }
+	<-done
+}
+
+func (r *router) loop(stop <-chan struct{}) {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		r.deliverDue()
+		var due <-chan time.Time
+		if d, ok := r.net.NextDeadline(); ok {
+			timer.Reset(max(0, d-r.now()))
+			due = timer.C
+		}
+		select {
+		case m := <-r.inbox:
+			r.send(m)
+			// Take whatever else is waiting before delivering, so a burst
+			// costs one pass over the queue.
+			for more := true; more; {
+				select {
+				case m := <-r.inbox:
+					r.send(m)
+				default:
+					more = false
+				}
+			}
+		case f := <-r.ctl:
+			f()
+		case <-due:
+		case <-stop:
+			return
+		}
+	}
+}
+
+func (r *router) send(m routed) {
+	ev, err := r.net.Send(m.msg, r.now())
+	if err != nil {
+		if _, isNode := r.nodes[m.from]; isNode {
+			r.abort(&protocolError{node: m.from, err: err})
+		}
+		return
+	}
+	r.record(ev)
+}
+
+func (r *router) deliverDue() {
+	now := r.now()
+	for {
+		ev, ok := r.net.Deliver(now)
+		if !ok {
+			return
+		}
+		r.record(ev)
+		if ev.Kind != netsim.Recv {
+			continue
+		}
+		m := ev.Msg
+		if n, ok := r.nodes[m.Dest]; ok {
+			if !n.inbox.put(proto.Encode(m)) {
+				r.abort(fmt.Errorf("%s is not reading its stdin: %d messages are waiting for it", n.id, MaxQueued))
+			}
+			continue
+		}
+		if s, ok := r.services[m.Dest]; ok {
+			reply := s.Handle(m.Src, m.Body, r.svcRand)
+			if reply != nil {
+				r.send(routed{msg: proto.Message{Src: m.Dest, Dest: m.Src, Body: reply}, from: m.Dest})
+			}
+			continue
+		}
+		r.clientsMu.Lock()
+		c := r.clients[m.Dest]
+		r.clientsMu.Unlock()
+		if c != nil {
+			c.deliver(m.Body)
+		}
+		// A reply to a client that has gone (its request timed out and it
+		// reconnected) is dropped, as the client would ignore it.
+	}
+}
+
+func (r *router) record(ev netsim.Event) {
+	if r.onEvent != nil {
+		r.onEvent(ev)
+	}
+	if r.enc == nil {
+		return
+	}
+	r.journalCount++
+	if r.journalCount > maxJournal {
+		return
+	}
+	_ = r.enc.Encode(journalEntry{
+		Kind: ev.Kind, Time: ev.Time, Deadline: ev.Deadline,
+		ID: *ev.Msg.ID, Src: ev.Msg.Src, Dest: ev.Msg.Dest, Body: ev.Msg.Body,
+	})
+}
+
+// journalEntry is one line of journal.jsonl.
+type journalEntry struct {
+	Kind     netsim.EventKind `json:"kind"`
+	Time     time.Duration    `json:"time"`
+	Deadline time.Duration    `json:"deadline,omitempty"`
+	ID       int64            `json:"id"`
+	Src      string           `json:"src"`
+	Dest     string           `json:"dest"`
+	Body     json.RawMessage  `json:"body"`
+}
+
+func (r *router) setJournal(w io.Writer) {
+	r.journal = bufio.NewWriterSize(w, 256<<10)
+	r.enc = json.NewEncoder(r.journal)
+}
+
+// addClient registers a new client connection.
+func (r *router) addClient(c *conn) {
+	r.do(func() { r.net.Add(c.id, netsim.Client) })
+	r.clientsMu.Lock()
+	r.clients[c.id] = c
+	r.clientsMu.Unlock()
+}
+
+func (r *router) removeClient(c *conn) {
+	r.clientsMu.Lock()
+	delete(r.clients, c.id)
+	r.clientsMu.Unlock()
+}

@@ -1,0 +1,609 @@
+// Package harness runs a Maelstrom-compatible test: it starts the nodes,
+// sends init and the workload's setup, drives client operations through the
+// simulated network while the nemesis partitions it, runs the final phase,
+// and checks the history. One call, Run, does it all.
+//
+// The harness is the thin driver around pure parts: the network model
+// (internal/netsim), the nemesis plan (internal/nemesis), the services
+// (internal/service) and the workloads' generators and checkers
+// (internal/workload/...). It owns the clock and the processes. Time comes
+// from the time package, so a whole run, nodes included, can execute inside
+// testing/synctest on a fake clock when the nodes are in-process functions
+// (proc.Func).
+package harness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/glomers/glomers/internal/nemesis"
+	"github.com/glomers/glomers/internal/netsim"
+	"github.com/glomers/glomers/internal/proc"
+	"github.com/glomers/glomers/internal/proto"
+	"github.com/glomers/glomers/internal/service"
+	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/registry"
+)
+
+// ErrInterrupted is the cause of a run stopped by its caller (Ctrl-C).
+var ErrInterrupted = errors.New("interrupted")
+
+// run is the state of one Run.
+type run struct {
+	opts   Options
+	wl     workload.Workload
+	wopts  workload.Options
+	start  time.Time
+	router *router
+	rec    *recorder
+	nodes  []*node
+
+	genRand *rand.Rand
+	pick    *rand.Rand
+
+	workers []*worker
+	done    chan completion
+
+	clientMu sync.Mutex
+	clientN  int
+
+	phaseMu sync.Mutex
+	phase_  string
+
+	problemMu sync.Mutex
+	problem   error
+	cancel    context.CancelCauseFunc
+
+	nemesisMu  sync.Mutex
+	nemesisLog []NemesisRecord
+
+	store *storeDir
+}
+
+func (run *run) now() time.Duration { return time.Since(run.start) }
+
+func (run *run) nextClient() string {
+	run.clientMu.Lock()
+	defer run.clientMu.Unlock()
+	id := fmt.Sprintf("c%d", run.clientN)
+	run.clientN++
+	return id
+}
+
+func (run *run) setPhase(p string) {
+	run.phaseMu.Lock()
+	run.phase_ = p
+	run.phaseMu.Unlock()
+}
+
+func (run *run) phaseName() string {
+	run.phaseMu.Lock()
+	defer run.phaseMu.Unlock()
+	return run.phase_
+}
+
+// fail records the first problem that stops the run and stops it.
+func (run *run) fail(err error) {
+	run.problemMu.Lock()
+	if run.problem == nil {
+		run.problem = err
+	}
+	run.problemMu.Unlock()
+	run.cancel(err)
+}
+
+func (run *run) firstProblem() error {
+	run.problemMu.Lock()
+	defer run.problemMu.Unlock()
+	return run.problem
+}
+
+// Run executes one test. It returns an error only when the test could not
+// be set up (unknown workload, bad options, a binary that does not exist):
+// everything a node does wrong is part of the Result, which is written to
+// the store even when the run stops early or ctx is cancelled.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	if opts.Concurrency == 0 {
+		if err := opts.Finish(); err != nil {
+			return nil, err
+		}
+	}
+	wl, err := lookupWorkload(opts.Workload)
+	if err != nil {
+		return nil, &UsageError{Msg: err.Error()}
+	}
+	nodes := make([]string, opts.NodeCount)
+	for i := range nodes {
+		nodes[i] = fmt.Sprintf("n%d", i)
+	}
+	wopts := workload.Options{
+		Nodes: nodes, Concurrency: opts.Concurrency, Rate: opts.Rate, TimeLimit: opts.TimeLimit,
+		Latency: opts.Latency, Topology: opts.Topology, KeyCount: opts.KeyCount,
+		MaxTxnLength: opts.MaxTxnLength, MaxWritesPerKey: opts.MaxWritesPerKey,
+		ConsistencyModels: opts.ConsistencyModels,
+	}
+	if err := wl.Validate(wopts); err != nil {
+		return nil, &UsageError{Msg: err.Error()}
+	}
+	launcher := opts.Launcher
+	if launcher == nil {
+		if opts.Bin == "" {
+			return nil, &UsageError{Msg: "--bin is required: the node binary to test"}
+		}
+		e, err := proc.NewExec(opts.Bin, opts.Args...)
+		if err != nil {
+			return nil, &UsageError{Msg: err.Error()}
+		}
+		launcher = e
+	}
+	if opts.Seed == 0 {
+		opts.Seed = rand.Uint64()>>1 + 1
+	}
+	if opts.Stderr == nil {
+		opts.Stderr = io.Discard
+	}
+
+	genRand, pick, latRand, _, svcRand := streams(opts.Seed)
+	run := &run{opts: opts, wl: wl, wopts: wopts, genRand: genRand, pick: pick, done: make(chan completion)}
+	runCtx, cancel := context.WithCancelCause(context.Background())
+	run.cancel = cancel
+	defer cancel(nil)
+	stopWatch := context.AfterFunc(ctx, func() { run.fail(ErrInterrupted) })
+	defer stopWatch()
+
+	if opts.Store != "" {
+		sd, err := newStoreDir(opts.Store, opts.Workload)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		run.store = sd
+	}
+
+	net := netsim.New(netsim.Config{Latency: opts.Latency, Dist: opts.LatencyDist, Rand: latRand})
+	for _, id := range nodes {
+		net.Add(id, netsim.Node)
+	}
+	services := map[string]service.Service{}
+	for _, s := range newServices() {
+		services[s.ID()] = s
+		net.Add(s.ID(), netsim.Service)
+	}
+	run.start = time.Now()
+	run.rec = &recorder{start: run.start}
+	r := &router{
+		start: run.start, net: net, inbox: make(chan routed, 1024), ctl: make(chan func()),
+		nodes: map[string]*node{}, services: services, svcRand: svcRand, abort: run.fail,
+		clients: map[string]*conn{},
+	}
+	run.router = r
+	if run.store != nil {
+		r.setJournal(run.store.journal)
+	}
+	routerStop := make(chan struct{})
+	routerDone := make(chan struct{})
+	go func() { r.loop(routerStop); close(routerDone) }()
+
+	res := &Result{Workload: wl.Name(), Options: opts.effective(), Seed: opts.Seed, Started: run.start}
+	var launchErr error
+	run.setPhase("start")
+	stopping := make(chan struct{})
+	var readers sync.WaitGroup
+	var echoMu sync.Mutex
+	for _, id := range nodes {
+		p, err := launcher.Launch(id)
+		if err != nil {
+			launchErr = fmt.Errorf("start %s (%s): %w", id, launcher.Describe(), err)
+			break
+		}
+		n := &node{id: id, proc: p, inbox: newMailbox(), stdoutDone: make(chan struct{}), stderrDone: make(chan struct{}), exited: make(chan struct{})}
+		run.nodes = append(run.nodes, n)
+		r.do(func() { r.nodes[id] = n })
+		go n.inbox.drain(p.Stdin())
+		var logW io.Writer
+		if run.store != nil {
+			logW = run.store.nodeLog(id)
+		}
+		var echo io.Writer
+		if opts.LogStderr {
+			echo = opts.Stderr
+		}
+		readers.Add(2)
+		go func() { defer readers.Done(); n.logStderr(logW, echo, &echoMu) }()
+		go func() {
+			defer readers.Done()
+			defer close(n.stdoutDone)
+			err := readLines(p.Stdout(), MaxLine, func(line []byte) error {
+				m, err := parseNodeLine(id, line)
+				if err != nil {
+					return err
+				}
+				select {
+				case r.inbox <- routed{msg: m, from: id}:
+				case <-routerDone:
+				}
+				return nil
+			})
+			if err != nil {
+				var pe *protocolError
+				if !errors.As(err, &pe) {
+					err = &protocolError{node: id, err: err}
+				}
+				select {
+				case <-stopping:
+				default:
+					run.fail(err)
+				}
+			}
+		}()
+		go func() {
+			n.exitErr = p.Wait()
+			close(n.exited)
+			select {
+			case <-stopping:
+			default:
+				tail := n.lastLog(10)
+				run.fail(&CrashError{Node: id, How: describeExit(n.exitErr), Log: tail})
+			}
+		}()
+	}
+
+	if launchErr == nil {
+		run.drive(runCtx)
+	}
+
+	// Teardown: stop the nodes, reap them, then the router.
+	close(stopping)
+	for _, n := range run.nodes {
+		n.proc.Kill()
+	}
+	for _, n := range run.nodes {
+		select {
+		case <-n.exited:
+		case <-time.After(10 * time.Second):
+			run.fail(fmt.Errorf("%s did not exit 10 s after being killed", n.id))
+		}
+		n.inbox.close()
+	}
+	readersDone := make(chan struct{})
+	go func() { readers.Wait(); close(readersDone) }()
+	select {
+	case <-readersDone:
+	case <-time.After(2 * time.Second):
+		// A grandchild outside the process group may hold a pipe open;
+		// stop waiting for it rather than hang.
+	}
+	close(routerStop)
+	<-routerDone
+
+	res.History = run.rec.history()
+	res.Net = netResult(net.Stats(), res.History)
+	run.nemesisMu.Lock()
+	res.Nemesis = run.nemesisLog
+	run.nemesisMu.Unlock()
+	res.Duration = time.Since(run.start)
+	switch problem := run.firstProblem(); {
+	case launchErr != nil:
+		res.finishProblem(launchErr)
+	case errors.Is(problem, ErrInterrupted):
+		res.Interrupted = true
+		res.finishProblem(problem)
+	case problem != nil:
+		res.finishProblem(problem)
+	default:
+		res.check(wl, wopts, opts)
+	}
+	if run.store != nil {
+		if err := run.store.finish(res); err != nil {
+			return res, fmt.Errorf("store: %w", err)
+		}
+		res.StoreDir = run.store.dir
+	}
+	if launchErr != nil {
+		return res, launchErr
+	}
+	return res, nil
+}
+
+// drive runs the phases: init, setup, main with the nemesis, recovery and
+// final.
+func (run *run) drive(ctx context.Context) {
+	opts := run.opts
+	stopProgress := run.startProgress(ctx)
+	defer stopProgress()
+
+	run.setPhase("init")
+	if !run.initNodes(ctx) {
+		return
+	}
+	run.setPhase("setup")
+	if !run.setup(ctx) {
+		return
+	}
+
+	run.workers = make([]*worker, opts.Concurrency)
+	var wg sync.WaitGroup
+	for t := range run.workers {
+		w := &worker{thread: t, process: t, node: run.wopts.Nodes[t%len(run.wopts.Nodes)], jobs: make(chan workload.Invocation, 1)}
+		run.workers[t] = w
+		wg.Add(1)
+		go func() { defer wg.Done(); run.work(ctx, w, run.done) }()
+	}
+	defer func() {
+		for _, w := range run.workers {
+			close(w.jobs)
+		}
+		wg.Wait()
+	}()
+
+	mainStart := run.now()
+	nemCtx, stopNemesis := context.WithCancel(ctx)
+	nemDone := make(chan struct{})
+	if len(opts.Nemesis) > 0 {
+		_, _, _, nemRand, _ := streams(opts.Seed)
+		plan := nemesis.Plan(run.wopts.Nodes, opts.NemesisInterval, opts.TimeLimit, nemRand)
+		go func() { defer close(nemDone); run.nemesis(nemCtx, mainStart, plan) }()
+	} else {
+		close(nemDone)
+	}
+	if opts.Rate > 0 {
+		run.phase(ctx, "main", run.wl.NewGenerator(run.wopts), opts.TimeLimit, true)
+	} else {
+		run.idlePhase(ctx, opts.TimeLimit)
+	}
+	stopNemesis()
+	<-nemDone
+	if ctx.Err() != nil {
+		return
+	}
+	final := run.wl.NewFinalGenerator(run.wopts)
+	if final == nil {
+		return
+	}
+	if len(opts.Nemesis) > 0 {
+		run.heal("heal before the final phase")
+	}
+	run.setPhase("recovery")
+	t := time.NewTimer(opts.RecoveryWait)
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+		t.Stop()
+		return
+	}
+	run.phase(ctx, "final", final, opts.FinalLimit, false)
+}
+
+// initNodes sends init to every node from a fresh client and waits for
+// init_ok, as Maelstrom does, all nodes in parallel.
+func (run *run) initNodes(ctx context.Context) bool {
+	ids := run.wopts.Nodes
+	conns := make([]*conn, len(ids))
+	for i, id := range ids {
+		conns[i] = newConn(run.router, run.nextClient(), id, run.opts.InitTimeout)
+	}
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer conns[i].close()
+			body := map[string]any{"type": "init", "node_id": id, "node_ids": ids}
+			err := workload.Call(ctx, conns[i], body, "init_ok", nil)
+			var me *workload.MalformedError
+			switch {
+			case err == nil:
+			case errors.Is(err, workload.ErrTimeout):
+				errs[i] = fmt.Errorf("%s did not answer init with init_ok within %v", id, run.opts.InitTimeout)
+			case errors.As(err, &me):
+				b, perr := proto.ParseBody(me.Reply)
+				if perr == nil && b.Type == "init_ok" {
+					break // extra fields on init_ok are harmless
+				}
+				errs[i] = fmt.Errorf("%s answered init with %s, expected init_ok", id, proto.DescribeBody(me.Reply))
+			default:
+				errs[i] = fmt.Errorf("%s answered init with an error: %v", id, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return false
+	}
+	for _, err := range errs {
+		if err != nil {
+			run.fail(&InitError{Err: err})
+			return false
+		}
+	}
+	return true
+}
+
+// setup sends the workload's setup requests from one client per node.
+func (run *run) setup(ctx context.Context) bool {
+	ids := run.wopts.Nodes
+	conns := map[string]*conn{}
+	for _, id := range ids {
+		conns[id] = newConn(run.router, run.nextClient(), id, run.opts.RPCTimeout)
+	}
+	defer func() {
+		for _, c := range conns {
+			c.close()
+		}
+	}()
+	reqs := run.wl.Setup(run.wopts)
+	errs := make([]error, len(reqs))
+	var wg sync.WaitGroup
+	for i, req := range reqs {
+		c, ok := conns[req.Node]
+		if !ok {
+			errs[i] = fmt.Errorf("setup request for unknown node %s", req.Node)
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			raw, err := c.RPC(ctx, req.Body)
+			if err == nil {
+				if b, perr := proto.ParseBody(raw); perr != nil {
+					err = perr
+				} else if b.Type != req.Reply {
+					err = fmt.Errorf("got %s", proto.DescribeBody(raw))
+				}
+			}
+			if err != nil {
+				errs[i] = fmt.Errorf("%s did not answer %s with %s: %v", req.Node, typeOf(req.Body), req.Reply, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return false
+	}
+	for _, err := range errs {
+		if err != nil {
+			run.fail(&InitError{Err: err})
+			return false
+		}
+	}
+	return true
+}
+
+func typeOf(body any) string {
+	raw, err := withMsgID(body, 0)
+	if err != nil {
+		return "request"
+	}
+	b, err := proto.ParseBody(raw)
+	if err != nil {
+		return "request"
+	}
+	return b.Type
+}
+
+// nemesis carries out a partition plan until ctx ends.
+func (run *run) nemesis(ctx context.Context, start time.Duration, plan []nemesis.Event) {
+	for _, ev := range plan {
+		wait := start + ev.Time - run.now()
+		if wait > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return
+			}
+		}
+		if ev.Kind == nemesis.Start {
+			run.router.do(func() { run.router.net.Partition(ev.Grudge) })
+		} else {
+			run.router.do(func() { run.router.net.Heal() })
+		}
+		run.logNemesis(ev, "")
+	}
+}
+
+func (run *run) heal(why string) {
+	run.router.do(func() { run.router.net.Heal() })
+	run.logNemesis(nemesis.Event{Kind: nemesis.Stop}, why)
+}
+
+func (run *run) logNemesis(ev nemesis.Event, why string) {
+	run.nemesisMu.Lock()
+	defer run.nemesisMu.Unlock()
+	d := ev.Describe()
+	if why != "" {
+		d = why
+	}
+	run.nemesisLog = append(run.nemesisLog, NemesisRecord{Time: run.now(), Kind: string(ev.Kind), Spec: string(ev.Spec), Grudge: ev.Grudge, Description: d})
+}
+
+func (run *run) startProgress(ctx context.Context) func() {
+	if run.opts.Progress == nil {
+		return func() {}
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		for {
+			ops, errs := run.rec.snapshot()
+			run.opts.Progress(Progress{Phase: run.phaseName(), Elapsed: run.now(), Limit: run.opts.TimeLimit, Ops: ops / 2, Errors: errs})
+			select {
+			case <-t.C:
+			case <-stop:
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return func() { close(stop); <-done }
+}
+
+// CrashError is a node that exited during the run.
+type CrashError struct {
+	Node string
+	How  string
+	Log  []string
+}
+
+func (e *CrashError) Error() string {
+	return fmt.Sprintf("node %s crashed: it %s", e.Node, e.How)
+}
+
+// InitError is a node that did not start properly (init or setup).
+type InitError struct{ Err error }
+
+func (e *InitError) Error() string { return e.Err.Error() }
+func (e *InitError) Unwrap() error { return e.Err }
+
+// storeDir is a run's directory under the store.
+type storeDir struct {
+	dir     string
+	journal *os.File
+	logs    map[string]*os.File
+	mu      sync.Mutex
+	root    string
+	wl      string
+	stamp   string
+}
+
+func newStoreDir(root, wl string) (*storeDir, error) {
+	stamp := time.Now().Format("20060102T150405.000")
+	dir := filepath.Join(root, wl, stamp)
+	if err := os.MkdirAll(filepath.Join(dir, "node-logs"), 0o755); err != nil {
+		return nil, err
+	}
+	j, err := os.Create(filepath.Join(dir, "journal.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	return &storeDir{dir: dir, journal: j, logs: map[string]*os.File{}, root: root, wl: wl, stamp: stamp}, nil
+}
+
+func (s *storeDir) nodeLog(id string) io.Writer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, err := os.Create(filepath.Join(s.dir, "node-logs", id+".log"))
+	if err != nil {
+		return io.Discard
+	}
+	s.logs[id] = f
+	return f
+}
+
+// lookupWorkload finds a workload by name; tests replace it.
+var lookupWorkload = registry.Lookup
+
+// newServices returns fresh instances of every service.
+func newServices() []service.Service { return nil }

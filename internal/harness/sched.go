@@ -1,0 +1,153 @@
+package harness
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+
+	"github.com/glomers/glomers/internal/history"
+	"github.com/glomers/glomers/internal/workload"
+)
+
+// worker is one client thread, bound for the whole run to one node. Like a
+// Jepsen worker it runs one operation at a time, takes a fresh process
+// number after an info completion, and, unless its workload's clients are
+// reusable, reconnects with a fresh client id.
+type worker struct {
+	thread  int
+	process int
+	node    string
+	conn    *conn
+	client  workload.Client
+	jobs    chan workload.Invocation
+}
+
+type completion struct {
+	thread int
+	inv    workload.Invocation
+	c      workload.Completion
+}
+
+func (run *run) work(ctx context.Context, w *worker, done chan<- completion) {
+	for inv := range w.jobs {
+		if inv.Delay > 0 {
+			t := time.NewTimer(inv.Delay)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+			}
+			t.Stop()
+		}
+		if w.conn == nil {
+			w.conn = newConn(run.router, run.nextClient(), w.node, run.opts.RPCTimeout)
+			w.client = run.wl.NewClient(run.wopts)
+		}
+		run.rec.add(history.Op{Type: history.Invoke, Process: w.process, F: inv.F, Value: inv.Value, Final: inv.Final, Node: w.node, Client: w.conn.id})
+		c := w.client.Invoke(ctx, w.conn, inv)
+		if c.Type != history.OK && c.Type != history.Fail && c.Type != history.Info {
+			c = workload.Completion{Type: history.Info, Error: "harness: client returned completion type " + string(c.Type)}
+		}
+		if ctx.Err() != nil && c.Type != history.OK {
+			if cause := context.Cause(ctx); cause != nil && cause != context.Canceled {
+				c.Error = "run stopped: " + cause.Error()
+			}
+		}
+		run.rec.add(history.Op{Type: c.Type, Process: w.process, F: inv.F, Value: c.Value, Error: c.Error, Final: inv.Final, Node: w.node, Client: w.conn.id})
+		if c.Type == history.Info {
+			w.process += run.opts.Concurrency
+			if !run.wl.Reusable() {
+				w.conn.close()
+				w.conn = nil
+			}
+		}
+		done <- completion{thread: w.thread, inv: inv, c: c}
+	}
+	if w.conn != nil {
+		w.conn.close()
+	}
+}
+
+// phase hands operations from gen to idle workers until the limit, then
+// waits for the operations in flight. When paced, it issues operations at
+// about rate per second in total, gaps drawn uniformly from [0, 2/rate) as
+// Jepsen's stagger does; otherwise every thread takes operations as fast as
+// it completes them (final phases, whose generators pace themselves).
+func (run *run) phase(ctx context.Context, name string, gen workload.Generator, limit time.Duration, paced bool) {
+	run.setPhase(name)
+	start := run.now()
+	deadline := start + limit
+	idle := make([]int, 0, len(run.workers))
+	for _, w := range run.workers {
+		idle = append(idle, w.thread)
+	}
+	exhausted := map[int]bool{}
+	busy := 0
+	next := start
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	update := func(d completion) {
+		busy--
+		gen.Update(d.thread, d.inv, d.c)
+		if !exhausted[d.thread] {
+			idle = append(idle, d.thread)
+		}
+	}
+	for ctx.Err() == nil {
+		now := run.now()
+		if now >= deadline || len(exhausted) == len(run.workers) {
+			break
+		}
+		if len(idle) > 0 && (!paced || now >= next) {
+			i := run.pick.IntN(len(idle))
+			t := idle[i]
+			inv, ok := gen.Next(t, now-start, run.genRand)
+			if !ok {
+				exhausted[t] = true
+				idle = append(idle[:i], idle[i+1:]...)
+				continue
+			}
+			idle = append(idle[:i], idle[i+1:]...)
+			busy++
+			run.workers[t].jobs <- inv
+			if paced {
+				// Jepsen's stagger: the next operation is due a random gap
+				// after this one was issued.
+				next = max(now, next) + time.Duration(run.genRand.Float64()*2*float64(time.Second)/run.opts.Rate)
+			}
+			continue
+		}
+		wait := deadline - now
+		if paced && len(idle) > 0 {
+			wait = min(wait, next-now)
+		}
+		timer.Reset(wait)
+		select {
+		case d := <-run.done:
+			update(d)
+		case <-timer.C:
+		case <-ctx.Done():
+		}
+	}
+	for busy > 0 {
+		update(<-run.done)
+	}
+}
+
+// idlePhase is a main phase without operations (--rate 0): the nodes run,
+// the nemesis acts, no client asks anything.
+func (run *run) idlePhase(ctx context.Context, limit time.Duration) {
+	run.setPhase("main")
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// streams derives independent random sources from one seed, so drawing
+// more latencies does not shift the generated operations.
+func streams(seed uint64) (gen, pick, latency, nemesis, services *rand.Rand) {
+	mk := func(stream uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, stream)) }
+	return mk(1), mk(2), mk(3), mk(4), mk(5)
+}
