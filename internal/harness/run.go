@@ -281,6 +281,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	close(routerStop)
 	<-routerDone
+	if r.journal != nil {
+		_ = r.journal.Flush()
+	}
 
 	res.History = run.rec.history()
 	res.Net = netResult(net.Stats(), res.History)

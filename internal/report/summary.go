@@ -1,0 +1,191 @@
+// Package report renders a run's result for people: the terminal summary
+// now, and the files a learner opens after a run. It reads results and
+// writes to an io.Writer; it never runs anything.
+package report
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/glomers/glomers/internal/harness"
+	"github.com/glomers/glomers/internal/workload"
+)
+
+// Maelstrom's closing lines, which its users look for.
+const (
+	GoodLine    = "Everything looks good! ヽ(‘ー`)ノ"
+	InvalidLine = "Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻"
+	UnknownLine = "Errors occurred during analysis, but no anomalies found. ಠ~ಠ"
+)
+
+// maxAnomalies bounds how many anomalies the summary lists in full; the
+// rest are in results.json.
+const maxAnomalies = 12
+
+// Summary writes the terminal summary of res: the verdict first, then each
+// anomaly in plain words, the figures, the targets, where the files are, and
+// Maelstrom's closing line.
+func Summary(w io.Writer, res *harness.Result) {
+	o := res.Options
+	title := res.Workload
+	if res.Step != "" {
+		title = "step " + res.Step + " (" + res.Workload + ")"
+	}
+	fmt.Fprintf(w, "%s: %d node%s, %gs at %g ops/s", title, o.NodeCount, plural(o.NodeCount), o.TimeLimit, o.Rate)
+	if o.Latency > 0 {
+		fmt.Fprintf(w, ", latency %g ms %s", o.Latency, o.LatencyDist)
+	}
+	if len(o.Nemesis) > 0 {
+		fmt.Fprintf(w, ", nemesis %s", strings.Join(o.Nemesis, ","))
+	}
+	fmt.Fprintf(w, ", seed %d\n\n", res.Seed)
+
+	fmt.Fprintln(w, verdictLine(res))
+	if res.Problem != "" && res.Verdict != "interrupted" {
+		fmt.Fprintf(w, "  %s\n", res.Problem)
+		if len(res.ProblemLog) > 0 {
+			fmt.Fprintln(w, "  its last log lines:")
+			for _, l := range res.ProblemLog {
+				fmt.Fprintf(w, "    | %s\n", l)
+			}
+		}
+	}
+	anomalies := res.Anomalies
+	if res.Problem != "" && len(anomalies) > 0 {
+		anomalies = anomalies[1:] // the problem was printed above
+	}
+	if len(anomalies) > 0 {
+		fmt.Fprintln(w)
+		for i, a := range anomalies {
+			if i == maxAnomalies {
+				fmt.Fprintf(w, "  ... and %d more in results.json\n", len(anomalies)-maxAnomalies)
+				break
+			}
+			fmt.Fprintf(w, "  %s: %s%s\n", a.Kind, a.Message, opsSuffix(a))
+		}
+	}
+	if len(res.Notes) > 0 {
+		fmt.Fprintln(w, "\nNotes (not failures)")
+		for i, a := range res.Notes {
+			if i == maxAnomalies {
+				fmt.Fprintf(w, "  ... and %d more in results.json\n", len(res.Notes)-maxAnomalies)
+				break
+			}
+			fmt.Fprintf(w, "  %s: %s\n", a.Kind, a.Message)
+		}
+	}
+
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "  operations  %d invoked: %d ok, %d failed, %d indeterminate\n", res.Ops.Invoked, res.Ops.OK, res.Ops.Fail, res.Ops.Info)
+	if s := res.Net.Servers; s.MsgsPerOp != nil {
+		fmt.Fprintf(w, "  messages    %.2f per op between servers (%d messages), %.2f per op in all\n", *s.MsgsPerOp, s.MsgCount, *res.Net.All.MsgsPerOp)
+	}
+	if q := res.LatencyMS; q != nil {
+		fmt.Fprintf(w, "  requests    latency median %s, p95 %s, max %s\n", ms(q.Median), ms(q.P95), ms(q.Max))
+	}
+	if q := res.StableLatencyMS; q != nil {
+		fmt.Fprintf(w, "  propagation stable latency median %s, p95 %s, max %s (%d values)\n", ms(q.Median), ms(q.P95), ms(q.Max), q.Count)
+	}
+	if a := res.Availability; a != nil {
+		fmt.Fprintf(w, "  available   %.2f%% of operations ok (required: %s)\n", 100*a.OKFraction, a.Required)
+	}
+	if len(res.Targets) > 0 {
+		fmt.Fprintln(w, "\nTargets")
+		for _, t := range res.Targets {
+			mark := "✓"
+			if !t.Met {
+				mark = "✗"
+			}
+			if t.Missing {
+				fmt.Fprintf(w, "  %s %-28s no value measured (limit %g)\n", mark, t.Name, t.Limit)
+				continue
+			}
+			fmt.Fprintf(w, "  %s %-28s %8.2f  (limit %g)\n", mark, t.Name, t.Value, t.Limit)
+		}
+	}
+	if res.StoreDir != "" {
+		fmt.Fprintf(w, "\nResults in %s%c (results.json, history.jsonl, journal.jsonl, node-logs/)\n", res.StoreDir, filepath.Separator)
+	}
+	if !res.Valid && res.Verdict != "interrupted" {
+		fmt.Fprintf(w, "Rerun with --seed %d to replay the same operations, latencies and partitions.\n", res.Seed)
+	}
+	fmt.Fprintln(w)
+	switch res.Verdict {
+	case "valid":
+		fmt.Fprintln(w, GoodLine)
+	case "unknown":
+		fmt.Fprintln(w, UnknownLine)
+	case "interrupted":
+		fmt.Fprintln(w, "Interrupted: what was recorded so far is in the results directory.")
+	default:
+		fmt.Fprintln(w, InvalidLine)
+	}
+}
+
+func verdictLine(res *harness.Result) string {
+	switch res.Verdict {
+	case "valid":
+		missed := 0
+		for _, t := range res.Targets {
+			if !t.Met {
+				missed++
+			}
+		}
+		if missed > 0 {
+			return fmt.Sprintf("✗ CORRECT, BUT %d TARGET%s MISSED", missed, strings.ToUpper(plural(missed)))
+		}
+		return "✓ VALID"
+	case "unknown":
+		return "? UNKNOWN: the history held too little to judge"
+	case "interrupted":
+		return "■ INTERRUPTED before the checks ran"
+	}
+	kinds := map[string]int{}
+	var order []string
+	for _, a := range res.Anomalies {
+		if kinds[a.Kind] == 0 {
+			order = append(order, a.Kind)
+		}
+		kinds[a.Kind]++
+	}
+	var parts []string
+	for _, k := range order {
+		if kinds[k] > 1 {
+			parts = append(parts, fmt.Sprintf("%s ×%d", k, kinds[k]))
+		} else {
+			parts = append(parts, k)
+		}
+	}
+	return "✗ INVALID: " + strings.Join(parts, ", ")
+}
+
+func opsSuffix(a workload.Anomaly) string {
+	if len(a.Ops) == 0 {
+		return ""
+	}
+	var s []string
+	for i, op := range a.Ops {
+		if i == 8 {
+			s = append(s, fmt.Sprintf("+%d more", len(a.Ops)-8))
+			break
+		}
+		s = append(s, fmt.Sprint(op))
+	}
+	return " (ops " + strings.Join(s, ", ") + ")"
+}
+
+func ms(v float64) string {
+	if v >= 1000 {
+		return fmt.Sprintf("%.2f s", v/1000)
+	}
+	return fmt.Sprintf("%.0f ms", v)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
