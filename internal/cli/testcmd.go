@@ -143,4 +143,3 @@ func wantsHelp(args []string) bool {
 	}
 	return false
 }
-
