@@ -104,6 +104,7 @@ type recorder struct {
 	mu     sync.Mutex
 	start  time.Time
 	b      history.Builder
+	done   int
 	errors int
 }
 
@@ -111,6 +112,9 @@ func (r *recorder) add(op history.Op) history.Op {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	op.Time = time.Since(r.start)
+	if op.Type != history.Invoke {
+		r.done++
+	}
 	if op.Type == history.Fail || op.Type == history.Info {
 		r.errors++
 	}
@@ -121,7 +125,7 @@ func (r *recorder) add(op history.Op) history.Op {
 func (r *recorder) snapshot() (ops, errors int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.b.History()), r.errors
+	return r.done, r.errors
 }
 
 func (r *recorder) history() history.History {

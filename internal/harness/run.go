@@ -540,7 +540,7 @@ func (run *run) startProgress(ctx context.Context) func() {
 		defer t.Stop()
 		for {
 			ops, errs := run.rec.snapshot()
-			run.opts.Progress(Progress{Phase: run.phaseName(), Elapsed: run.now(), Limit: run.opts.TimeLimit, Ops: ops / 2, Errors: errs})
+			run.opts.Progress(Progress{Phase: run.phaseName(), Elapsed: run.now(), Limit: run.opts.TimeLimit, Ops: ops, Errors: errs})
 			select {
 			case <-t.C:
 			case <-stop:
