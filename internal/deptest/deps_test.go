@@ -1,0 +1,105 @@
+package deptest
+
+import (
+	"bufio"
+	"bytes"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/glomers/glomers"
+
+type pkg struct {
+	path    string
+	imports []string // direct, non-test
+	deps    []string // transitive, non-test
+}
+
+func list(t *testing.T) map[string]pkg {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}|{{join .Imports ","}}|{{join .Deps ","}}`, module+"/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	pkgs := map[string]pkg{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		f := strings.Split(sc.Text(), "|")
+		pkgs[f[0]] = pkg{path: f[0], imports: split(f[1]), deps: split(f[2])}
+	}
+	return pkgs
+}
+
+func split(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+func under(path, prefix string) bool {
+	return path == prefix || strings.HasPrefix(path, prefix+"/")
+}
+
+// DESIGN.md: the harness never imports solutions, the CLI or the Maelstrom
+// library, so learners' nodes and ours are tested the same way, as
+// processes.
+func TestHarnessIndependentOfSolutionsAndCLI(t *testing.T) {
+	for _, p := range list(t) {
+		if !under(p.path, module+"/internal") || under(p.path, module+"/internal/cli") || under(p.path, module+"/internal/deptest") {
+			continue
+		}
+		for _, d := range p.deps {
+			for _, banned := range []string{module + "/solutions", module + "/internal/cli", module + "/cmd", "github.com/jepsen-io/maelstrom/demo/go"} {
+				if under(d, banned) {
+					t.Errorf("%s depends on %s", p.path, d)
+				}
+			}
+		}
+	}
+}
+
+// STYLE.md: checkers, histories, the network model, the nemesis and the
+// services are pure: no files, processes or sockets.
+func TestPureCoreDoesNoIO(t *testing.T) {
+	pure := []string{"internal/proto", "internal/history", "internal/netsim", "internal/nemesis", "internal/service", "internal/workload"}
+	for _, p := range list(t) {
+		isPure := false
+		for _, prefix := range pure {
+			if under(p.path, module+"/"+prefix) {
+				isPure = true
+			}
+		}
+		if !isPure {
+			continue
+		}
+		// fmt itself imports os, so os is checked among direct imports
+		// only; nothing pure may reach processes or sockets at all.
+		for _, d := range p.imports {
+			if d == "os" || d == "io/fs" || d == "path/filepath" {
+				t.Errorf("%s imports %s", p.path, d)
+			}
+		}
+		for _, d := range p.deps {
+			if d == "os/exec" || d == "net" || under(d, "net/http") {
+				t.Errorf("%s depends on %s", p.path, d)
+			}
+		}
+	}
+}
+
+// DESIGN.md: solutions are what learners read; they depend on the
+// Maelstrom library and the standard library only.
+func TestSolutionsStandAlone(t *testing.T) {
+	for _, p := range list(t) {
+		if !under(p.path, module+"/solutions") {
+			continue
+		}
+		for _, d := range p.imports {
+			if under(d, module) {
+				t.Errorf("%s imports %s", p.path, d)
+			}
+		}
+	}
+}
