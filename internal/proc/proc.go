@@ -19,7 +19,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
-	"syscall"
 )
 
 // Process is a running node.
@@ -96,7 +95,7 @@ func (e *Exec) Describe() string {
 func (e *Exec) Launch(id string) (Process, error) {
 	cmd := exec.Command(e.Path, e.Args...)
 	cmd.Env = e.Env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownGroup(cmd)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -141,10 +140,7 @@ func (p *execProcess) Wait() error {
 
 func (p *execProcess) Kill() {
 	p.kill.Do(func() {
-		// The negative pid names the whole process group, so a node that
-		// started helpers of its own (a shell script running a Python
-		// program) leaves none behind.
-		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		killGroup(p.cmd)
 		_ = p.cmd.Process.Kill()
 	})
 }
