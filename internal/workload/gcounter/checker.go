@@ -193,7 +193,7 @@ func (c *checker) pair() []int {
 		case history.OK, history.Fail, history.Info:
 			j, ok := open[op.Process]
 			if !ok {
-				c.add(KindMalformedHistory, []int{i}, "op %d is a %s completion for process %d, which had nothing open", i, op.Type, op.Process)
+				c.add(KindMalformedHistory, []int{i}, "op %d completes (%s) nothing: process %d had no open invocation", i, op.Type, op.Process)
 				continue
 			}
 			if c.h[j].F != op.F {

@@ -14,7 +14,10 @@
 //     counter client has no error wrapper, so every error reply, timeout or
 //     malformed reply is an info completion, reads included. Clients are not
 //     reusable.
-//   - Checker: see Check.
+//   - Checker: Maelstrom's final-read rule, plus two sound rules of ours on
+//     every ok read; see Check. Unlike Maelstrom, a run in which no final
+//     read succeeded is unknown rather than valid, and each anomaly kind
+//     lists at most MaxPerKind cases (anomaly_counts has them all).
 //
 // History values: an add's invocation and completion carry the delta (a
 // JSON integer); a read's invocation carries nothing and its ok completion
