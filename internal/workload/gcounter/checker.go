@@ -196,10 +196,11 @@ func (c *checker) pair() []int {
 				c.add(KindMalformedHistory, []int{i}, "op %d completes (%s) nothing: process %d had no open invocation", i, op.Type, op.Process)
 				continue
 			}
+			delete(open, op.Process)
 			if c.h[j].F != op.F {
 				c.add(KindMalformedHistory, []int{j, i}, "op %d completes %s op %d as %s", i, c.h[j].F, j, op.F)
+				continue
 			}
-			delete(open, op.Process)
 			pairs[i], pairs[j] = j, i
 		default:
 			c.add(KindMalformedHistory, []int{i}, "op %d has unknown type %q", i, op.Type)
