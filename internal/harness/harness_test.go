@@ -377,3 +377,39 @@ func TestInterruptKeepsHistory(t *testing.T) {
 		}
 	})
 }
+
+// Services answer through the network with server latency, and their
+// traffic counts as server messages (Maelstrom net/checker.clj).
+func TestServicesAreServerTraffic(t *testing.T) {
+	// Each echo asks lin-kv to write the echoed text before answering.
+	pending := map[string]map[string]any{} // by node: the echo waiting for write_ok
+	o := testOptions(t, echoWL{}, rawNode("kv-echo", func(self string, msg map[string]any) []string {
+		body := msg["body"].(map[string]any)
+		switch body["type"] {
+		case "echo":
+			pending[self] = msg
+			b, _ := json.Marshal(map[string]any{"src": self, "dest": "lin-kv", "body": map[string]any{"type": "write", "msg_id": 1, "key": self, "value": body["echo"]}})
+			return []string{string(b)}
+		case "write_ok":
+			req := pending[self]
+			delete(pending, self)
+			return []string{reply(self, req, map[string]any{"type": "echo_ok", "echo": req["body"].(map[string]any)["echo"]})}
+		}
+		return echoHandler(self, msg)
+	}))
+	o.Concurrency = 1
+	o.NodeCount = 1
+	o.Latency = 50 * time.Millisecond
+	res := runIn(t, o)
+	if !res.Valid {
+		t.Fatalf("verdict %s: %+v %s", res.Verdict, res.Anomalies, res.Problem)
+	}
+	// One write and one write_ok per operation.
+	if got, want := res.Net.Servers.MsgCount, 2*res.Ops.Invoked; got != want {
+		t.Fatalf("server messages %d, want %d", got, want)
+	}
+	// A round trip to lin-kv costs two hops of 50 ms.
+	if res.LatencyMS.Min < 100 || res.LatencyMS.Max > 101 {
+		t.Fatalf("request latency %+v, want 100 ms", res.LatencyMS)
+	}
+}

@@ -608,5 +608,6 @@ func (s *storeDir) nodeLog(id string) io.Writer {
 // lookupWorkload finds a workload by name; tests replace it.
 var lookupWorkload = registry.Lookup
 
-// newServices returns fresh instances of every service.
-func newServices() []service.Service { return nil }
+// newServices returns fresh instances of every service: like Maelstrom,
+// every run has all four, whatever the workload.
+func newServices() []service.Service { return service.All() }
