@@ -64,6 +64,17 @@ func (c *Collector) Add(a workload.Anomaly) {
 	}
 }
 
+// Full reports whether the collector keeps no more anomalies of kind in
+// full, so a checker can skip composing a detailed message nobody will
+// read.
+func (c *Collector) Full(kind string) bool {
+	limit := c.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	return c.kept[kind] >= limit
+}
+
 // Len is the number of anomalies added, kept or not.
 func (c *Collector) Len() int {
 	n := len(c.list)

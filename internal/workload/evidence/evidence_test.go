@@ -10,6 +10,9 @@ import (
 func TestCollectorKeepsFirstOfEachKindAndSummarisesTheRest(t *testing.T) {
 	c := Collector{Limit: 2}
 	for i := range 5 {
+		if full := c.Full("lost"); full != (i >= 2) {
+			t.Errorf("after %d lost, Full = %v", i, full)
+		}
 		c.Add(workload.Anomaly{Kind: "lost", Message: "l", Ops: []int{i}})
 	}
 	c.Add(workload.Anomaly{Kind: "duplicate", Message: "d", Ops: []int{9}})

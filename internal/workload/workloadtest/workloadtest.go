@@ -1,7 +1,7 @@
 // Package workloadtest helps test workloads: a scripted Conn that stands in
 // for a node, and a builder that turns fuzzer bytes into a history with the
 // shapes checkers must survive (paired and unpaired operations, open
-// invocations, odd values). It is imported only by tests and performs no
+// invocations, odd values, times out of order). It is imported only by tests and performs no
 // I/O.
 package workloadtest
 
@@ -97,8 +97,8 @@ const MaxFuzzOps = 4096
 // process with no open invocation invokes one of fs; an open one completes
 // as ok, fail or info (ok most often). Now and then a step writes a broken
 // record (a completion nobody invoked, a wrong index, an unknown type), so
-// checkers also meet histories that cannot be paired. Times grow, nodes are
-// n0..n2.
+// checkers also meet histories that cannot be paired. Times mostly grow but
+// may fall, even below zero; nodes are n0..n2.
 func FuzzHistory(data []byte, fs []string, value ValueFunc) history.History {
 	in := &Bytes{data: data}
 	var b history.Builder
@@ -107,7 +107,9 @@ func FuzzHistory(data []byte, fs []string, value ValueFunc) history.History {
 	for !in.Empty() && len(b.History()) < MaxFuzzOps {
 		step := in.Byte()
 		p := int(step >> 5)
-		now += time.Duration(in.Byte()) * time.Millisecond
+		// Signed, so that times can run backwards and below zero: a
+		// history file can say anything.
+		now += time.Duration(int8(in.Byte())) * time.Millisecond
 		op := history.Op{Time: now, Process: p, Node: fmt.Sprintf("n%d", p%3)}
 		switch step & 31 {
 		case 31: // a completion nobody invoked
