@@ -1,13 +1,47 @@
-// Package registry lists the workloads the harness can run.
+// Package registry names the workloads the harness can run, by Maelstrom's
+// -w names. Adding a workload is one line in the table below (and its
+// import); nothing else in the harness lists them.
 package registry
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/broadcast"
+	"github.com/glomers/glomers/internal/workload/echo"
+	"github.com/glomers/glomers/internal/workload/gcounter"
+	"github.com/glomers/glomers/internal/workload/kafka"
+	"github.com/glomers/glomers/internal/workload/uniqueids"
 )
 
-// Lookup returns the workload named name.
+// constructors build each workload; the name each answers to is its Name.
+var constructors = []func() workload.Workload{
+	echo.New,
+	uniqueids.New,
+	broadcast.New,
+	gcounter.New,
+	kafka.New,
+}
+
+// Lookup returns a fresh workload for a -w name. An unknown name is an error
+// listing the known ones.
 func Lookup(name string) (workload.Workload, error) {
-	return nil, fmt.Errorf("unknown workload %q", name)
+	for _, c := range constructors {
+		if w := c(); w.Name() == name {
+			return w, nil
+		}
+	}
+	return nil, fmt.Errorf("unknown workload %q (known: %s)", name, strings.Join(Names(), ", "))
+}
+
+// Names returns the known workload names, sorted.
+func Names() []string {
+	names := make([]string, len(constructors))
+	for i, c := range constructors {
+		names[i] = c().Name()
+	}
+	slices.Sort(names)
+	return names
 }

@@ -1,0 +1,200 @@
+package broadcast
+
+import (
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/glomers/glomers/internal/history"
+	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/workloadtest"
+)
+
+// Maelstrom's broadcast generator: (gen/mix [broadcasts reads]), values 0,
+// 1, 2, ... from one counter shared by every thread.
+func TestGenerator(t *testing.T) {
+	g := New().NewGenerator(workload.Options{})
+	rnd := rand.New(rand.NewPCG(42, 7))
+	const n = 10000
+	broadcasts := 0
+	next := int64(0)
+	for i := range n {
+		inv, more := g.Next(i%25, 0, rnd)
+		if !more || inv.Final {
+			t.Fatalf("op %d: %+v, %v", i, inv, more)
+		}
+		switch inv.F {
+		case "broadcast":
+			broadcasts++
+			v, err := parseInt(inv.Value)
+			if err != nil || v != next {
+				t.Fatalf("op %d: broadcast value %s, want %d", i, inv.Value, next)
+			}
+			next++
+		case "read":
+			if inv.Value != nil {
+				t.Fatalf("op %d: read with value %s", i, inv.Value)
+			}
+		default:
+			t.Fatalf("op %d: unexpected f %q", i, inv.F)
+		}
+	}
+	// A fair coin over 10,000 draws lies within 4.5 standard deviations
+	// (50 each) of 5,000 except with probability under 1e-5; the seed is
+	// fixed, so this either always holds or never does.
+	if broadcasts < 4775 || broadcasts > 5225 {
+		t.Errorf("%d broadcasts in %d ops, want about half", broadcasts, n)
+	}
+}
+
+// Maelstrom's final generator: (gen/each-thread {:f :read, :final? true}).
+func TestFinalGenerator(t *testing.T) {
+	g := New().NewFinalGenerator(workload.Options{})
+	rnd := rand.New(rand.NewPCG(1, 1))
+	for _, thread := range []int{3, 0, 1, 2, 4} {
+		inv, more := g.Next(thread, 0, rnd)
+		if !more || inv.F != "read" || !inv.Final || inv.Value != nil {
+			t.Fatalf("thread %d: first Next = %+v, %v; want a final read", thread, inv, more)
+		}
+	}
+	for thread := range 5 {
+		if inv, more := g.Next(thread, 0, rnd); more {
+			t.Errorf("thread %d: second Next = %+v, want no more", thread, inv)
+		}
+	}
+}
+
+func TestSetup(t *testing.T) {
+	opts := workload.Options{Nodes: nodes(5)}
+	reqs := New().Setup(opts)
+	if len(reqs) != 5 {
+		t.Fatalf("%d setup requests, want one per node", len(reqs))
+	}
+	// The default topology is grid, and every node gets the whole map.
+	want := `{"type":"topology","topology":{"n0":["n3","n1"],"n1":["n4","n2","n0"],"n2":["n1"],"n3":["n0","n4"],"n4":["n1","n3"]}}`
+	for i, r := range reqs {
+		b, _ := json.Marshal(r.Body)
+		if r.Node != opts.Nodes[i] || r.Reply != "topology_ok" || string(b) != want {
+			t.Errorf("request %d: %s %s %s", i, r.Node, r.Reply, b)
+		}
+	}
+	opts.Topology = "line"
+	b, _ := json.Marshal(New().Setup(opts)[0].Body)
+	if !strings.Contains(string(b), `"n0":["n1"]`) {
+		t.Errorf("line topology: %s", b)
+	}
+	// Maelstrom's line topology for one node is empty; the map is {} not null.
+	b, _ = json.Marshal(New().Setup(workload.Options{Nodes: nodes(1), Topology: "line"})[0].Body)
+	if string(b) != `{"type":"topology","topology":{}}` {
+		t.Errorf("one-node line topology: %s", b)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	w := New()
+	for _, name := range append(TopologyNames(), "") {
+		if err := w.Validate(workload.Options{Nodes: nodes(3), Topology: name}); err != nil {
+			t.Errorf("--topology %q: %v", name, err)
+		}
+	}
+	err := w.Validate(workload.Options{Nodes: nodes(3), Topology: "star"})
+	if err == nil || !strings.Contains(err.Error(), `unknown --topology "star" (valid: grid, line, total, tree, tree2, tree3, tree4)`) {
+		t.Errorf("--topology star: %v", err)
+	}
+}
+
+func TestWorkloadContract(t *testing.T) {
+	w := New()
+	if w.Name() != "broadcast" || w.Reusable() {
+		t.Errorf("name %q, reusable %v; Maelstrom's broadcast client is not reusable", w.Name(), w.Reusable())
+	}
+	h := hist(t, `
+		0 0 invoke broadcast 0 n0
+		1 0 ok broadcast 0 n0
+		2 1 invoke read - n1
+		3 1 ok read [0] n1`)
+	if res := w.Check(h, workload.Options{}); res.Validity != workload.Valid {
+		t.Errorf("Workload.Check: %s", res.Validity)
+	}
+}
+
+func TestClient(t *testing.T) {
+	bcast := workload.Invocation{F: "broadcast", Value: json.RawMessage(`7`)}
+	read := workload.Invocation{F: "read"}
+	tests := []struct {
+		name  string
+		inv   workload.Invocation
+		reply workloadtest.Reply
+		sent  string
+		typ   history.Type
+		value string
+		err   string
+	}{
+		{"broadcast ok", bcast, workloadtest.Reply{Body: `{"type":"broadcast_ok","in_reply_to":1}`},
+			`{"type":"broadcast","message":7}`, history.OK, `7`, ""},
+		{"read ok", read, workloadtest.Reply{Body: `{"type":"read_ok","messages":[3, 1,3],"msg_id":9}`},
+			`{"type":"read"}`, history.OK, `[3,1,3]`, ""},
+		{"read empty", read, workloadtest.Reply{Body: `{"type":"read_ok","messages":[]}`},
+			`{"type":"read"}`, history.OK, `[]`, ""},
+		// Maelstrom client: a definite error fails, whatever the operation.
+		{"broadcast definite error", bcast, workloadtest.Reply{Body: `{"type":"error","code":11}`},
+			`{"type":"broadcast","message":7}`, history.Fail, "", "temporarily-unavailable"},
+		// Maelstrom client: indefinite errors are info for broadcast, but
+		// fail for read, which is idempotent.
+		{"broadcast indefinite error", bcast, workloadtest.Reply{Body: `{"type":"error","code":13,"text":"boom"}`},
+			`{"type":"broadcast","message":7}`, history.Info, "", "crash: boom"},
+		{"read indefinite error", read, workloadtest.Reply{Body: `{"type":"error","code":0}`},
+			`{"type":"read"}`, history.Fail, "", "timeout"},
+		{"broadcast timeout", bcast, workloadtest.Reply{Err: workload.ErrTimeout},
+			`{"type":"broadcast","message":7}`, history.Info, "", "timeout"},
+		{"read timeout", read, workloadtest.Reply{Err: workload.ErrTimeout},
+			`{"type":"read"}`, history.Fail, "", "timeout"},
+		// Closed response schemas: malformed replies are info, or fail for reads.
+		{"broadcast wrong type", bcast, workloadtest.Reply{Body: `{"type":"read_ok","messages":[]}`},
+			`{"type":"broadcast","message":7}`, history.Info, "", `type is "read_ok", expected "broadcast_ok"`},
+		{"broadcast extra field", bcast, workloadtest.Reply{Body: `{"type":"broadcast_ok","message":7}`},
+			`{"type":"broadcast","message":7}`, history.Info, "", `unexpected field "message"`},
+		{"read extra field", read, workloadtest.Reply{Body: `{"type":"read_ok","messages":[],"count":0}`},
+			`{"type":"read"}`, history.Fail, "", `unknown field "count"`},
+		{"read non-integer message", read, workloadtest.Reply{Body: `{"type":"read_ok","messages":[1,2.5]}`},
+			`{"type":"read"}`, history.Fail, "", `"messages": element 1: 2.5 is not an integer`},
+		{"read string message", read, workloadtest.Reply{Body: `{"type":"read_ok","messages":["1"]}`},
+			`{"type":"read"}`, history.Fail, "", `"messages": element 0: "1" is not an integer`},
+		{"read messages not an array", read, workloadtest.Reply{Body: `{"type":"read_ok","messages":{"1":true}}`},
+			`{"type":"read"}`, history.Fail, "", `"messages": {"1":true} is not an array`},
+		{"read messages null", read, workloadtest.Reply{Body: `{"type":"read_ok","messages":null}`},
+			`{"type":"read"}`, history.Fail, "", `"messages": null is not an array`},
+		{"read messages missing", read, workloadtest.Reply{Body: `{"type":"read_ok"}`},
+			`{"type":"read"}`, history.Fail, "", `missing field "messages"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conn := &workloadtest.Conn{Replies: []workloadtest.Reply{tt.reply}}
+			c := New().NewClient(workload.Options{}).Invoke(context.Background(), conn, tt.inv)
+			if len(conn.Sent) != 1 || string(conn.Sent[0]) != tt.sent {
+				t.Errorf("sent %s, want %s", conn.Sent, tt.sent)
+			}
+			if c.Type != tt.typ || string(c.Value) != tt.value {
+				t.Errorf("got %s %s (%q), want %s %s", c.Type, c.Value, c.Error, tt.typ, tt.value)
+			}
+			if !strings.Contains(c.Error, tt.err) || (tt.err == "") != (c.Error == "") {
+				t.Errorf("error %q, want one containing %q", c.Error, tt.err)
+			}
+		})
+	}
+}
+
+func TestClientRefusesBadInvocations(t *testing.T) {
+	for _, inv := range []workload.Invocation{
+		{F: "broadcast", Value: json.RawMessage(`"7"`)},
+		{F: "topology"},
+	} {
+		conn := &workloadtest.Conn{}
+		c := New().NewClient(workload.Options{}).Invoke(context.Background(), conn, inv)
+		if c.Type != history.Fail || len(conn.Sent) != 0 {
+			t.Errorf("%+v: got %s, sent %d; want fail without sending", inv, c.Type, len(conn.Sent))
+		}
+	}
+}

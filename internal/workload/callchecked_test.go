@@ -1,0 +1,53 @@
+package workload
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// replyConn answers every RPC with one fixed reply.
+type replyConn struct {
+	reply string
+	err   error
+}
+
+func (c replyConn) RPC(context.Context, any) (json.RawMessage, error) {
+	return json.RawMessage(c.reply), c.err
+}
+func (replyConn) Node() string { return "n0" }
+
+func TestCallChecked(t *testing.T) {
+	var out struct {
+		ID json.RawMessage `json:"id"`
+	}
+	required := func() error {
+		if out.ID == nil {
+			return errors.New(`missing field "id"`)
+		}
+		return nil
+	}
+	// Maelstrom's schemas require their fields: a reply without id is malformed.
+	err := CallChecked(context.Background(), replyConn{reply: `{"type":"generate_ok","in_reply_to":1}`}, nil, "generate_ok", &out, required)
+	var m *MalformedError
+	if !errors.As(err, &m) || !strings.Contains(m.Why, `missing field "id"`) || !strings.Contains(string(m.Reply), `"in_reply_to":1`) {
+		t.Errorf("missing field: got %v, want a malformed error quoting the reply", err)
+	}
+	err = CallChecked(context.Background(), replyConn{reply: `{"type":"generate_ok","id":7}`}, nil, "generate_ok", &out, required)
+	if err != nil || string(out.ID) != "7" {
+		t.Errorf("good reply: got %v, id %s", err, out.ID)
+	}
+	// Errors from Call pass through untouched, and check is not run.
+	err = CallChecked(context.Background(), replyConn{err: ErrTimeout}, nil, "generate_ok", &out, func() error {
+		t.Error("check ran after a timeout")
+		return nil
+	})
+	if !errors.Is(err, ErrTimeout) {
+		t.Errorf("timeout: got %v", err)
+	}
+	if err := CallChecked(context.Background(), replyConn{reply: `{"type":"x_ok"}`}, nil, "x_ok", nil, nil); err != nil {
+		t.Errorf("nil check: got %v", err)
+	}
+}

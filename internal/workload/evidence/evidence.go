@@ -1,0 +1,103 @@
+// Package evidence gathers a checker's anomalies so that a badly broken node
+// yields a readable report: the first few anomalies of each kind are kept in
+// full, the rest are counted in one summary of that kind. A node that drops
+// every message would otherwise produce one anomaly per operation.
+//
+// It is pure bookkeeping: no I/O, no clocks.
+package evidence
+
+import (
+	"fmt"
+
+	"github.com/glomers/glomers/internal/workload"
+)
+
+// DefaultLimit is how many anomalies of one kind a Collector keeps in full
+// unless told otherwise.
+const DefaultLimit = 20
+
+// maxSummaryOps bounds the operations a summary lists.
+const maxSummaryOps = 50
+
+// Collector keeps anomalies in the order they were added, up to Limit of
+// each kind. The zero value keeps DefaultLimit of each kind.
+type Collector struct {
+	// Limit is how many anomalies of one kind are kept in full; 0 means
+	// DefaultLimit.
+	Limit int
+
+	list    []workload.Anomaly
+	kept    map[string]int
+	dropped map[string]*summary
+	kinds   []string // kinds with drops, in the order they first overflowed
+}
+
+type summary struct {
+	count int
+	ops   []int
+}
+
+// Add records a. Past the limit for a.Kind, only its first op is kept.
+func (c *Collector) Add(a workload.Anomaly) {
+	if c.kept == nil {
+		c.kept = make(map[string]int)
+		c.dropped = make(map[string]*summary)
+	}
+	limit := c.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	if c.kept[a.Kind] < limit {
+		c.kept[a.Kind]++
+		c.list = append(c.list, a)
+		return
+	}
+	s := c.dropped[a.Kind]
+	if s == nil {
+		s = &summary{}
+		c.dropped[a.Kind] = s
+		c.kinds = append(c.kinds, a.Kind)
+	}
+	s.count++
+	if len(a.Ops) > 0 && len(s.ops) < maxSummaryOps {
+		s.ops = append(s.ops, a.Ops[0])
+	}
+}
+
+// Full reports whether the collector keeps no more anomalies of kind in
+// full, so a checker can skip composing a detailed message nobody will
+// read.
+func (c *Collector) Full(kind string) bool {
+	limit := c.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	return c.kept[kind] >= limit
+}
+
+// Len is the number of anomalies added, kept or not.
+func (c *Collector) Len() int {
+	n := len(c.list)
+	for _, s := range c.dropped {
+		n += s.count
+	}
+	return n
+}
+
+// Anomalies returns the kept anomalies followed by one summary per kind
+// that overflowed, or nil when none were added.
+func (c *Collector) Anomalies() []workload.Anomaly {
+	if len(c.list) == 0 {
+		return nil
+	}
+	out := append([]workload.Anomaly(nil), c.list...)
+	for _, kind := range c.kinds {
+		s := c.dropped[kind]
+		out = append(out, workload.Anomaly{
+			Kind:    kind,
+			Message: fmt.Sprintf("%d more %s anomalies like the ones above, not listed one by one", s.count, kind),
+			Ops:     s.ops,
+		})
+	}
+	return out
+}

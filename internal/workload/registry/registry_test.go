@@ -1,0 +1,32 @@
+package registry
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestLookup(t *testing.T) {
+	for _, name := range []string{"echo", "unique-ids", "broadcast"} {
+		w, err := Lookup(name)
+		if err != nil || w.Name() != name {
+			t.Errorf("Lookup(%q) = %v, %v", name, w, err)
+		}
+	}
+	_, err := Lookup("g-set")
+	if err == nil || err.Error() != `unknown workload "g-set" (known: broadcast, echo, unique-ids)` {
+		t.Errorf("Lookup(g-set) error = %v", err)
+	}
+}
+
+// Names are sorted and distinct, so one name can never shadow another.
+func TestNames(t *testing.T) {
+	names := Names()
+	if !slices.IsSorted(names) || len(slices.Compact(slices.Clone(names))) != len(names) {
+		t.Errorf("Names() = %v, want sorted and distinct", names)
+	}
+	for _, n := range names {
+		if _, err := Lookup(n); err != nil {
+			t.Errorf("Names lists %q but Lookup fails: %v", n, err)
+		}
+	}
+}
