@@ -123,3 +123,45 @@ func TestRenderNoTTY(t *testing.T) {
 		t.Errorf("Render =\n%q", out)
 	}
 }
+
+func TestProtectHyphens(t *testing.T) {
+	in := "Prose with compare-and-set and `--flag`.\n" +
+		"- a list item with a-hyphen\n" +
+		"1. numbered -x\n" +
+		"---\n" +
+		"| a | b |\n|---|:--:|\n| x-y | z |\n" +
+		"```go\nx := a - b\n```\n" +
+		"```text\n./maelstrom test -w echo\n```\n"
+	want := "Prose with compare‑and‑set and `‑‑flag`.\n" +
+		"- a list item with a‑hyphen\n" +
+		"1. numbered ‑x\n" +
+		"---\n" +
+		"| a | b |\n|---|:--:|\n| x‑y | z |\n" +
+		"```go\nx := a - b\n```\n" +
+		"```text\n./maelstrom test ‑w echo\n```\n"
+	if got := string(protectHyphens([]byte(in))); got != want {
+		t.Errorf("protectHyphens =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// glamour's first wrapping pass miscounts lines that break at a hyphen,
+// and its second pass then strands the last word on a line of its own.
+func TestRenderLeavesNoStrandedWords(t *testing.T) {
+	md := "One node owns the counter and the others ask it for the next value; or the nodes " +
+		"agree on each value, with a consensus protocol or a compare-and-set on a linearizable " +
+		"store. The ids are then small, dense and in one order. Two flags make it harder than " +
+		"it looks: `--nemesis partition` splits the cluster every few seconds.\n"
+	out, err := Render([]byte(md), RenderOptions{Style: NoTTY, Width: 80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	for i, l := range lines[:len(lines)-1] {
+		if len(l) < 40 || len(l) > 80 {
+			t.Errorf("line %d is %d columns: %q", i+1, len(l), l)
+		}
+	}
+	if !strings.Contains(out, "compare-and-set") || strings.Contains(out, nbHyphen) {
+		t.Errorf("hyphens not restored:\n%s", out)
+	}
+}

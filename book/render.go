@@ -1,6 +1,7 @@
 package book
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/charmbracelet/glamour"
@@ -29,7 +30,14 @@ const NoTTY = styles.NoTTYStyle
 // glamour pads every line of the notty style with spaces to the wrap
 // width; Render trims them, and trims blank lines at both ends, so that the
 // output of `tutor read` compares exactly in tests and diffs cleanly.
+//
+// glamour wraps a paragraph twice (reflow's wordwrap, then the document's
+// own wrap), and the first pass miscounts lines that break at a hyphen:
+// the second then leaves a lone word on a line of its own. Render keeps
+// hyphens from being break points (see protectHyphens), which also stops
+// a long command in a text block from being cut after "--".
 func Render(md []byte, opts RenderOptions) (string, error) {
+	md = protectHyphens(md)
 	ropts := []glamour.TermRendererOption{
 		glamour.WithStandardStyle(opts.Style),
 		glamour.WithWordWrap(opts.Width),
@@ -41,16 +49,62 @@ func Render(md []byte, opts RenderOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out, err := r.RenderBytes(md)
+	rendered, err := r.RenderBytes(md)
 	if err != nil {
 		return "", err
 	}
+	out := strings.ReplaceAll(string(rendered), nbHyphen, "-")
 	if opts.Style != NoTTY {
-		return string(out), nil
+		return out, nil
 	}
-	lines := strings.Split(string(out), "\n")
+	lines := strings.Split(out, "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}
 	return strings.Trim(strings.Join(lines, "\n"), "\n") + "\n", nil
+}
+
+// nbHyphen is U+2011 NON-BREAKING HYPHEN: one column wide, and no break
+// point for either of glamour's wrapping passes.
+const nbHyphen = "\u2011"
+
+var (
+	// Lines whose hyphens are Markdown syntax: thematic breaks, setext
+	// underlines and table delimiter rows.
+	hyphenSyntax = regexp.MustCompile(`^\s*(([-*_]\s*){3,}|\|?(\s*:?-+:?\s*\|)+(\s*:?-+:?\s*)?)$`)
+	// A list item's marker, kept as it is.
+	listMarker = regexp.MustCompile(`^\s*([-*+]|\d+[.)])\s+`)
+)
+
+// protectHyphens turns the hyphens of prose, and of code blocks that are
+// plain text, into non-breaking ones; Render turns them back. Go and other
+// highlighted code blocks are left alone, since a highlighter would see an
+// unknown character.
+func protectHyphens(md []byte) []byte {
+	lines := strings.Split(string(md), "\n")
+	fence, plain := "", false
+	for i, l := range lines {
+		trimmed := strings.TrimSpace(l)
+		if f := fenceOf(trimmed); f != "" {
+			switch {
+			case fence == "":
+				fence = f
+				lang := strings.TrimSpace(strings.TrimLeft(trimmed, f[:1]))
+				plain = lang == "" || lang == "text"
+			case strings.Trim(trimmed, f[:1]) == "" && len(trimmed) >= len(fence):
+				fence = ""
+			}
+			continue
+		}
+		switch {
+		case fence != "" && !plain:
+		case fence != "":
+			lines[i] = strings.ReplaceAll(l, "-", nbHyphen)
+		case hyphenSyntax.MatchString(l):
+		default:
+			marker := listMarker.FindString(l)
+			lines[i] = marker + strings.ReplaceAll(l[len(marker):], "-", nbHyphen)
+		}
+	}
+	return []byte(strings.Join(lines, "\n"))
 }

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -239,12 +240,16 @@ Usage: tutor [COMMAND] [ARGS]
 
 Commands:
 `)
+	// The overview leaves flags to each command's help, to stay narrow.
+	short := func(c *Command) string {
+		return strings.TrimSpace(c.Name + " " + flagsInSynopsis.ReplaceAllString(c.Args, ""))
+	}
 	width := 0
 	for _, c := range cmds {
-		width = max(width, len(synopsis(c)))
+		width = max(width, len(short(c)))
 	}
 	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-*s  %s\n", width, synopsis(c), c.Short)
+		fmt.Fprintf(w, "  %-*s  %s\n", width, short(c), c.Short)
 	}
 	fmt.Fprintf(w, `
 Steps: %s.
@@ -257,6 +262,9 @@ on an error), 2 usage error (unknown step, command or flag).
 Run "tutor help COMMAND" or "tutor COMMAND --help" for a command's details.
 `, strings.Join(book.IDs(), ", "), progressEnv)
 }
+
+// flagsInSynopsis matches the optional flags of a synopsis: "[--width N] ".
+var flagsInSynopsis = regexp.MustCompile(`\[--[^\]]*\]\s*`)
 
 func synopsis(c *Command) string {
 	return strings.TrimSpace(c.Name + " " + c.Args)

@@ -15,7 +15,7 @@ const progressEnv = progress.EnvVar
 func listCommand() *Command {
 	return &Command{
 		Name:  "list",
-		Short: "list the steps and your progress (the default command)",
+		Short: "list the steps and your progress (the default)",
 		Long: `Lists every step of the course in order: its id, its title and your
 status, from the last check of that step: passed, failed or not tried.
 Steps whose chapter or reference solution is not written yet say so.`,

@@ -24,7 +24,7 @@ func readCommand() *Command {
 	return &Command{
 		Name:  "read",
 		Args:  "[--raw] [--width N] STEP",
-		Short: `read a step's chapter ("intro" for the introduction)`,
+		Short: `read a step's chapter ("intro": the introduction)`,
 		Long: `Renders the chapter of STEP, with the code and transcripts its cells
 name expanded from the reference solutions and tests.
 

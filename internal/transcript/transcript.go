@@ -199,12 +199,17 @@ func (t *Transcript) Exchanges() []Exchange {
 // Parse parses the text of a transcript of the given kind. name identifies
 // it in errors.
 func Parse(name string, kind Kind, text []byte) (*Transcript, error) {
+	return parse(name, kind, text, 1)
+}
+
+// parse parses text whose first line is line first of its file.
+func parse(name string, kind Kind, text []byte, first int) (*Transcript, error) {
 	t := &Transcript{Name: name, Kind: kind}
 	if kind != Protocol && kind != Solution {
 		return nil, fmt.Errorf("%s: %v", name, kind)
 	}
 	for i, l := range strings.Split(string(text), "\n") {
-		e := Entry{Line: i + 1}
+		e := Entry{Line: first + i}
 		l = strings.TrimSpace(l)
 		switch {
 		case l == "":
@@ -302,7 +307,8 @@ func StepOf(file string) (string, bool) {
 
 // FromArchive parses the transcript held in a testscript archive: the file
 // named "protocol" or "solution". name identifies the archive in errors and
-// becomes the transcript's name, less its directory and extension.
+// becomes the transcript's name, less its directory and extension. Entry
+// lines are lines of the archive, so errors point into the file to edit.
 func FromArchive(name string, data []byte) (*Transcript, error) {
 	a := txtar.Parse(data)
 	var found *txtar.File
@@ -320,7 +326,19 @@ func FromArchive(name string, data []byte) (*Transcript, error) {
 	}
 	kind, _ := ParseKind(found.Name)
 	short := strings.TrimSuffix(path.Base(name), ".txtar")
-	return Parse(short, kind, found.Data)
+	return parse(short, kind, found.Data, sectionLine(data, found.Name))
+}
+
+// sectionLine returns the archive line on which the named file's data
+// starts: the line after its "-- name --" marker.
+func sectionLine(data []byte, name string) int {
+	marker := "-- " + name + " --"
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(l) == marker {
+			return i + 2
+		}
+	}
+	return 1
 }
 
 // Render shows the transcript as the chapters print it: comments as "#"

@@ -97,6 +97,11 @@ func TestFromArchive(t *testing.T) {
 	if tr.Name != "transcript_1_echo" || tr.Kind != Protocol {
 		t.Errorf("got %s of kind %v, want transcript_1_echo of kind protocol", tr.Name, tr.Kind)
 	}
+	// Lines count from the top of the archive: the script's 4 lines come
+	// first, so the transcript's init (its line 2) is line 6.
+	if got := tr.Exchanges()[0].Send[0].Line; got != 6 {
+		t.Errorf("init is on archive line %d, want 6", got)
+	}
 
 	_, err = FromArchive("x.txtar", []byte("-- protocol --\n"+echoProtocol+"-- solution --\n"+echoProtocol))
 	if err == nil || !strings.Contains(err.Error(), "holds both") {
