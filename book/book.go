@@ -235,7 +235,8 @@ func Page(id string) (Step, error) {
 	return s, nil
 }
 
-// content is what the book reads; tests substitute their own.
+// content is what the book reads: the course embedded in package glomers.
+// Tests of the internals pass their own fs.FS to the unexported functions.
 var content fs.FS = glomers.Content
 
 // HasChapter reports whether the step's chapter is written.

@@ -124,23 +124,23 @@ func TestRenderNoTTY(t *testing.T) {
 	}
 }
 
-func TestProtectHyphens(t *testing.T) {
-	in := "Prose with compare-and-set and `--flag`.\n" +
+func TestProtectBreaks(t *testing.T) {
+	in := "Prose with compare-and-set and `--flag`, see https://fly.io/dist-sys/1.\n" +
 		"- a list item with a-hyphen\n" +
 		"1. numbered -x\n" +
 		"---\n" +
 		"| a | b |\n|---|:--:|\n| x-y | z |\n" +
 		"```go\nx := a - b\n```\n" +
 		"```text\n./maelstrom test -w echo\n```\n"
-	want := "Prose with compare‑and‑set and `‑‑flag`.\n" +
+	want := "Prose with compare‑and‑set and `‑‑flag`, see https://fly․io/dist‑sys/1.\n" +
 		"- a list item with a‑hyphen\n" +
 		"1. numbered ‑x\n" +
 		"---\n" +
 		"| a | b |\n|---|:--:|\n| x‑y | z |\n" +
 		"```go\nx := a - b\n```\n" +
 		"```text\n./maelstrom test ‑w echo\n```\n"
-	if got := string(protectHyphens([]byte(in))); got != want {
-		t.Errorf("protectHyphens =\n%s\nwant\n%s", got, want)
+	if got := string(protectBreaks([]byte(in))); got != want {
+		t.Errorf("protectBreaks =\n%s\nwant\n%s", got, want)
 	}
 }
 
@@ -163,5 +163,16 @@ func TestRenderLeavesNoStrandedWords(t *testing.T) {
 	}
 	if !strings.Contains(out, "compare-and-set") || strings.Contains(out, nbHyphen) {
 		t.Errorf("hyphens not restored:\n%s", out)
+	}
+}
+
+func TestRenderKeepsURLsWhole(t *testing.T) {
+	const u = "https://github.com/twitter-archive/snowflake"
+	out, err := Render([]byte("- Snowflake, Twitter's id service: "+u+"\n"), RenderOptions{Style: NoTTY, Width: 80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "  "+u+"\n") {
+		t.Errorf("the URL is cut:\n%s", out)
 	}
 }

@@ -34,10 +34,11 @@ const NoTTY = styles.NoTTYStyle
 // glamour wraps a paragraph twice (reflow's wordwrap, then the document's
 // own wrap), and the first pass miscounts lines that break at a hyphen:
 // the second then leaves a lone word on a line of its own. Render keeps
-// hyphens from being break points (see protectHyphens), which also stops
-// a long command in a text block from being cut after "--".
+// hyphens from being break points (see protectBreaks), which also stops a
+// long command in a text block from being cut after "--", and keeps URLs
+// whole rather than cut at a dot.
 func Render(md []byte, opts RenderOptions) (string, error) {
-	md = protectHyphens(md)
+	md = protectBreaks(md)
 	ropts := []glamour.TermRendererOption{
 		glamour.WithStandardStyle(opts.Style),
 		glamour.WithWordWrap(opts.Width),
@@ -53,7 +54,7 @@ func Render(md []byte, opts RenderOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out := strings.ReplaceAll(string(rendered), nbHyphen, "-")
+	out := strings.NewReplacer(nbHyphen, "-", nbDot, ".").Replace(string(rendered))
 	if opts.Style != NoTTY {
 		return out, nil
 	}
@@ -64,9 +65,13 @@ func Render(md []byte, opts RenderOptions) (string, error) {
 	return strings.Trim(strings.Join(lines, "\n"), "\n") + "\n", nil
 }
 
-// nbHyphen is U+2011 NON-BREAKING HYPHEN: one column wide, and no break
-// point for either of glamour's wrapping passes.
-const nbHyphen = "\u2011"
+// Stand-ins for characters glamour may break a line at, one column wide
+// like them, which Render swaps back after rendering: U+2011 NON-BREAKING
+// HYPHEN, and U+2024 ONE DOT LEADER for the dots of URLs.
+const (
+	nbHyphen = "\u2011"
+	nbDot    = "\u2024"
+)
 
 var (
 	// Lines whose hyphens are Markdown syntax: thematic breaks, setext
@@ -74,13 +79,14 @@ var (
 	hyphenSyntax = regexp.MustCompile(`^\s*(([-*_]\s*){3,}|\|?(\s*:?-+:?\s*\|)+(\s*:?-+:?\s*)?)$`)
 	// A list item's marker, kept as it is.
 	listMarker = regexp.MustCompile(`^\s*([-*+]|\d+[.)])\s+`)
+	url        = regexp.MustCompile(`https?://[^\s)>\]]+[^\s)>\].,;:]`)
 )
 
-// protectHyphens turns the hyphens of prose, and of code blocks that are
-// plain text, into non-breaking ones; Render turns them back. Go and other
-// highlighted code blocks are left alone, since a highlighter would see an
-// unknown character.
-func protectHyphens(md []byte) []byte {
+// protectBreaks turns the hyphens of prose, and of code blocks that are
+// plain text, into non-breaking ones, and the dots of URLs in prose into
+// look-alikes; Render turns them back. Go and other highlighted code
+// blocks are left alone, since a highlighter would see unknown characters.
+func protectBreaks(md []byte) []byte {
 	lines := strings.Split(string(md), "\n")
 	fence, plain := "", false
 	for i, l := range lines {
@@ -103,7 +109,10 @@ func protectHyphens(md []byte) []byte {
 		case hyphenSyntax.MatchString(l):
 		default:
 			marker := listMarker.FindString(l)
-			lines[i] = marker + strings.ReplaceAll(l[len(marker):], "-", nbHyphen)
+			rest := url.ReplaceAllStringFunc(l[len(marker):], func(u string) string {
+				return strings.ReplaceAll(u, ".", nbDot)
+			})
+			lines[i] = marker + strings.ReplaceAll(rest, "-", nbHyphen)
 		}
 	}
 	return []byte(strings.Join(lines, "\n"))

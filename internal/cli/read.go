@@ -30,6 +30,8 @@ name expanded from the reference solutions and tests.
 
 On a terminal the chapter is styled for its background and wrapped to its
 width (at most 120 columns); otherwise it is plain text, 80 columns wide.
+GLAMOUR_STYLE=dark, light or notty picks the style without asking the
+terminal its background colour (which some terminals never answer).
 A chapter not written yet shows the challenge's page and Maelstrom runs.`,
 		Flags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&raw, "raw", false, "print the chapter's Markdown, cells expanded, instead of rendering it")
@@ -80,9 +82,14 @@ func renderOptions(env *Env) book.RenderOptions {
 		width = min(w, maxWidth)
 	}
 	out := termenv.NewOutput(f)
-	style := "light"
-	if out.HasDarkBackground() {
-		style = "dark"
+	style := env.Getenv("GLAMOUR_STYLE")
+	switch style {
+	case "dark", "light", book.NoTTY:
+	default:
+		style = "light"
+		if out.HasDarkBackground() {
+			style = "dark"
+		}
 	}
 	return book.RenderOptions{Style: style, Width: width, Profile: out.EnvColorProfile()}
 }
