@@ -207,6 +207,7 @@ type UnknownStepError struct {
 	Valid []string // the ids that would have been accepted
 }
 
+// Error names the id and lists the valid ones, on one line.
 func (e *UnknownStepError) Error() string {
 	return fmt.Sprintf("unknown step %q; valid steps: %s", e.ID, strings.Join(e.Valid, ", "))
 }

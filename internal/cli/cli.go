@@ -78,6 +78,7 @@ type ExitError struct {
 	Err  error
 }
 
+// Error returns Err's message, or the status when there is none.
 func (e *ExitError) Error() string {
 	if e.Err == nil {
 		return fmt.Sprintf("exit status %d", e.Code)
@@ -85,6 +86,7 @@ func (e *ExitError) Error() string {
 	return e.Err.Error()
 }
 
+// Unwrap returns Err.
 func (e *ExitError) Unwrap() error { return e.Err }
 
 // Main runs tutor with args (os.Args[1:]) and returns the exit status.

@@ -473,6 +473,7 @@ const (
 	tailLines = 12
 )
 
+// Write keeps p, dropping the oldest bytes beyond about tailBytes.
 func (w *tailWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()

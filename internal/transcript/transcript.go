@@ -57,7 +57,9 @@
 // node, in any language, so `tutor check` replays the protocol transcripts
 // of a step against the learner's node before running the workload. During
 // replay, messages the node sends to other nodes or to services are
-// ignored.
+// ignored, and nobody answers them: a protocol transcript may only show
+// exchanges a node completes on its own (a node of step 4 that reads seq-kv
+// before answering cannot be replayed this way).
 //
 // A solution transcript documents how the reference solution works inside:
 // it may show messages between nodes, and replies from other nodes fed in
@@ -206,7 +208,7 @@ func Parse(name string, kind Kind, text []byte) (*Transcript, error) {
 func parse(name string, kind Kind, text []byte, first int) (*Transcript, error) {
 	t := &Transcript{Name: name, Kind: kind}
 	if kind != Protocol && kind != Solution {
-		return nil, fmt.Errorf("%s: %v", name, kind)
+		return nil, fmt.Errorf("%s: unknown transcript kind %v", name, kind)
 	}
 	for i, l := range strings.Split(string(text), "\n") {
 		e := Entry{Line: first + i}
