@@ -72,7 +72,8 @@
 // Each transcript is a testscript archive in testdata/script named
 // transcript_<step>_<what>.txtar, holding one file named "protocol" or
 // "solution" (the kind) and a script that replays it against the reference
-// solution:
+// solution, with the replay command defined in the repository's
+// script_test.go:
 //
 //	replay protocol tutor node 1
 //
