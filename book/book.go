@@ -1,0 +1,352 @@
+// Package book is the course as data: the steps in order, each with its
+// title, chapter, reference solution, the Maelstrom runs the challenge page
+// asks for and the targets they must meet; lookup by id; and the chapters,
+// expanded (see Expand) and rendered (see Render).
+//
+// The content itself (chapters, solution sources, transcripts) is embedded
+// in package glomers, so an installed binary has it. The book reads the
+// solutions as source only, for excerpts; it never runs them.
+//
+// A step is listed before it is written: HasChapter and HasSolution say
+// what exists, and an unwritten chapter reads as a short placeholder that
+// points at the challenge page.
+package book
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/glomers/glomers"
+	"github.com/glomers/glomers/internal/transcript"
+)
+
+// Step is one challenge of the course.
+type Step struct {
+	// ID is the step's short name, as on the Fly.io pages: "1", "3d".
+	ID string
+	// Title is the challenge's title on its Fly.io page.
+	Title string
+	// Page is the Fly.io page of the challenge.
+	Page string
+	// Chapter is the chapter's path in the content: "chapters/3d.md".
+	Chapter string
+	// Solution is the reference solution's package directory:
+	// "solutions/echo". Empty for the introduction.
+	Solution string
+	// Runs are the Maelstrom runs the challenge page asks for, the main
+	// one first. Empty for the introduction.
+	Runs []Run
+}
+
+// Run is one Maelstrom run of a step.
+type Run struct {
+	// Args are Maelstrom's `test` arguments exactly as the challenge page
+	// prints them, less `--bin` and its path: "-w", "echo",
+	// "--node-count", "1", "--time-limit", "10".
+	Args []string
+	// Note says why the run exists, when it is not the page's main command.
+	Note string
+	// Targets are the efficiency goals the run must meet, beyond being
+	// valid.
+	Targets []Target
+}
+
+// Target is an efficiency goal: the metric must be strictly below Limit.
+type Target struct {
+	// Name is how reports show the target ("servers msgs-per-op"); it is
+	// results.json's targets[].name.
+	Name string
+	// Metric is the results.json path of the measured value:
+	// "servers.msgs_per_op" (net.servers.msgs_per_op), or
+	// "stable_latency.median" and "stable_latency.max"
+	// (stable_latency_ms.median and .max).
+	Metric string
+	// Limit is the bound the value must stay below.
+	Limit float64
+	// Unit is the unit of Limit: "ms" for latencies, "" for counts.
+	Unit string
+}
+
+// Workload returns the Maelstrom workload of the step's runs ("broadcast"),
+// or "" for the introduction.
+func (s Step) Workload() string {
+	if len(s.Runs) == 0 {
+		return ""
+	}
+	return s.Runs[0].Workload()
+}
+
+// Workload returns the value of the run's -w flag.
+func (r Run) Workload() string {
+	for i, a := range r.Args {
+		if (a == "-w" || a == "--workload") && i+1 < len(r.Args) {
+			return r.Args[i+1]
+		}
+	}
+	return ""
+}
+
+// Command returns the run as a Maelstrom command line, with bin as the
+// node binary, placed where the Fly.io pages put --bin.
+func (r Run) Command(bin string) string {
+	args := slices.Clone(r.Args)
+	if len(args) >= 2 && (args[0] == "-w" || args[0] == "--workload") {
+		args = slices.Insert(args, 2, "--bin", bin)
+	} else {
+		args = append(args, "--bin", bin)
+	}
+	return "./maelstrom test " + strings.Join(args, " ")
+}
+
+// Targets used by the efficiency steps. Latencies are broadcast's stable
+// latencies: from a value being acknowledged to the last read that
+// missed it.
+func msgsPerOp(limit float64) Target {
+	return Target{Name: "servers msgs-per-op", Metric: "servers.msgs_per_op", Limit: limit}
+}
+
+func medianLatency(ms float64) Target {
+	return Target{Name: "median stable latency", Metric: "stable_latency.median", Limit: ms, Unit: "ms"}
+}
+
+func maxLatency(ms float64) Target {
+	return Target{Name: "max stable latency", Metric: "stable_latency.max", Limit: ms, Unit: "ms"}
+}
+
+// steps builds the course table. It is a function, not a variable, so
+// that no caller can change the table another sees.
+func steps() []Step {
+	page := func(id string) string { return "https://fly.io/dist-sys/" + id }
+	step := func(id, title, solution string, runs ...Run) Step {
+		return Step{ID: id, Title: title, Page: page(id), Chapter: "chapters/" + id + ".md",
+			Solution: "solutions/" + solution, Runs: runs}
+	}
+	run := func(args string, targets ...Target) Run {
+		return Run{Args: strings.Fields(args), Targets: targets}
+	}
+	note := func(r Run, note string) Run { r.Note = note; return r }
+
+	const (
+		broadcast3d = "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100"
+		kafka       = "-w kafka --node-count 2 --concurrency 2n --time-limit 20 --rate 1000"
+		txn6b       = "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted"
+	)
+	stillCorrect := "the page asks that the solution stay correct under partitions (it may be slower)"
+	return []Step{
+		step("1", "Echo", "echo",
+			run("-w echo --node-count 1 --time-limit 10")),
+		step("2", "Unique ID Generation", "uniqueids",
+			run("-w unique-ids --time-limit 30 --rate 1000 --node-count 3 --availability total --nemesis partition")),
+		step("3a", "Single-Node Broadcast", "broadcastsingle",
+			run("-w broadcast --node-count 1 --time-limit 20 --rate 10")),
+		step("3b", "Multi-Node Broadcast", "broadcastmulti",
+			run("-w broadcast --node-count 5 --time-limit 20 --rate 10")),
+		step("3c", "Fault Tolerant Broadcast", "broadcastfault",
+			run("-w broadcast --node-count 5 --time-limit 20 --rate 10 --nemesis partition")),
+		step("3d", "Efficient Broadcast, Part I", "broadcastefficient1",
+			run(broadcast3d, msgsPerOp(30), medianLatency(400), maxLatency(600)),
+			note(run(broadcast3d+" --nemesis partition"), stillCorrect)),
+		step("3e", "Efficient Broadcast, Part II", "broadcastefficient2",
+			run(broadcast3d, msgsPerOp(20), medianLatency(1000), maxLatency(2000)),
+			note(run(broadcast3d+" --nemesis partition"), stillCorrect)),
+		step("4", "Grow-Only Counter", "gcounter",
+			run("-w g-counter --node-count 3 --rate 100 --time-limit 20 --nemesis partition")),
+		step("5a", "Single-Node Kafka-Style Log", "kafkasingle",
+			run("-w kafka --node-count 1 --concurrency 2n --time-limit 20 --rate 1000")),
+		step("5b", "Multi-Node Kafka-Style Log", "kafkamulti",
+			run(kafka)),
+		step("5c", "Efficient Kafka-Style Log", "kafkaefficient",
+			run(kafka)),
+		step("6a", "Single-Node, Totally-Available Transactions", "txnsingle",
+			run("-w txn-rw-register --node-count 1 --time-limit 20 --rate 1000 --concurrency 2n --consistency-models read-uncommitted --availability total")),
+		step("6b", "Totally-Available, Read Uncommitted Transactions", "txnuncommitted",
+			run(txn6b),
+			note(run(txn6b+" --availability total --nemesis partition"), "the page's second command: totally available under partitions")),
+		step("6c", "Totally-Available, Read Committed Transactions", "txncommitted",
+			// The page prints "–-nemesis" (an en dash): a typo for --nemesis.
+			run("-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-committed --availability total --nemesis partition")),
+	}
+}
+
+// Steps returns the course's steps in order. The introduction is not one
+// of them (see Intro).
+func Steps() []Step { return steps() }
+
+// IDs returns the step ids in course order.
+func IDs() []string {
+	var ids []string
+	for _, s := range steps() {
+		ids = append(ids, s.ID)
+	}
+	return ids
+}
+
+// Intro returns the introduction, which reads like a step's chapter but
+// has no solution and no runs.
+func Intro() Step {
+	return Step{ID: "intro", Title: "Introduction", Chapter: "chapters/intro.md",
+		Page: "https://fly.io/dist-sys/"}
+}
+
+// NormalizeID makes an id as a learner may type it canonical: case,
+// surrounding space and a leading "#" do not matter ("#3D" is "3d").
+func NormalizeID(id string) string {
+	id = strings.TrimSpace(id)
+	id = strings.TrimPrefix(id, "#")
+	return strings.ToLower(strings.TrimSpace(id))
+}
+
+// UnknownStepError is returned for an id that names no step. Its message
+// lists the valid ids.
+type UnknownStepError struct {
+	ID    string   // as given
+	Valid []string // the ids that would have been accepted
+}
+
+// Error names the id and lists the valid ones, on one line.
+func (e *UnknownStepError) Error() string {
+	return fmt.Sprintf("unknown step %q; valid steps: %s", e.ID, strings.Join(e.Valid, ", "))
+}
+
+// Lookup returns the step with the given id (see NormalizeID).
+func Lookup(id string) (Step, error) {
+	n := NormalizeID(id)
+	for _, s := range steps() {
+		if s.ID == n {
+			return s, nil
+		}
+	}
+	return Step{}, &UnknownStepError{ID: id, Valid: IDs()}
+}
+
+// Page returns what `tutor read` can show: the introduction ("intro") or a
+// step.
+func Page(id string) (Step, error) {
+	if NormalizeID(id) == "intro" {
+		return Intro(), nil
+	}
+	s, err := Lookup(id)
+	if err != nil {
+		return Step{}, &UnknownStepError{ID: id, Valid: append([]string{"intro"}, IDs()...)}
+	}
+	return s, nil
+}
+
+// content is what the book reads: the course embedded in package glomers.
+// Tests of the internals pass their own fs.FS to the unexported functions.
+var content fs.FS = glomers.Content
+
+// HasChapter reports whether the step's chapter is written.
+func (s Step) HasChapter() bool { return hasFile(content, s.Chapter) }
+
+// HasSolution reports whether the step's reference solution is written:
+// its package directory holds a Go file that is not a test.
+func (s Step) HasSolution() bool { return hasSolution(content, s.Solution) }
+
+func hasFile(fsys fs.FS, name string) bool {
+	if name == "" {
+		return false
+	}
+	st, err := fs.Stat(fsys, name)
+	return err == nil && !st.IsDir()
+}
+
+func hasSolution(fsys fs.FS, dir string) bool {
+	if dir == "" {
+		return false
+	}
+	files, _ := fs.Glob(fsys, dir+"/*.go")
+	for _, f := range files {
+		if !strings.HasSuffix(f, "_test.go") {
+			return true
+		}
+	}
+	return false
+}
+
+// Markdown returns the step's chapter with its cells expanded, or a
+// placeholder when the chapter is not written yet.
+func (s Step) Markdown() ([]byte, error) {
+	return markdown(content, s)
+}
+
+func markdown(fsys fs.FS, s Step) ([]byte, error) {
+	src, err := fs.ReadFile(fsys, s.Chapter)
+	if err != nil {
+		if !hasFile(fsys, s.Chapter) {
+			return placeholder(s), nil
+		}
+		return nil, err
+	}
+	return Expand(fsys, s.Chapter, src)
+}
+
+// placeholder stands in for an unwritten chapter: the challenge, its runs
+// and targets, from the book's data.
+func placeholder(s Step) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\nThis chapter is not written yet. The challenge is on its Fly.io page: %s\n", s.Title, s.Page)
+	if len(s.Runs) > 0 {
+		b.WriteString("\nMaelstrom runs it with:\n\n```\n")
+		for _, r := range s.Runs {
+			b.WriteString(r.Command("YOUR-NODE") + "\n")
+		}
+		b.WriteString("```\n")
+	}
+	for _, r := range s.Runs {
+		if len(r.Targets) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\nTargets for `%s`:\n\n", strings.Join(r.Args, " "))
+		for _, t := range r.Targets {
+			fmt.Fprintf(&b, "- %s below %s\n", t.Name, t.Show(t.Limit))
+		}
+	}
+	return []byte(b.String())
+}
+
+// Show formats a value of the target's metric with its unit: "30", "400 ms".
+func (t Target) Show(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if t.Unit != "" {
+		s += " " + t.Unit
+	}
+	return s
+}
+
+// ScriptDir is where the testscript archives live in the content.
+const ScriptDir = "testdata/script"
+
+// Transcripts returns the step's transcripts, protocol and solution, in
+// file-name order. `tutor check` replays the protocol ones against the
+// learner's node (see package transcript).
+func (s Step) Transcripts() ([]*transcript.Transcript, error) {
+	return transcripts(content, s.ID)
+}
+
+func transcripts(fsys fs.FS, id string) ([]*transcript.Transcript, error) {
+	files, err := fs.Glob(fsys, path.Join(ScriptDir, "transcript_*.txtar"))
+	if err != nil {
+		return nil, err
+	}
+	var ts []*transcript.Transcript
+	for _, f := range files {
+		if step, ok := transcript.StepOf(f); !ok || step != id {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, err
+		}
+		t, err := transcript.FromArchive(f, data)
+		if err != nil {
+			return nil, err
+		}
+		ts = append(ts, t)
+	}
+	return ts, nil
+}

@@ -1,0 +1,92 @@
+package glomers_test
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/glomers/glomers/internal/cli"
+	"github.com/glomers/glomers/internal/transcript"
+)
+
+var update = flag.Bool("update", false, "rewrite the scripts' golden sections with the current output")
+
+// TestMain installs the real tutor main as the "tutor" command of the
+// scripts: the test binary, copied into $PATH under that name, runs
+// cli.Main when invoked as tutor.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"tutor": func() { os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScripts runs testdata/script/*.txtar: the CLI's behaviour (scripts
+// named after the command they exercise) and the transcripts
+// (transcript_<step>_<what>), each replayed against the reference solution.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		UpdateScripts:       *update,
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		Setup: func(env *testscript.Env) error {
+			// Never the learner's real progress file.
+			env.Setenv("GLOMERS_PROGRESS", filepath.Join(env.WorkDir, ".config", "progress.json"))
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"replay": cmdReplay,
+		},
+	})
+}
+
+// cmdReplay replays the script's transcript against a command:
+//
+//	replay KIND COMMAND [ARGS...]
+//
+// KIND is "protocol" or "solution", and names the file of the archive that
+// holds the transcript (see package transcript). The transcript is read
+// from the archive itself, so failures cite its lines. The command runs in
+// the script's directory and environment. With "!", the replay must find
+// the node at fault.
+func cmdReplay(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: replay KIND COMMAND [ARGS...]")
+	}
+	kind, err := transcript.ParseKind(args[0])
+	ts.Check(err)
+	archive := filepath.Join("testdata", "script", ts.Name()+".txtar")
+	data, err := os.ReadFile(archive)
+	ts.Check(err)
+	tr, err := transcript.FromArchive(archive, data)
+	ts.Check(err)
+	if tr.Kind != kind {
+		ts.Fatalf("%s holds a %v transcript, not %v", archive, tr.Kind, kind)
+	}
+
+	cmd := exec.Command(args[1], args[2:]...)
+	cmd.Dir = ts.MkAbs(".")
+	for _, k := range []string{"PATH", "HOME", "TMPDIR", "WORK", "GLOMERS_PROGRESS"} {
+		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err = transcript.Run(ctx, tr, cmd, transcript.Options{})
+
+	var failure *transcript.Failure
+	switch {
+	case err == nil && neg:
+		ts.Fatalf("replay of %s passed, want a failure", archive)
+	case errors.As(err, &failure) && neg:
+		ts.Logf("replay failed as expected:\n%v", err)
+	case err != nil:
+		ts.Fatalf("%v", err)
+	}
+}
