@@ -55,6 +55,9 @@ type Command struct {
 	// global. Put the argument's name in backquotes in the usage text
 	// ("wrap at `N` columns"), as package flag expects.
 	Flags func(fs *flag.FlagSet)
+	// RawArgs hands Run every argument unparsed (but --help), for
+	// commands that take Maelstrom's flags and parse them themselves.
+	RawArgs bool
 	// Run does the work with the arguments left once flags are parsed.
 	// Flags and arguments may be interleaved; "--" ends the flags.
 	Run func(env *Env, args []string) error
@@ -66,6 +69,8 @@ func commands() []*Command {
 	return []*Command{
 		listCommand(),
 		readCommand(),
+		checkCommand(),
+		testCommand(),
 		nodeCommand(),
 		helpCommand(),
 	}
@@ -106,7 +111,14 @@ func run(env *Env, cmds []*Command, args []string) int {
 	}
 	cmd := find(cmds, name)
 	if cmd == nil {
-		return report(env, unknownCommand(cmds, name))
+		return exitStatus(env, unknownCommand(cmds, name))
+	}
+	if cmd.RawArgs {
+		if wantsHelp(args) {
+			writeCommandHelp(env.Stdout, cmd)
+			return 0
+		}
+		return exitStatus(env, cmd.Run(env, args))
 	}
 	rest, err := parseFlags(cmd, args)
 	switch {
@@ -114,13 +126,13 @@ func run(env *Env, cmds []*Command, args []string) int {
 		writeCommandHelp(env.Stdout, cmd)
 		return 0
 	case err != nil:
-		return report(env, err)
+		return exitStatus(env, err)
 	}
-	return report(env, cmd.Run(env, rest))
+	return exitStatus(env, cmd.Run(env, rest))
 }
 
-// report prints err, if any, on one line and returns the exit status.
-func report(env *Env, err error) int {
+// exitStatus prints err, if any, on one line and returns the exit status.
+func exitStatus(env *Env, err error) int {
 	if err == nil {
 		return 0
 	}

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"log"
 	"slices"
 	"strings"
@@ -13,14 +15,51 @@ import (
 	"github.com/glomers/glomers/solutions/uniqueids"
 )
 
-// solutions maps a step id to its reference solution's Register. A test
-// checks it against the book: every written solution is here, and only
-// those.
-func solutions() map[string]func(*maelstrom.Node) {
-	return map[string]func(*maelstrom.Node){
-		"1": echo.Register,
-		"2": uniqueids.Register,
+// solution is a step's reference solution: a package exports either
+// Register(n), which only adds handlers, or Start(ctx, n) when it also runs
+// background work (gossip tickers, batching), which must stop when ctx
+// ends so that an in-process node shuts down cleanly in tests.
+type solution struct {
+	register func(*maelstrom.Node)
+	start    func(context.Context, *maelstrom.Node)
+}
+
+// fn returns the function the table holds, for the test that checks it
+// against the book.
+func (s solution) fn() any {
+	if s.start != nil {
+		return s.start
 	}
+	return s.register
+}
+
+// solutions maps a step id to its reference solution. A test checks it
+// against the book: every written solution is here, and only those.
+func solutions() map[string]solution {
+	return map[string]solution{
+		"1": {register: echo.Register},
+		"2": {register: uniqueids.Register},
+	}
+}
+
+// RunSolution runs step's reference solution as a node over stdin and
+// stdout until stdin ends or ctx is cancelled. Tests use it to host
+// reference solutions in-process.
+func RunSolution(ctx context.Context, step string, stdin io.Reader, stdout io.Writer) error {
+	sol, ok := solutions()[step]
+	if !ok {
+		return fmt.Errorf("step %s has no reference solution yet (steps with one: %s)", step, strings.Join(solved(), ", "))
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	n := maelstrom.NewNode()
+	n.Stdin, n.Stdout = stdin, stdout
+	if sol.start != nil {
+		sol.start(ctx, n)
+	} else {
+		sol.register(n)
+	}
+	return n.Run()
 }
 
 func nodeCommand() *Command {
@@ -46,17 +85,13 @@ The node stops at the end of its input, or when a message has no handler.`,
 			if err != nil {
 				return err
 			}
-			register, ok := solutions()[s.ID]
-			if !ok {
+			if _, ok := solutions()[s.ID]; !ok {
 				return fmt.Errorf("step %s has no reference solution yet (steps with one: %s)", s.ID, strings.Join(solved(), ", "))
 			}
 			// The Maelstrom library logs through the standard logger;
 			// point it at this command's stderr.
 			log.SetOutput(env.Stderr)
-			n := maelstrom.NewNode()
-			n.Stdin, n.Stdout = env.Stdin, env.Stdout
-			register(n)
-			if err := n.Run(); err != nil {
+			if err := RunSolution(context.Background(), s.ID, env.Stdin, env.Stdout); err != nil {
 				return &ExitError{Code: 1, Err: fmt.Errorf("node (step %s) stopped: %v", s.ID, err)}
 			}
 			return nil
@@ -69,7 +104,7 @@ func solved() []string {
 	have := solutions()
 	var ids []string
 	for _, id := range book.IDs() {
-		if have[id] != nil {
+		if _, ok := have[id]; ok {
 			ids = append(ids, id)
 		}
 	}

@@ -17,11 +17,7 @@ import (
 	"github.com/glomers/glomers/internal/report"
 )
 
-const testUsage = `usage: tutor test -w WORKLOAD --bin PATH [flags] [-- args for the binary]
-
-Runs a Maelstrom-compatible test of any node binary in the built-in
-harness. The flags have Maelstrom's names and defaults:
-
+const maelstromFlags = `Maelstrom's flags, with its names and defaults:
   -w, --workload NAME       echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register
   --bin PATH                the node binary (any language)
   --node-count N            nodes n0..n{N-1} (default 5)
@@ -32,83 +28,84 @@ harness. The flags have Maelstrom's names and defaults:
   --latency-dist D          constant, uniform, exponential (default constant)
   --nemesis partition       inject network partitions
   --nemesis-interval S      mean seconds between partitions and heals (default 10)
-  --availability total|F    require every operation (or fraction F) to succeed
+  --availability total|F    require every operation (or the fraction F) to succeed
   --consistency-models M    for txn-rw-register (default strict-serializable)
   --topology T              for broadcast: grid, line, total, tree2, tree3, tree4
-  --key-count, --max-txn-length, --max-writes-per-key
+  --key-count N, --max-txn-length N, --max-writes-per-key N
   --log-stderr              show node stderr as it is written
 
 And ours:
-  --seed N                  reproduce operations, latencies and partitions
-  --recovery-wait S         seconds between healing and final reads (default 10)
-  --store DIR               where results go (default store; latest in store/latest)
-  --json                    print results.json instead of the summary
+  --seed N                  replay the same operations, latencies and partitions
+  --recovery-wait S         seconds between healing and the final reads (default 10)
+  --store DIR               where results go (default store; the newest in store/latest)
+  --json                    print results.json instead of the summary`
+
+func testCommand() *Command {
+	return &Command{
+		Name:    "test",
+		Args:    "-w WORKLOAD --bin PATH [--FLAGS...] [-- BINARY ARGS]",
+		Short:   "run any node binary through a Maelstrom workload",
+		RawArgs: true,
+		Long: `Runs a Maelstrom-compatible test of any node binary in tutor's built-in
+harness: the same workloads, checkers and simulated network (latency,
+partitions, services) as Maelstrom, without Java. Arguments after the flags
+are passed to the binary.
+
+` + maelstromFlags + `
 
 Exit status: 0 valid, 1 invalid (a checker found a problem, or a node
 crashed or broke the protocol), 2 usage or harness error. (Maelstrom uses
-0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 internal error.)
-`
-
-// cmdTest is `tutor test`: a Maelstrom-compatible run of any binary.
-func cmdTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	opts := harness.Defaults()
-	fs := opts.FlagSet("test")
-	if wantsHelp(args) {
-		fmt.Fprint(stdout, testUsage)
-		return 0
+0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 internal error.)`,
+		Run: func(env *Env, args []string) error {
+			opts := harness.Defaults()
+			fs := opts.FlagSet("test")
+			if err := opts.Parse(fs, args); err != nil {
+				return fmt.Errorf("test: %v", err)
+			}
+			if opts.Workload == "" {
+				return errors.New("test: -w/--workload is required (echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register)")
+			}
+			if err := opts.Finish(); err != nil {
+				return fmt.Errorf("test: %v", err)
+			}
+			res, err := runHarness(opts, env)
+			if err != nil {
+				return fmt.Errorf("test: %v", err)
+			}
+			printResult(res, opts.JSON, env.Stdout)
+			if code := exitCode(res); code != 0 {
+				return &ExitError{Code: code}
+			}
+			return nil
+		},
 	}
-	if err := opts.Parse(fs, args); err != nil {
-		fmt.Fprintf(stderr, "tutor test: %v\n", err)
-		return 2
-	}
-	if opts.Workload == "" {
-		fmt.Fprintln(stderr, "tutor test: -w/--workload is required (echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register)")
-		return 2
-	}
-	if err := opts.Finish(); err != nil {
-		fmt.Fprintf(stderr, "tutor test: %v\n", err)
-		return 2
-	}
-	res, code := runHarness(opts, stdout, stderr, "tutor test")
-	if res == nil {
-		return code
-	}
-	printResult(res, opts.JSON, stdout)
-	return code
 }
 
-// runHarness runs one test with a live progress line on a terminal and
-// Ctrl-C handling, and maps the outcome to an exit status.
-func runHarness(opts harness.Options, stdout, stderr io.Writer, who string) (*harness.Result, int) {
+// runHarness runs one test with a live progress line when stderr is a
+// terminal, stopping cleanly on Ctrl-C.
+func runHarness(opts harness.Options, env *Env) (*harness.Result, error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opts.Stderr = stderr
-	live := isTerminal(stderr) && !opts.JSON
+	opts.Stderr = env.Stderr
+	live := isTerminal(env.Stderr) && !opts.JSON
 	if live {
-		opts.Progress = func(p harness.Progress) { progressLine(stderr, p) }
+		opts.Progress = func(p harness.Progress) { progressLine(env.Stderr, p) }
 	}
 	res, err := harness.Run(ctx, opts)
 	if live {
-		fmt.Fprint(stderr, "\r\033[K")
+		fmt.Fprint(env.Stderr, "\r\033[K")
 	}
-	if err != nil {
-		var ue *harness.UsageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(stderr, "%s: %v\n", who, err)
-		} else {
-			fmt.Fprintf(stderr, "%s: %v\n", who, err)
-		}
-		return res, 2
-	}
-	return res, exitCode(res)
+	return res, err
 }
 
+// exitCode maps a result to tutor's exit status: 0 valid with every target
+// met, 1 invalid or a target missed, 2 interrupted.
 func exitCode(res *harness.Result) int {
 	switch {
-	case res.Valid:
-		return 0
 	case res.Interrupted:
 		return 2
+	case res.Valid && res.TargetsMet():
+		return 0
 	}
 	return 1
 }
@@ -132,6 +129,7 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// wantsHelp reports whether args ask for help before any "--".
 func wantsHelp(args []string) bool {
 	for _, a := range args {
 		if a == "--" {

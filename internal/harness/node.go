@@ -27,7 +27,7 @@ const MaxLine = 64 << 20
 const MaxQueued = 1 << 20
 
 // tailLines is how many stderr lines are kept to explain a crash.
-const tailLines = 32
+const tailLines = 200
 
 // node is the harness's side of one node process.
 type node struct {
@@ -37,7 +37,7 @@ type node struct {
 	inbox *mailbox
 
 	mu   sync.Mutex
-	tail []string // last stderr lines
+	tail []string // last stderr lines, to explain a crash
 
 	stdoutDone chan struct{}
 	stderrDone chan struct{}
@@ -197,8 +197,20 @@ func (n *node) lastLog(k int) []string {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	t := n.tail
+	// A Go panic or runtime error is followed by a long goroutine dump:
+	// start at the panic itself, which is what explains the crash.
+	for i, l := range t {
+		if strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ") {
+			t = t[i:]
+			break
+		}
+	}
 	if len(t) > k {
-		t = t[len(t)-k:]
+		if t[0] != n.tail[0] && (strings.HasPrefix(t[0], "panic: ") || strings.HasPrefix(t[0], "fatal error: ")) {
+			t = t[:k]
+		} else {
+			t = t[len(t)-k:]
+		}
 	}
 	return append([]string(nil), t...)
 }

@@ -78,6 +78,11 @@ type Options struct {
 	// FinalLimit caps the final phase (10 s, Maelstrom's cap for kafka).
 	FinalLimit time.Duration `json:"final_limit"`
 
+	// Step is the course step this run checks (tutor check), recorded in
+	// results.json; Targets are its efficiency goals.
+	Step    string       `json:"step,omitempty"`
+	Targets []TargetSpec `json:"-"`
+
 	// Launcher, when set, starts nodes instead of Bin.
 	Launcher proc.Launcher `json:"-"`
 	// Stderr receives live node logs (--log-stderr) and progress.
@@ -87,6 +92,15 @@ type Options struct {
 	Progress func(Progress) `json:"-"`
 
 	concurrencySpec string
+}
+
+// TargetSpec is an efficiency goal: Metric must be strictly below Limit.
+// Metric is a results.json path: "servers.msgs_per_op",
+// "stable_latency.median", "stable_latency.max", "latency.median", ...
+type TargetSpec struct {
+	Name   string
+	Metric string
+	Limit  float64
 }
 
 // Progress is a snapshot of a run, for a live progress line.
@@ -264,7 +278,7 @@ func (o *Options) FlagSet(name string) *flag.FlagSet {
 // for the binary. Errors are *UsageError naming the flag.
 func (o *Options) Parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
-		return usagef("%s", flagError(err))
+		return usagef("%s", FlagError(err))
 	}
 	o.Args = append(o.Args, fs.Args()...)
 	return nil
@@ -320,9 +334,9 @@ func seconds(s string) (time.Duration, error) {
 	return time.Duration(f * float64(time.Second)), nil
 }
 
-// flagError rewrites the flag package's errors into one line that names
+// FlagError rewrites the flag package's errors into one line that names
 // the flag and what it accepts.
-func flagError(err error) string {
+func FlagError(err error) string {
 	s := err.Error()
 	// "invalid value "x" for flag -rate: must be ..." -> "--rate x: must be ..."
 	if rest, ok := strings.CutPrefix(s, "invalid value "); ok {

@@ -316,6 +316,65 @@ func requestLatency(h history.History) *workload.Quantiles {
 	return workload.NewQuantiles(ms)
 }
 
+// Measure returns the value of a metric path of the result, as a target
+// names it: "servers.msgs_per_op" (also "all."), "stable_latency.median"
+// (also p95, p99, max, min) and "latency.median" (request latency).
+func (res *Result) Measure(metric string) (float64, bool) {
+	group, field, _ := strings.Cut(metric, ".")
+	quantile := func(q *workload.Quantiles) (float64, bool) {
+		if q == nil {
+			return 0, false
+		}
+		switch field {
+		case "min":
+			return q.Min, true
+		case "median":
+			return q.Median, true
+		case "p95":
+			return q.P95, true
+		case "p99":
+			return q.P99, true
+		case "max":
+			return q.Max, true
+		}
+		return 0, false
+	}
+	switch group {
+	case "servers", "all":
+		b := res.Net.Servers
+		if group == "all" {
+			b = res.Net.All
+		}
+		if field == "msgs_per_op" && b.MsgsPerOp != nil {
+			return *b.MsgsPerOp, true
+		}
+	case "stable_latency":
+		return quantile(res.StableLatencyMS)
+	case "latency":
+		return quantile(res.LatencyMS)
+	}
+	return 0, false
+}
+
+// evaluate measures each target. A target with no value (a run with no
+// stable values) is missed.
+func (res *Result) evaluate(specs []TargetSpec) {
+	for _, s := range specs {
+		v, ok := res.Measure(s.Metric)
+		res.Targets = append(res.Targets, Target{Name: s.Name, Limit: s.Limit, Value: v, Met: ok && v < s.Limit, Missing: !ok})
+	}
+}
+
+// TargetsMet reports whether every target of the run was met.
+func (res *Result) TargetsMet() bool {
+	for _, t := range res.Targets {
+		if !t.Met {
+			return false
+		}
+	}
+	return true
+}
+
 // finish writes results.json and the history, closes the logs and points
 // the latest links at this run.
 func (s *storeDir) finish(res *Result) error {

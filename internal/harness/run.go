@@ -190,7 +190,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	routerDone := make(chan struct{})
 	go func() { r.loop(routerStop); close(routerDone) }()
 
-	res := &Result{Workload: wl.Name(), Options: opts.effective(), Seed: opts.Seed, Started: run.start}
+	res := &Result{Workload: wl.Name(), Step: opts.Step, Options: opts.effective(), Seed: opts.Seed, Started: run.start}
 	var launchErr error
 	run.setPhase("start")
 	stopping := make(chan struct{})
@@ -248,7 +248,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			select {
 			case <-stopping:
 			default:
-				tail := n.lastLog(10)
+				tail := n.lastLog(12)
 				run.fail(&CrashError{Node: id, How: describeExit(n.exitErr), Log: tail})
 			}
 		}()
@@ -301,6 +301,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		res.finishProblem(problem)
 	default:
 		res.check(wl, wopts, opts)
+		res.evaluate(opts.Targets)
 	}
 	if run.store != nil {
 		if err := run.store.finish(res); err != nil {

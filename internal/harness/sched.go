@@ -83,6 +83,7 @@ func (run *run) phase(ctx context.Context, name string, gen workload.Generator, 
 	exhausted := map[int]bool{}
 	busy := 0
 	next := start
+	stalled := false // an operation was due while every thread was busy
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	update := func(d completion) {
@@ -96,6 +97,9 @@ func (run *run) phase(ctx context.Context, name string, gen workload.Generator, 
 		now := run.now()
 		if now >= deadline || len(exhausted) == len(run.workers) {
 			break
+		}
+		if paced && now >= next && len(idle) == 0 {
+			stalled = true
 		}
 		if len(idle) > 0 && (!paced || now >= next) {
 			i := run.pick.IntN(len(idle))
@@ -111,8 +115,16 @@ func (run *run) phase(ctx context.Context, name string, gen workload.Generator, 
 			run.workers[t].jobs <- inv
 			if paced {
 				// Jepsen's stagger: the next operation is due a random gap
-				// after this one was issued.
-				next = max(now, next) + time.Duration(run.genRand.Float64()*2*float64(time.Second)/run.opts.Rate)
+				// later. After a stall (every thread busy) the gap counts
+				// from now, as in Jepsen; otherwise from when this one was
+				// due, so that timer overshoot does not erode the rate.
+				gap := time.Duration(run.genRand.Float64() * 2 * float64(time.Second) / run.opts.Rate)
+				if stalled {
+					next = now + gap
+					stalled = false
+				} else {
+					next += gap
+				}
 			}
 			continue
 		}

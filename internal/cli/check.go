@@ -1,0 +1,265 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glomers/glomers/book"
+	"github.com/glomers/glomers/internal/harness"
+	"github.com/glomers/glomers/internal/proc"
+	"github.com/glomers/glomers/internal/progress"
+	"github.com/glomers/glomers/internal/transcript"
+)
+
+func checkCommand() *Command {
+	return &Command{
+		Name:    "check",
+		Args:    "STEP [TARGET] [--FLAGS...]",
+		Short:   "check a node against a step: transcripts, then the challenge's workload",
+		RawArgs: true,
+		Long: `Checks a node against STEP, the way the challenge's page asks: first the
+step's protocol transcripts (fixed exchanges the node must answer), then
+each Maelstrom run of the challenge, with the page's flags, in tutor's
+simulated network. Steps with efficiency targets (3d, 3e) must meet them.
+
+TARGET is the node to check: an executable (in any language), or a
+directory holding a Go main package, which tutor builds first. Without
+TARGET, tutor checks the step's reference solution, run as "tutor node
+STEP".
+
+Flags after STEP override the run's flags, with Maelstrom's names (see
+"tutor help test"): for example --time-limit 5 for a quick look, or
+--nemesis partition. Also:
+  --run N     only the step's Nth run (3d's second run adds partitions)
+
+The result of each check is remembered for "tutor list".
+
+Exit status: 0 passed, 1 the node is wrong (or missed a target), 2 usage
+or harness error.`,
+		Run: func(env *Env, args []string) error {
+			return runCheck(env, args)
+		},
+	}
+}
+
+func runCheck(env *Env, args []string) error {
+	overrides := harness.Defaults()
+	fs := overrides.FlagSet("check")
+	only := fs.Int("run", 0, "only this run of the step (1 is the first)")
+	// Flags and the positional STEP and TARGET may be interleaved; keep
+	// the flag tokens to parse them again on top of each run's flags.
+	var positional, flagTokens []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return fmt.Errorf("check: %s", harness.FlagError(err))
+		}
+		rest := fs.Args()
+		consumed := args[:len(args)-len(rest)]
+		if len(consumed) > 0 && consumed[len(consumed)-1] == "--" {
+			flagTokens = append(flagTokens, consumed[:len(consumed)-1]...)
+			positional = append(positional, rest...)
+			break
+		}
+		flagTokens = append(flagTokens, consumed...)
+		if len(rest) == 0 {
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+	if len(positional) == 0 {
+		return fmt.Errorf("check: missing STEP; valid steps: %s", strings.Join(book.IDs(), ", "))
+	}
+	if len(positional) > 2 {
+		return fmt.Errorf("check: unexpected argument %q after the target", positional[2])
+	}
+	step, err := book.Lookup(positional[0])
+	if err != nil {
+		return err
+	}
+	if *only < 0 || *only > len(step.Runs) {
+		return fmt.Errorf("check: --run %d: step %s has %d run(s)", *only, step.ID, len(step.Runs))
+	}
+
+	ctx := context.Background()
+	var tgt *target
+	if len(positional) == 2 {
+		tgt, err = resolveTarget(ctx, positional[1], env)
+	} else {
+		tgt, err = referenceTarget(step)
+	}
+	if err != nil {
+		return fmt.Errorf("check: %v", err)
+	}
+	defer tgt.cleanup()
+	fmt.Fprintf(env.Stdout, "Checking step %s (%s) against %s\n", step.ID, step.Title, tgt.name)
+
+	passed := true
+	// 1. The step's protocol transcripts.
+	trs, err := step.Transcripts()
+	if err != nil {
+		return fmt.Errorf("check: %v", err)
+	}
+	for _, tr := range trs {
+		if tr.Kind != transcript.Protocol {
+			continue
+		}
+		err := transcript.Run(ctx, tr, exec.Command(tgt.path, tgt.args...), transcript.Options{})
+		var f *transcript.Failure
+		switch {
+		case err == nil:
+			fmt.Fprintf(env.Stdout, "  ✓ transcript %s\n", tr.Name)
+		case errors.As(err, &f):
+			fmt.Fprintf(env.Stdout, "  ✗ transcript %s\n%s\n", tr.Name, indentLines(err.Error(), "    "))
+			passed = false
+		default:
+			return fmt.Errorf("check: transcript %s: %v", tr.Name, err)
+		}
+	}
+	if !passed {
+		fmt.Fprintln(env.Stdout, "\nThe node does not answer the step's fixed exchanges; fix those before the workload runs.")
+		recordProgress(env, step.ID, false, tgt.name)
+		return &ExitError{Code: 1}
+	}
+
+	// 2. The step's Maelstrom runs.
+	for i, r := range step.Runs {
+		if *only != 0 && *only != i+1 {
+			continue
+		}
+		opts := harness.Defaults()
+		rfs := opts.FlagSet("check")
+		rfs.Int("run", 0, "")
+		if err := opts.Parse(rfs, r.Args); err != nil {
+			return fmt.Errorf("check: step %s's flags: %v", step.ID, err)
+		}
+		// The learner's flags override the book's.
+		overrideArgs := flagTokens
+		if err := opts.Parse(rfs, overrideArgs); err != nil {
+			return fmt.Errorf("check: %v", err)
+		}
+		if err := opts.Finish(); err != nil {
+			return fmt.Errorf("check: %v", err)
+		}
+		opts.Step = step.ID
+		opts.Bin = tgt.path
+		opts.Args = tgt.args
+		opts.JSON = overrides.JSON
+		for _, t := range r.Targets {
+			opts.Targets = append(opts.Targets, harness.TargetSpec{Name: t.Name, Metric: t.Metric, Limit: t.Limit})
+		}
+		fmt.Fprintf(env.Stdout, "\nRun %d of %d: tutor test %s", i+1, len(step.Runs), strings.Join(r.Args, " "))
+		if len(overrideArgs) > 0 {
+			fmt.Fprintf(env.Stdout, " (overridden: %s)", strings.Join(overrideArgs, " "))
+		}
+		fmt.Fprintln(env.Stdout)
+		if r.Note != "" {
+			fmt.Fprintf(env.Stdout, "  (%s)\n", r.Note)
+		}
+		fmt.Fprintln(env.Stdout)
+		res, err := runHarness(opts, env)
+		if err != nil {
+			return fmt.Errorf("check: %v", err)
+		}
+		printResult(res, opts.JSON, env.Stdout)
+		if res.Interrupted {
+			return &ExitError{Code: 2}
+		}
+		if exitCode(res) != 0 {
+			passed = false
+		}
+	}
+	recordProgress(env, step.ID, passed, tgt.name)
+	if !passed {
+		fmt.Fprintf(env.Stdout, "\nStep %s: not passed yet. The chapter may help: tutor read %s\n", step.ID, step.ID)
+		return &ExitError{Code: 1}
+	}
+	fmt.Fprintf(env.Stdout, "\nStep %s passed.\n", step.ID)
+	return nil
+}
+
+// target is the node a check runs: a path and arguments.
+type target struct {
+	name    string
+	path    string
+	args    []string
+	cleanup func()
+}
+
+func referenceTarget(step book.Step) (*target, error) {
+	if _, ok := solutions()[step.ID]; !ok {
+		return nil, fmt.Errorf("step %s has no reference solution yet; give a TARGET to check your own node (steps with one: %s)", step.ID, strings.Join(solved(), ", "))
+	}
+	cmd, err := NodeCommand(step.ID)
+	if err != nil {
+		return nil, fmt.Errorf("find tutor's own binary: %v", err)
+	}
+	return &target{name: "the reference solution (tutor node " + step.ID + ")", path: cmd[0], args: cmd[1:], cleanup: func() {}}, nil
+}
+
+// resolveTarget turns TARGET into something to run: an executable file as
+// it is, a directory with Go files built with `go build`.
+func resolveTarget(ctx context.Context, arg string, env *Env) (*target, error) {
+	st, err := os.Stat(arg)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("target %s: no such file or directory", arg)
+		}
+		return nil, fmt.Errorf("target %s: %v", arg, err)
+	}
+	if !st.IsDir() {
+		e, err := proc.NewExec(arg)
+		if err != nil {
+			return nil, err
+		}
+		return &target{name: arg, path: e.Path, cleanup: func() {}}, nil
+	}
+	gofiles, _ := filepath.Glob(filepath.Join(arg, "*.go"))
+	if len(gofiles) == 0 {
+		return nil, fmt.Errorf("target %s is a directory without Go files: give an executable, or a Go main package directory", arg)
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		return nil, fmt.Errorf("target %s is a Go package, but the go command is not on PATH", arg)
+	}
+	tmp, err := os.MkdirTemp("", "tutor-node-")
+	if err != nil {
+		return nil, err
+	}
+	out := filepath.Join(tmp, "node")
+	abs, _ := filepath.Abs(arg)
+	fmt.Fprintf(env.Stdout, "Building %s ...\n", arg)
+	build := exec.CommandContext(ctx, goTool, "build", "-o", out, ".")
+	build.Dir = abs
+	var buildOut strings.Builder
+	build.Stdout, build.Stderr = &buildOut, &buildOut
+	if err := build.Run(); err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("go build %s failed:\n%s", arg, indentLines(strings.TrimSpace(buildOut.String()), "  "))
+	}
+	return &target{name: arg, path: out, cleanup: func() { os.RemoveAll(tmp) }}, nil
+}
+
+func recordProgress(env *Env, step string, passed bool, target string) {
+	path, err := progress.Path(env.Getenv)
+	if err != nil {
+		return
+	}
+	if err := progress.Record(path, step, progress.Result{Passed: passed, At: time.Now(), Target: target}); err != nil {
+		fmt.Fprintf(env.Stderr, "tutor: could not record progress in %s: %v\n", path, err)
+	}
+}
+
+func indentLines(s, prefix string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = prefix + l
+	}
+	return strings.Join(lines, "\n")
+}
