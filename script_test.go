@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,12 +41,62 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			// Never the learner's real progress file.
 			env.Setenv("GLOMERS_PROGRESS", filepath.Join(env.WorkDir, ".config", "progress.json"))
+			// $REPO reaches the repository's files (testdata/nodes), and
+			// the Go variables let tutor check build a Go package target
+			// under testscript's empty $HOME.
+			env.Setenv("REPO", repo)
+			for k, v := range goEnv {
+				env.Setenv(k, v)
+			}
 			return nil
 		},
+		Condition: func(cond string) (bool, error) {
+			// [long] marks scripts that run real-time workloads of many
+			// seconds; go test -short skips them.
+			if cond == "long" {
+				return !testing.Short(), nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"replay": cmdReplay,
+			"replay":    cmdReplay,
+			"buildnode": cmdBuildNode,
 		},
 	})
+}
+
+var (
+	repo  string
+	goEnv = map[string]string{}
+)
+
+func init() {
+	repo, _ = os.Getwd()
+	out, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOPATH", "GOPROXY", "GOFLAGS", "GOTOOLCHAIN").Output()
+	if err == nil {
+		for i, k := range []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOPROXY", "GOFLAGS", "GOTOOLCHAIN"} {
+			if lines := strings.Split(string(out), "\n"); i < len(lines) && lines[i] != "" {
+				goEnv[k] = lines[i]
+			}
+		}
+	}
+}
+
+// cmdBuildNode builds a broken node from testdata/nodes into the script's
+// directory:
+//
+//	buildnode NAME
+//
+// leaves an executable $WORK/NAME.
+func cmdBuildNode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: buildnode NAME")
+	}
+	cmd := exec.Command("go", "build", "-o", ts.MkAbs(args[0]), "./testdata/nodes/"+args[0])
+	cmd.Dir = repo
+	if out, err := cmd.CombinedOutput(); err != nil {
+		ts.Fatalf("go build %s: %v\n%s", args[0], err, out)
+	}
 }
 
 // cmdReplay replays the script's transcript against a command:
