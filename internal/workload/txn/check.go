@@ -88,9 +88,12 @@ type fact struct {
 // anomalyCase is one instance of an anomaly, before it becomes a
 // workload.Anomaly.
 type anomalyCase struct {
-	msg  string
-	ops  []int
-	size int // for ordering: smaller cycles first
+	msg string
+	// render builds msg when it is needed: cycles are many and costly to
+	// describe, and only a few are shown.
+	render func() string
+	ops    []int
+	size   int // for ordering: smaller cycles first
 }
 
 // checker holds one analysis.
@@ -218,6 +221,13 @@ func (c *checker) keyIndex(k int64) int32 {
 func (c *checker) indexWrites() {
 	dups := map[int32][]int32{}
 	lastKeyWriter := map[int32]int32{} // key -> last txn recorded as its writer
+	seen := map[int64]bool{}
+	writes := 0
+	for i := range c.txns {
+		writes += len(c.txns[i].mops)
+	}
+	c.vindex = make(map[kv]int32, writes/2)
+	c.values = make([]value, 0, writes/2)
 	for ti := range c.txns {
 		t := &c.txns[ti]
 		for p, m := range t.mops {
@@ -243,7 +253,7 @@ func (c *checker) indexWrites() {
 			dups[id] = append(dups[id], int32(ti))
 		}
 		// Mark each key's last write as final.
-		seen := map[int64]bool{}
+		clear(seen)
 		for p := len(t.mops) - 1; p >= 0; p-- {
 			m := t.mops[p]
 			if !m.isWrite() || seen[m.key] {

@@ -1,5 +1,7 @@
 package txn
 
+import "slices"
+
 // Edge kinds. A dependency between two transactions is a path from one
 // transaction node to the other whose first edge says what kind of
 // dependency it is; the rest of the path runs through helper nodes (value
@@ -38,6 +40,15 @@ type builder struct {
 	from, to []int32
 	kind     []uint8
 	why      []int32
+}
+
+// grow makes room for n more nodes and m more edges.
+func (b *builder) grow(n, m int) {
+	b.nk = slices.Grow(b.nk, n)
+	b.from = slices.Grow(b.from, m)
+	b.to = slices.Grow(b.to, m)
+	b.kind = slices.Grow(b.kind, m)
+	b.why = slices.Grow(b.why, m)
 }
 
 func (b *builder) node(kind uint8) int32 {
@@ -151,24 +162,29 @@ func (g *graph) scc(nodeMask, edgeMask uint8) (comp []int32, ncomp int32) {
 	return comp, ncomp
 }
 
-// members groups the nodes of each component, in node order.
-func members(comp []int32, ncomp int32) [][]int32 {
+// cycles groups the nodes of each component that has more than one node
+// (our graphs have no self-loops, so only those hold cycles), in node
+// order.
+func cycles(comp []int32, ncomp int32) [][]int32 {
 	count := make([]int32, ncomp)
 	for _, c := range comp {
 		if c >= 0 {
 			count[c]++
 		}
 	}
-	out := make([][]int32, ncomp)
-	all := make([]int32, 0, len(comp))
-	for c := range out {
-		out[c] = all[len(all) : len(all) : len(all)+int(count[c])]
-		all = all[:len(all)+int(count[c])]
-	}
+	var out [][]int32
+	at := make(map[int32]int, 16)
 	for v, c := range comp {
-		if c >= 0 {
-			out[c] = append(out[c], int32(v))
+		if c < 0 || count[c] < 2 {
+			continue
 		}
+		i, ok := at[c]
+		if !ok {
+			i = len(out)
+			at[c] = i
+			out = append(out, make([]int32, 0, count[c]))
+		}
+		out[i] = append(out[i], int32(v))
 	}
 	return out
 }

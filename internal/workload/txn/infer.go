@@ -84,6 +84,12 @@ func (c *checker) checkVersions() [][]event {
 		c.factWhy[i] = c.reason(reason{kind: f.kind, t: f.t, v: f.from, w: f.to, key: c.values[f.from].key})
 	}
 	var b builder
+	events := 0
+	for _, evs := range c.timeline {
+		events += len(evs)
+	}
+	b.grow(len(c.values)+events, len(c.facts)+2*events)
+	c.reasons = slices.Grow(c.reasons, len(c.facts)+events)
 	for range c.values {
 		b.node(nkValue)
 	}
@@ -108,10 +114,7 @@ func (c *checker) checkVersions() [][]event {
 	g := b.build()
 	comp, ncomp := g.scc(nkValue|nkChain, ekPass)
 	s := newSearcher(g)
-	for _, ms := range members(comp, ncomp) {
-		if len(ms) < 2 {
-			continue
-		}
+	for _, ms := range cycles(comp, ncomp) {
 		x := ms[0] // values come first in node order
 		path := s.path(query{from: x, other: true, target: x, comp: comp, c: comp[x],
 			nodeMask: nkValue | nkChain, edgeMask: ekPass, countMask: nkValue})
@@ -167,7 +170,7 @@ func (c *checker) findCycles(timeline [][]event) {
 
 	// G0: cycles of write-write dependencies.
 	comp, ncomp := g.scc(nkTxn|nkWW, ekWW|ekPass)
-	for _, ms := range members(comp, ncomp) {
+	for _, ms := range cycles(comp, ncomp) {
 		if countTxns(ms) < 2 {
 			continue
 		}
@@ -188,7 +191,7 @@ func (c *checker) findCycles(timeline [][]event) {
 
 	// G1c: cycles of ww and wr dependencies through at least one wr edge.
 	comp, ncomp = g.scc(nkTxn|nkWW, ekWW|ekWR|ekPass)
-	for _, ms := range members(comp, ncomp) {
+	for _, ms := range cycles(comp, ncomp) {
 		if countTxns(ms) < 2 {
 			continue
 		}
@@ -218,7 +221,7 @@ func (c *checker) findCycles(timeline [][]event) {
 	// G-single and G2: cycles through anti-dependencies. Look first for
 	// one rw edge closed by ww and wr edges only, then allow more.
 	comp, ncomp = g.scc(nkTxn|nkWW|nkRW, ekWW|ekWR|ekRW|ekPass)
-	for _, ms := range members(comp, ncomp) {
+	for _, ms := range cycles(comp, ncomp) {
 		if countTxns(ms) < 2 {
 			continue
 		}
@@ -303,6 +306,14 @@ func txnsOn(g *graph, path []int32) int {
 // not have) commit without those transactions joining any cycle.
 func (c *checker) buildDSG(timeline [][]event) *graph {
 	var b builder
+	events, nilReads := 0, 0
+	for k, evs := range timeline {
+		events += len(evs)
+		nilReads += len(c.keys[k].nilReaders)
+	}
+	b.grow(len(c.txns)+2*len(c.values)+2*events,
+		len(c.values)+2*len(c.reads)+2*len(c.facts)+4*events+nilReads)
+	c.reasons = slices.Grow(c.reasons, len(c.values)+2*len(c.reads)+2*events+nilReads)
 	for i := range c.txns {
 		if c.txns[i].committed {
 			b.node(nkTxn)
@@ -405,9 +416,24 @@ func (c *checker) buildDSG(timeline [][]event) *graph {
 	return b.build()
 }
 
-// cycleCase records a cycle found by search: path starts at a transaction
-// and returns to it.
+// cycleCase records a cycle found by search: path starts at a
+// transaction and returns to it. Its description is written only if the
+// case is shown.
 func (c *checker) cycleCase(g *graph, kind string, path []int32) {
+	var ops []int
+	for _, e := range path {
+		if to := g.to[e]; g.nk[to] == nkTxn {
+			ops = append(ops, c.txns[to].op())
+		}
+	}
+	// The path ends where it began: list the start first.
+	ops = append(ops[len(ops)-1:], ops[:len(ops)-1]...)
+	c.add(kind, anomalyCase{ops: ops, size: len(ops), render: func() string { return c.describeCycle(g, kind, path) }})
+}
+
+// describeCycle says, step by step, why each transaction of a cycle
+// precedes the next.
+func (c *checker) describeCycle(g *graph, kind string, path []int32) string {
 	start := c.edgeSource(g, path[0])
 	type step struct {
 		from, to int32
@@ -442,14 +468,12 @@ func (c *checker) cycleCase(g *graph, kind string, path []int32) {
 		}
 	}
 	var sb strings.Builder
-	var ops []int
 	fmt.Fprintf(&sb, "cycle of %d transactions: ", len(steps))
 	for i, st := range steps {
 		if i == 0 {
 			sb.WriteString(tName(&c.txns[st.from]))
 		}
 		fmt.Fprintf(&sb, " -%s-> %s", st.dep, tName(&c.txns[st.to]))
-		ops = append(ops, c.txns[st.from].op())
 	}
 	sb.WriteString(". ")
 	for i, st := range steps {
@@ -461,7 +485,7 @@ func (c *checker) cycleCase(g *graph, kind string, path []int32) {
 	if kind == KindG0 && intermediate {
 		sb.WriteString(" (Some of these writes were overwritten later by the same transaction: Adya, who counts only each transaction's final write as a version, would call this a dirty write rather than G0.)")
 	}
-	c.add(kind, anomalyCase{msg: sb.String(), ops: ops, size: len(steps)})
+	return sb.String()
 }
 
 // saySteps renders the reasons along one dependency. A write reached

@@ -31,6 +31,9 @@ func (c *checker) result() workload.Result {
 		shown := cases[:min(len(cases), maxShown)]
 		for i, a := range shown {
 			msg := a.msg
+			if a.render != nil {
+				msg = a.render()
+			}
 			if i == len(shown)-1 && len(cases) > len(shown) {
 				msg += fmt.Sprintf(" (%d more %s cases not shown)", len(cases)-len(shown), kind)
 			}
