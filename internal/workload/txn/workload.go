@@ -15,6 +15,7 @@ func New() workload.Workload { return txnWorkload{} }
 
 type txnWorkload struct{}
 
+// Name returns "txn-rw-register".
 func (txnWorkload) Name() string { return Name }
 
 // Validate checks the generator's flags and that every consistency model
