@@ -135,7 +135,7 @@ func (c *checker) checkVersions() [][]event {
 		order := strings.Join(append([]string{fmt.Sprint(c.values[x].val)}, vals...), " < ")
 		c.add(KindCyclicVersions, anomalyCase{
 			msg: fmt.Sprintf("key %d: the order of its values inferred from the history is cyclic, %s: %s. No store that runs each transaction's micro-ops in order and returns only values already written can do this; no order inferred for key %d is used further",
-				c.keys[key].key, order, c.saySteps(why), c.keys[key].key),
+				c.keys[key].key, order, c.saySteps(c.namer(), why), c.keys[key].key),
 			ops:  dedupe(ops),
 			size: len(vals),
 		})
@@ -468,6 +468,7 @@ func (c *checker) describeCycle(g *graph, kind string, path []int32) string {
 		}
 	}
 	var sb strings.Builder
+	n := c.namer()
 	fmt.Fprintf(&sb, "cycle of %d transactions: ", len(steps))
 	for i, st := range steps {
 		if i == 0 {
@@ -480,7 +481,7 @@ func (c *checker) describeCycle(g *graph, kind string, path []int32) string {
 		if i > 0 {
 			sb.WriteString(" ")
 		}
-		fmt.Fprintf(&sb, "%s -%s-> %s: %s.", tName(&c.txns[st.from]), st.dep, tName(&c.txns[st.to]), c.saySteps(st.why))
+		fmt.Fprintf(&sb, "%s -%s-> %s: %s.", tName(&c.txns[st.from]), st.dep, tName(&c.txns[st.to]), c.saySteps(n, st.why))
 	}
 	if kind == KindG0 && intermediate {
 		sb.WriteString(" (Some of these writes were overwritten later by the same transaction: Adya, who counts only each transaction's final write as a version, would call this a dirty write rather than G0.)")
@@ -488,42 +489,71 @@ func (c *checker) describeCycle(g *graph, kind string, path []int32) string {
 	return sb.String()
 }
 
+// namer names transactions in one message: in full (with the op that
+// shows the outcome) the first time, by number after that.
+type namer struct {
+	c    *checker
+	seen map[int32]bool
+}
+
+func (c *checker) namer() *namer { return &namer{c: c, seen: map[int32]bool{}} }
+
+func (n *namer) name(t int32) string {
+	if n.seen[t] {
+		return tName(&n.c.txns[t])
+	}
+	n.seen[t] = true
+	return n.c.label(t)
+}
+
 // saySteps renders the reasons along one dependency. A write reached
-// along a key's time line follows a read that completed before the writer
-// was invoked, or the initial nil; the words say which.
-func (c *checker) saySteps(rs []reason) string {
+// along a key's time line follows either a read that completed before
+// the writer was invoked, or the initial nil; the words say which.
+func (c *checker) saySteps(n *namer, rs []reason) string {
 	var parts []string
 	for i, r := range rs {
-		if r.kind == rsInvoke && (i == 0 || rs[i-1].kind != rsSeen) {
-			parts = append(parts, fmt.Sprintf("%s wrote %s", c.label(r.t), c.kv(r.v)))
-			continue
+		var prev *reason
+		if i > 0 {
+			prev = &rs[i-1]
 		}
-		parts = append(parts, c.say(r))
+		switch {
+		case r.kind == rsInvoke && (prev == nil || prev.kind != rsSeen):
+			parts = append(parts, fmt.Sprintf("%s wrote %s", n.name(r.t), c.kv(r.v)))
+		case r.kind == rsSeen && prev != nil && prev.v == r.v && prev.kind == rsRead && prev.t == r.t:
+			// The reader is the first to have seen the value: said.
+		case r.kind == rsSeen && prev != nil && prev.v == r.v && (prev.kind == rsRead || prev.kind == rsWrote):
+			parts[len(parts)-1] += fmt.Sprintf(", which %s also read", n.name(r.t))
+			if prev.kind == rsWrote {
+				parts[len(parts)-1] = strings.Replace(parts[len(parts)-1], " also read", " read", 1)
+			}
+		default:
+			parts = append(parts, c.say(n, r))
+		}
 	}
 	return strings.Join(parts, "; ")
 }
 
 // say renders one reason in words.
-func (c *checker) say(r reason) string {
-	t := c.label(r.t)
+func (c *checker) say(n *namer, r reason) string {
 	switch r.kind {
 	case rsWrote:
-		return fmt.Sprintf("%s wrote %s", t, c.kv(r.v))
+		return fmt.Sprintf("%s wrote %s", n.name(r.t), c.kv(r.v))
 	case rsRead:
 		if r.v < 0 {
-			return fmt.Sprintf("%s read key %d = nil, the initial value, which precedes every write", t, c.keys[r.key].key)
+			return fmt.Sprintf("%s read key %d = nil, the initial value, which precedes every write", n.name(r.t), c.keys[r.key].key)
 		}
-		return fmt.Sprintf("%s read %s", t, c.kv(r.v))
+		return fmt.Sprintf("%s read %s", n.name(r.t), c.kv(r.v))
 	case rsWR:
-		return fmt.Sprintf("%s wrote %s and %s read it", c.label(c.values[r.v].writer), c.kv(r.v), t)
+		w := n.name(c.values[r.v].writer)
+		return fmt.Sprintf("%s wrote %s and %s read it", w, c.kv(r.v), n.name(r.t))
 	case rsWFR:
-		return fmt.Sprintf("%s read %s and then wrote %s", t, c.kv(r.v), c.kv(r.w))
+		return fmt.Sprintf("%s read %s and then wrote %s", n.name(r.t), c.kv(r.v), c.kv(r.w))
 	case rsOrder:
-		return fmt.Sprintf("%s wrote %s and then %s", t, c.kv(r.v), c.kv(r.w))
+		return fmt.Sprintf("%s wrote %s and then %s", n.name(r.t), c.kv(r.v), c.kv(r.w))
 	case rsSeen:
-		return fmt.Sprintf("%s read %s", t, c.kv(r.v))
+		return fmt.Sprintf("%s read %s", n.name(r.t), c.kv(r.v))
 	case rsInvoke:
-		return fmt.Sprintf("%s, invoked afterwards at op %d, wrote %s", t, c.txns[r.t].inv, c.kv(r.v))
+		return fmt.Sprintf("%s, invoked afterwards at op %d, wrote %s", n.name(r.t), c.txns[r.t].inv, c.kv(r.v))
 	}
 	return "?"
 }
