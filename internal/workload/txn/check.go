@@ -28,7 +28,8 @@ type txn struct {
 	// requested ones otherwise (reads then carry no value).
 	mops []mop
 	// committed: in the dependency graph. Ok transactions always; an
-	// indeterminate one when the models claimed imply it (see infer).
+	// indeterminate one when the models claimed imply it (see
+	// decideCommits).
 	committed bool
 	inferred  bool // committed only by inference
 	// parsed: the invocation value could be read at all.
@@ -43,10 +44,8 @@ func (t *txn) op() int {
 	return t.inv
 }
 
-const (
-	noWriter  = -1
-	dupWriter = -2
-)
+// dupWriter marks a value written more than once.
+const dupWriter = -2
 
 // value is one version: a value written to a key.
 type value struct {
@@ -150,8 +149,8 @@ func Check(h history.History, modelNames []string) workload.Result {
 	c.indexWrites()
 	c.scanReads()
 	c.decideCommits()
-	versionCycles := c.checkVersions()
-	c.findCycles(versionCycles)
+	c.checkVersions()
+	c.findCycles()
 	return c.result()
 }
 

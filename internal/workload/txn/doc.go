@@ -19,8 +19,9 @@
 // read or a write with equal chance, on a pool of --key-count (10) keys
 // drawn with an exponential distribution (each slot twice as likely as
 // the one before); a key's writes carry 1, 2, 3, ..., so every value is
-// written at most once; after --max-writes-per-key (16) writes a key is
-// retired and a fresh one takes its slot.
+// written at most once; a key that has had --max-writes-per-key (16)
+// writes is retired when the next write is drawn for it, and a fresh key
+// takes its slot.
 //
 // The client is reusable and treats no transaction as idempotent: error
 // 30 (txn-conflict) and other definite errors make a fail, timeouts and

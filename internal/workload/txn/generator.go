@@ -19,8 +19,10 @@ const (
 // src/elle/txn.clj): a length uniform in [1, max], each micro-op a read or
 // a write with equal chance, keys drawn from a pool of active keys with an
 // exponential distribution, and per-key write values 1, 2, 3, ... so that
-// every write of a key is unique. A key written maxWrites times is retired
-// and replaced, in the same slot of the pool, by a fresh key.
+// every write of a key is unique. As in Elle, a key that has had maxWrites
+// writes stays in the pool (and may still be read) until a write is drawn
+// for it; then it is retired, that slot gets a fresh key, and the draw is
+// repeated.
 type generator struct {
 	maxLen    int
 	maxWrites int64

@@ -77,7 +77,7 @@ func (c *checker) timelines() [][]event {
 // write-order and writes-follow-reads facts, and the time lines — and
 // reports keys whose order is cyclic. Such a key is untrusted: none of the
 // orders inferred for it are used afterwards.
-func (c *checker) checkVersions() [][]event {
+func (c *checker) checkVersions() {
 	c.timeline = c.timelines()
 	c.factWhy = make([]int32, len(c.facts))
 	for i, f := range c.facts {
@@ -140,13 +140,12 @@ func (c *checker) checkVersions() [][]event {
 			size: len(vals),
 		})
 	}
-	return c.timeline
 }
 
 // findCycles builds the dependency graph of committed transactions and
 // searches it for cycles. See the package documentation for its shape.
-func (c *checker) findCycles(timeline [][]event) {
-	g := c.buildDSG(timeline)
+func (c *checker) findCycles() {
+	g := c.buildDSG(c.timeline)
 	c.metrics["graph_nodes"] = g.size()
 	c.metrics["graph_edges"] = len(g.to)
 	s := newSearcher(g)
