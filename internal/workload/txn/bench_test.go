@@ -1,0 +1,34 @@
+package txn
+
+import (
+	"testing"
+)
+
+// benchHistory simulates 100,000 generated transactions with Maelstrom's
+// default generator settings from ten clients.
+func benchHistory(b *testing.B, mode simMode) *sim {
+	b.Helper()
+	return runSim(simConfig{mode: mode, clients: 10, txns: 100000, failP: 0.02, infoP: 0.02,
+		opts: simOptions(DefaultKeyCount, DefaultMaxTxnLength, DefaultMaxWritesPerKey), seed: 1})
+}
+
+// BenchmarkCheck100k checks 100,000 transactions. "interleaved" is a
+// store with dirty reads and writes, full of G0, G1 and G2 cycles;
+// "replicated" a Fly.io 6b-style store, read committed but with many
+// G-single and G2 notes. The figure is in the package documentation.
+func BenchmarkCheck100k(b *testing.B) {
+	for _, mode := range []simMode{simInterleaved, simReplicated} {
+		s := benchHistory(b, mode)
+		h := s.b.History()
+		b.Run(mode.String(), func(b *testing.B) {
+			b.ReportAllocs()
+			var res any
+			for b.Loop() {
+				r := Check(h, rc)
+				res = r.Metrics["anomaly_counts"]
+			}
+			b.ReportMetric(float64(len(s.txns)), "txns")
+			b.Logf("%s: %d ops, anomalies %v", mode, len(h), res)
+		})
+	}
+}

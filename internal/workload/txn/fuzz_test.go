@@ -1,0 +1,146 @@
+package txn
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/glomers/glomers/internal/history"
+	"github.com/glomers/glomers/internal/workload"
+)
+
+// historyFromBytes interprets data as a program that writes a history:
+// invocations of small transactions on a few processes and keys, and
+// their completions with arbitrary results, sometimes not even JSON. It
+// keeps invocations and completions paired, so that the checker gets past
+// pairing and into its analysis.
+func historyFromBytes(data []byte) history.History {
+	var b history.Builder
+	open := map[int][]mop{}
+	i := 0
+	next := func() int {
+		if i >= len(data) {
+			return 0
+		}
+		i++
+		return int(data[i-1])
+	}
+	for i < len(data) {
+		code, p := next()%5, next()%4
+		req, busy := open[p]
+		switch {
+		case !busy:
+			n := next() % 5
+			var mops []mop
+			for range n {
+				m := mop{f: 'r', key: int64(next() % 4), nil: true}
+				if next()%2 == 1 {
+					m = mop{f: 'w', key: m.key, value: int64(next() % 6)}
+				}
+				mops = append(mops, m)
+			}
+			open[p] = mops
+			b.Add(history.Op{Type: history.Invoke, Process: p, F: "txn", Value: encodeTxn(mops)})
+		case code <= 1:
+			res := make([]mop, len(req))
+			copy(res, req)
+			for j := range res {
+				if res[j].isRead() {
+					if v := next() % 7; v > 0 {
+						res[j].nil, res[j].value = false, int64(v-1)
+					}
+				}
+			}
+			val := encodeTxn(res)
+			if code == 1 && next()%8 == 0 {
+				val = data[i:min(len(data), i+next()%16)]
+			}
+			b.Add(history.Op{Type: history.OK, Process: p, F: "txn", Value: val})
+			delete(open, p)
+		case code == 2:
+			b.Add(history.Op{Type: history.Fail, Process: p, F: "txn", Value: encodeTxn(req)})
+			delete(open, p)
+		default:
+			b.Add(history.Op{Type: history.Info, Process: p, F: "txn"})
+			delete(open, p)
+		}
+	}
+	return b.History()
+}
+
+// checkWellFormed asserts what every result must satisfy.
+func checkWellFormed(t *testing.T, h history.History, res workload.Result) {
+	t.Helper()
+	switch res.Validity {
+	case workload.Valid, workload.Invalid, workload.Unknown:
+	default:
+		t.Fatalf("validity %q", res.Validity)
+	}
+	if res.Validity == workload.Valid && len(res.Anomalies) > 0 {
+		t.Fatalf("valid with anomalies\n%s", dump(res))
+	}
+	for _, a := range append(append([]workload.Anomaly{}, res.Anomalies...), res.Notes...) {
+		if a.Kind == "" || a.Message == "" {
+			t.Fatalf("anomaly without kind or message: %+v", a)
+		}
+		for _, op := range a.Ops {
+			if op < 0 || op >= len(h) {
+				t.Fatalf("%s names op %d of a %d-op history", a.Kind, op, len(h))
+			}
+		}
+	}
+}
+
+var fuzzSeeds = [][]byte{
+	{0, 0, 2, 1, 1, 1, 1, 0, 1, 0, 2, 1, 1, 0, 0, 3},
+	{0, 0, 3, 1, 1, 1, 0, 1, 1, 1, 2, 2, 0, 1, 1, 0, 1, 0, 0, 0, 1, 2, 0, 1, 2, 0, 0, 0},
+	{0, 2, 4, 1, 0, 1, 1, 1, 2, 0, 3, 0, 2, 2, 3, 0, 0, 2, 3, 3, 2, 3, 3},
+	[]byte("the quick brown fox jumps over the lazy dog, twice over"),
+}
+
+// FuzzCheck: on any history the checker returns a well-formed result,
+// without panicking or hanging.
+func FuzzCheck(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		h := historyFromBytes(data)
+		for _, m := range [][]string{ru, rc, ser} {
+			checkWellFormed(t, h, Check(h, m))
+		}
+	})
+}
+
+// FuzzCheckJSONLines: the same for whatever bytes decode as a history.
+func FuzzCheckJSONLines(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		var buf bytes.Buffer
+		if err := historyFromBytes(s).WriteJSONLines(&buf); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(buf.Bytes())
+	}
+	f.Add([]byte(`{"index":0,"type":"ok","process":0,"f":"txn","value":[["r",1,2]]}`))
+	f.Add([]byte(`{"index":0,"type":"invoke","process":0,"f":"txn","value":"x"}` + "\n" + `{"index":1,"type":"ok","process":0,"f":"txn","value":[["r",1,2]]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		h, err := history.ReadJSONLines(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		checkWellFormed(t, h, Check(h, rc))
+	})
+}
+
+// FuzzParseTxn: the fast scanner never accepts what the reference decoder
+// refuses, and never disagrees with it.
+func FuzzParseTxn(f *testing.F) {
+	for _, s := range []string{`[["r",1,null],["w",1,6]]`, `[]`, `[["r",1,1.5]]`, `[["\u0072",1,null]]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		want, werr := decodeTxn(data)
+		if got, ok := scanTxn(data); ok && (werr != nil || !bytes.Equal(encodeTxn(got), encodeTxn(want))) {
+			t.Fatalf("%q: scanner %v, decoder %v / %v", data, got, want, werr)
+		}
+	})
+}

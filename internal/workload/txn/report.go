@@ -1,0 +1,116 @@
+package txn
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/glomers/glomers/internal/workload"
+)
+
+// maxShown bounds how many cases of one kind a result lists; the rest are
+// counted in the metrics.
+const maxShown = 8
+
+// result turns the cases into a verdict.
+func (c *checker) result() workload.Result {
+	res := workload.Result{Metrics: c.metrics}
+	counts := map[string]int{}
+	for _, kind := range kindOrder {
+		cases := c.cases[kind]
+		if len(cases) == 0 {
+			continue
+		}
+		counts[kind] = len(cases)
+		slices.SortStableFunc(cases, func(a, b anomalyCase) int {
+			if a.size != b.size {
+				return a.size - b.size
+			}
+			return firstOp(a) - firstOp(b)
+		})
+		shown := cases[:min(len(cases), maxShown)]
+		for i, a := range shown {
+			msg := a.msg
+			if a.render != nil {
+				msg = a.render()
+			}
+			if i == len(shown)-1 && len(cases) > len(shown) {
+				msg += fmt.Sprintf(" (%d more %s cases not shown)", len(cases)-len(shown), kind)
+			}
+			an := workload.Anomaly{Kind: kind, Message: msg, Ops: a.ops}
+			if c.pol.failing[kind] {
+				res.Anomalies = append(res.Anomalies, an)
+			} else {
+				an.Message += fmt.Sprintf(" [allowed by %s]", c.pol.names())
+				res.Notes = append(res.Notes, an)
+			}
+		}
+	}
+	var ok, fail, info int
+	for i := range c.txns {
+		switch c.txns[i].st {
+		case stOK:
+			ok++
+		case stFail:
+			fail++
+		default:
+			info++
+		}
+	}
+	for _, m := range c.pol.models {
+		if m.level < 3 {
+			continue
+		}
+		res.Notes = append(res.Notes, workload.Anomaly{Kind: "unchecked", Message: fmt.Sprintf(
+			"%s forbids more than read committed does. Of that, this checker looks for %s and fails the run on any it finds, but it cannot certify %s: %s",
+			m.name, strings.Join(m.adds, ", "), m.name, m.unchecked)})
+	}
+	untrusted := 0
+	for i := range c.keys {
+		if c.keys[i].untrusted {
+			untrusted++
+		}
+	}
+	c.metrics["txns"] = map[string]int{"ok": ok, "fail": fail, "info": info}
+	c.metrics["keys"] = len(c.keys)
+	c.metrics["values"] = len(c.values)
+	c.metrics["external_reads"] = len(c.reads)
+	var wfr, order, seen int
+	for _, f := range c.facts {
+		if f.kind == rsWFR {
+			wfr++
+		} else {
+			order++
+		}
+	}
+	for i := range c.values {
+		if c.values[i].seen >= 0 {
+			seen++
+		}
+	}
+	c.metrics["inferred"] = map[string]int{
+		"writes_follow_reads": wfr, "write_order": order, "values_read_before_later_writers": seen, "untrusted_keys": untrusted,
+	}
+	if len(counts) > 0 {
+		c.metrics["anomaly_counts"] = counts
+	}
+	switch {
+	case len(res.Anomalies) > 0:
+		res.Validity = workload.Invalid
+	case ok == 0:
+		res.Validity = workload.Unknown
+		res.Notes = append(res.Notes, workload.Anomaly{Kind: "no-transactions", Message: "no transaction completed ok, so there is nothing to judge"})
+	case c.pol.level >= 3:
+		res.Validity = workload.Unknown
+	default:
+		res.Validity = workload.Valid
+	}
+	return res
+}
+
+func firstOp(a anomalyCase) int {
+	if len(a.ops) == 0 {
+		return -1
+	}
+	return a.ops[0]
+}
