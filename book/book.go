@@ -268,8 +268,8 @@ func hasSolution(fsys fs.FS, dir string) bool {
 	return false
 }
 
-// Markdown returns the step's chapter with its cells expanded, or a
-// placeholder when the chapter is not written yet.
+// Markdown returns the step's chapter with its cells expanded and its
+// hints removed, or a placeholder when the chapter is not written yet.
 func (s Step) Markdown() ([]byte, error) {
 	return markdown(content, s)
 }
@@ -280,6 +280,10 @@ func markdown(fsys fs.FS, s Step) ([]byte, error) {
 		if !hasFile(fsys, s.Chapter) {
 			return placeholder(s), nil
 		}
+		return nil, err
+	}
+	src, err = StripHints(s.Chapter, src)
+	if err != nil {
 		return nil, err
 	}
 	return Expand(fsys, s.Chapter, src)
