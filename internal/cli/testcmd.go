@@ -95,6 +95,11 @@ func runHarness(opts harness.Options, env *Env) (*harness.Result, error) {
 	if live {
 		fmt.Fprint(env.Stderr, "\r\033[K")
 	}
+	if res != nil && res.StoreDir != "" {
+		if ferr := report.WriteFiles(res); ferr != nil {
+			fmt.Fprintf(env.Stderr, "tutor: warning: could not draw the run's pictures: %v\n", ferr)
+		}
+	}
 	return res, err
 }
 

@@ -1,0 +1,78 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/glomers/glomers/internal/harness"
+	"github.com/glomers/glomers/internal/visual"
+)
+
+// Partitions turns the nemesis's record into the intervals the drawings
+// shade: each start-partition until the next stop (or the end of the run).
+func Partitions(recs []harness.NemesisRecord) []visual.Interval {
+	var out []visual.Interval
+	for _, r := range recs {
+		switch r.Kind {
+		case "start-partition":
+			if n := len(out); n > 0 && out[n-1].End == 0 {
+				out[n-1].End = r.Time
+			}
+			label := r.Grudge.String()
+			if label == "" {
+				label = r.Description
+			}
+			out = append(out, visual.Interval{Start: r.Time, Label: label})
+		case "stop-partition":
+			if n := len(out); n > 0 && out[n-1].End == 0 {
+				out[n-1].End = r.Time
+			}
+		}
+	}
+	return out
+}
+
+// Files are the pictures of a run, as written to its store directory.
+type Files struct {
+	Messages []byte // messages.svg
+}
+
+// Draw renders the pictures of a run from its result and journal.
+func Draw(res *harness.Result, j *visual.Journal) Files {
+	parts := Partitions(res.Nemesis)
+	if j == nil {
+		j = &visual.Journal{}
+	}
+	return Files{
+		Messages: visual.Diagram(j, parts),
+	}
+}
+
+// LoadJournal reads the first messages of the run's journal.jsonl.
+func LoadJournal(dir string) (*visual.Journal, error) {
+	f, err := os.Open(filepath.Join(dir, "journal.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return visual.ReadJournal(f, 0)
+}
+
+// WriteFiles writes the run's pictures into its store directory.
+func WriteFiles(res *harness.Result) error {
+	if res.StoreDir == "" {
+		return nil
+	}
+	j, err := LoadJournal(res.StoreDir)
+	if err != nil {
+		return fmt.Errorf("messages.svg: %w", err)
+	}
+	f := Draw(res, j)
+	var errs []error
+	for name, b := range map[string][]byte{"messages.svg": f.Messages} {
+		errs = append(errs, os.WriteFile(filepath.Join(res.StoreDir, name), b, 0o644))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,372 @@
+package visual
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/glomers/glomers/internal/proto"
+)
+
+// Event is one line of journal.jsonl, as the harness writes it: a message
+// sent, received or dropped.
+type Event struct {
+	Kind string `json:"kind"` // send, recv or drop
+	// Time is when it happened, since the start of the run.
+	Time time.Duration `json:"time"`
+	// Deadline is when a sent message is due.
+	Deadline time.Duration   `json:"deadline,omitempty"`
+	ID       int64           `json:"id"`
+	Src      string          `json:"src"`
+	Dest     string          `json:"dest"`
+	Body     json.RawMessage `json:"body"`
+}
+
+// DefaultMaxMessages is how many messages a diagram draws unless told
+// otherwise: enough for the start of a run, where the protocol shows, and
+// few enough that a browser scrolls the picture smoothly (about 200 KB).
+const DefaultMaxMessages = 400
+
+// Journal is the part of a network journal a diagram draws: the events of
+// the first messages sent, in journal order, and counts of the rest.
+type Journal struct {
+	// Events are the send, recv and drop events of the kept messages.
+	Events []Event
+	// Kept is the number of messages kept; Total counts every message
+	// sent.
+	Kept, Total int
+	// Until is the send time of the first message left out.
+	Until time.Duration
+}
+
+// ReadJournal reads journal.jsonl, keeping the events of the first max
+// messages sent (DefaultMaxMessages when max is 0) and counting the rest.
+// Memory stays bounded however long the run was: past the kept messages,
+// lines are only counted unless they end a kept message.
+func ReadJournal(r io.Reader, max int) (*Journal, error) {
+	if max <= 0 {
+		max = DefaultMaxMessages
+	}
+	j := &Journal{}
+	kept := map[int64]bool{}
+	open := 0 // kept messages not yet received or dropped
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
+	sendPrefix := []byte(`{"kind":"send"`)
+	line := 0
+	for sc.Scan() {
+		line++
+		b := sc.Bytes()
+		if len(b) == 0 {
+			continue
+		}
+		isSend := bytes.HasPrefix(b, sendPrefix)
+		if j.Kept == max && open == 0 {
+			// Only counting from here on.
+			if isSend {
+				if j.Total == j.Kept {
+					var ev Event
+					if json.Unmarshal(b, &ev) == nil {
+						j.Until = ev.Time
+					}
+				}
+				j.Total++
+			}
+			continue
+		}
+		var ev Event
+		if err := json.Unmarshal(b, &ev); err != nil {
+			return j, fmt.Errorf("journal line %d: %v", line, err)
+		}
+		switch ev.Kind {
+		case "send":
+			j.Total++
+			if j.Kept < max {
+				j.Kept++
+				kept[ev.ID] = true
+				open++
+				j.Events = append(j.Events, ev)
+			} else if j.Total == j.Kept+1 {
+				j.Until = ev.Time
+			}
+		case "recv", "drop":
+			if kept[ev.ID] {
+				delete(kept, ev.ID)
+				open--
+				j.Events = append(j.Events, ev)
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return j, fmt.Errorf("journal line %d: %w", line+1, err)
+	}
+	return j, nil
+}
+
+// Layout of the diagram, in pixels.
+const (
+	rowH    = 18.0
+	colW    = 150.0
+	gutterW = 80.0
+	headH   = 40.0
+	footH   = 44.0
+)
+
+// Diagram draws a Lamport diagram of j: one vertical line per node, client
+// and service; an arrow per message from the row of its send to the row of
+// its receipt, labelled with the body's type and fields (the whole body is
+// the arrow's tooltip); dropped messages dashed and crossed out where they
+// were lost; messages still in flight at the end dotted to the bottom; the
+// partitions shaded over the rows they cover.
+//
+// Rows follow the journal's order, one event per row, rather than a time
+// scale: the journal is causal, so every arrow points down, and messages
+// sent in the same millisecond stay apart and legible. The left margin
+// gives the time of the rows.
+func Diagram(j *Journal, partitions []Interval) []byte {
+	cols := columns(j.Events)
+	x := map[string]float64{}
+	for i, c := range cols {
+		x[c] = gutterW + colW/2 + float64(i)*colW
+	}
+	rows := len(j.Events)
+	width := gutterW + float64(max(len(cols), 1))*colW
+	height := headH + float64(rows+1)*rowH + footH
+	rowY := func(i int) float64 { return headH + float64(i+1)*rowH }
+	d := newDoc(width, height, "Messages between nodes, clients and services")
+	d.WriteString(`<defs>` +
+		`<marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker>` +
+		`</defs>` + "\n")
+	d.WriteString(`<style>text.l{paint-order:stroke;stroke:white;stroke-width:3px;stroke-linejoin:round}g.m:hover line{stroke-width:3}</style>` + "\n")
+
+	// Partitions first, under everything else.
+	for _, p := range partitions {
+		first, last := -1, -1
+		for i, ev := range j.Events {
+			if ev.Time >= p.Start && (p.End == 0 || ev.Time < p.End) {
+				if first < 0 {
+					first = i
+				}
+				last = i
+			}
+		}
+		if first < 0 {
+			continue
+		}
+		y0, y1 := rowY(first)-rowH/2, rowY(last)+rowH/2
+		fmt.Fprintf(d, `<g class="partition"><title>%s</title>`, esc(fmt.Sprintf("%s to %s: %s", seconds(p.Start), endLabel(p.End), p.Label)))
+		d.rect(gutterW, y0, width-gutterW, y1-y0, colPartition, "fill-opacity", "0.25")
+		d.text(width-4, y0+12, "end", "#7a6a00", "partition: "+truncate(p.Label, 80))
+		d.WriteString("</g>\n")
+	}
+
+	// Lifelines and their names.
+	for _, c := range cols {
+		d.line(x[c], headH, x[c], headH+float64(rows+1)*rowH, "#bbbbbb")
+		d.text(x[c], headH-14, "middle", colText, c, "font-weight", "bold", "font-size", "13")
+	}
+
+	// Times down the left, whenever at least a few rows have passed and
+	// the time has moved on.
+	lastLabel := -10
+	var lastTime time.Duration = -1
+	for i, ev := range j.Events {
+		if i-lastLabel >= 5 && ev.Time != lastTime {
+			d.text(gutterW-8, rowY(i)+4, "end", "#777777", seconds(ev.Time))
+			d.line(gutterW-4, rowY(i), gutterW, rowY(i), "#777777")
+			lastLabel, lastTime = i, ev.Time
+		}
+	}
+
+	// Messages.
+	sent := map[int64]int{}
+	for i, ev := range j.Events {
+		if ev.Kind == "send" {
+			sent[ev.ID] = i
+		}
+	}
+	ends := map[int64]int{}
+	for i, ev := range j.Events {
+		if ev.Kind != "send" {
+			ends[ev.ID] = i
+		}
+	}
+	inFlight := 0
+	for i, ev := range j.Events {
+		if ev.Kind != "send" {
+			continue
+		}
+		x1, x2 := x[ev.Src], x[ev.Dest]
+		y1 := rowY(i)
+		end, done := ends[ev.ID]
+		y2 := headH + float64(rows+1)*rowH
+		kind := "in flight when the run ended"
+		if done {
+			y2 = rowY(end)
+			kind = j.Events[end].Kind
+		} else {
+			inFlight++
+		}
+		colour := messageColour(ev)
+		desc := unescapeHTML.Replace(proto.DescribeBody(ev.Body))
+		tip := fmt.Sprintf("%s -> %s %s\nsent %s", ev.Src, ev.Dest, desc, seconds(ev.Time))
+		switch kind {
+		case "recv":
+			tip += ", received " + seconds(j.Events[end].Time)
+		case "drop":
+			tip += ", dropped " + seconds(j.Events[end].Time) + " (partition)"
+		default:
+			tip += ", " + kind
+		}
+		fmt.Fprintf(d, `<g class="m %s"><title>%s</title>`+"\n", kindClass(kind), esc(tip+"\n"+unescapeHTML.Replace(string(ev.Body))))
+		switch kind {
+		case "recv":
+			d.line(x1, y1, x2, y2, colour, "stroke-width", "1.5", "marker-end", "url(#arrow)")
+		case "drop":
+			// Stop short of the receiver, where the partition ate it.
+			xe := x1 + (x2-x1)*0.85
+			ye := y1 + (y2-y1)*0.85
+			d.line(x1, y1, xe, ye, colFail, "stroke-width", "1.5", "stroke-dasharray", "5 3")
+			d.line(xe-5, ye-5, xe+5, ye+5, colFail, "stroke-width", "2")
+			d.line(xe-5, ye+5, xe+5, ye-5, colFail, "stroke-width", "2")
+		default:
+			d.line(x1, y1, x2, y2, "#999999", "stroke-width", "1", "stroke-dasharray", "1 3")
+		}
+		d.circle(x1, y1, 2.5, colour)
+		label := truncate(shortBody(desc), 34)
+		if kind == "drop" {
+			label = "✗ " + label
+		}
+		lx, ly := (x1+x2)/2, (y1+y2)/2-3
+		fill := colText
+		if kind == "drop" {
+			fill = colFail
+		}
+		d.text(lx, ly, "middle", fill, label, "class", "l")
+		d.WriteString("</g>\n")
+	}
+
+	// What was left out.
+	fy := headH + float64(rows+1)*rowH + 22
+	note := fmt.Sprintf("%d message%s", j.Total, plural(j.Total))
+	if j.Kept < j.Total {
+		note = fmt.Sprintf("The first %d of %d messages (those sent before %s); the other %d are in journal.jsonl.", j.Kept, j.Total, seconds(j.Until), j.Total-j.Kept)
+	} else {
+		note = "All " + note + "."
+	}
+	if inFlight > 0 {
+		note += fmt.Sprintf(" %d still in flight when the run ended (dotted).", inFlight)
+	}
+	d.text(8, fy, "start", "#555555", note)
+	return d.end()
+}
+
+func (d *svgDoc) circle(x, y, r float64, fill string, extra ...string) {
+	fmt.Fprintf(d, `<circle cx="%s" cy="%s" r="%s" fill="%s"%s/>`+"\n", num(x), num(y), num(r), fill, attrs(extra))
+}
+
+// unescapeHTML undoes encoding/json's escaping of <, > and &, which the
+// journal's bodies carry; the SVG escapes them its own way.
+var unescapeHTML = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
+
+func endLabel(end time.Duration) string {
+	if end == 0 {
+		return "the end"
+	}
+	return seconds(end)
+}
+
+func kindClass(kind string) string {
+	switch kind {
+	case "recv", "drop":
+		return kind
+	}
+	return "flight"
+}
+
+// messageColour tells requests from clients, replies to them, traffic
+// between servers, and traffic with services apart.
+func messageColour(ev Event) string {
+	switch {
+	case proto.IsClient(ev.Src):
+		return colOK
+	case proto.IsClient(ev.Dest):
+		return colReply
+	case isService(ev.Src) || isService(ev.Dest):
+		return colService
+	}
+	return colServer
+}
+
+func isService(id string) bool { return !proto.IsClient(id) && !isNode(id) }
+
+func isNode(id string) bool {
+	if len(id) < 2 || id[0] != 'n' {
+		return false
+	}
+	_, err := strconv.Atoi(id[1:])
+	return err == nil
+}
+
+// shortBody drops the message ids from a body's description: the arrow
+// already shows who talks to whom, and the ids are in the tooltip.
+func shortBody(desc string) string {
+	f := strings.Fields(desc)
+	out := f[:0]
+	for _, w := range f {
+		if strings.HasPrefix(w, "msg_id=") || strings.HasPrefix(w, "in_reply_to=") {
+			continue
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
+}
+
+// columns orders the endpoints: clients, then nodes, then services, each
+// by number where they have one.
+func columns(events []Event) []string {
+	seen := map[string]bool{}
+	var ids []string
+	for _, ev := range events {
+		for _, id := range []string{ev.Src, ev.Dest} {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	group := func(id string) int {
+		switch {
+		case proto.IsClient(id):
+			return 0
+		case isNode(id):
+			return 1
+		}
+		return 2
+	}
+	slices.SortFunc(ids, func(a, b string) int {
+		if ga, gb := group(a), group(b); ga != gb {
+			return ga - gb
+		}
+		na, ea := strconv.Atoi(strings.TrimLeft(a, "cn"))
+		nb, eb := strconv.Atoi(strings.TrimLeft(b, "cn"))
+		if ea == nil && eb == nil && na != nb {
+			return na - nb
+		}
+		return strings.Compare(a, b)
+	})
+	return ids
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

@@ -1,0 +1,104 @@
+package visual
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func send(id int64, at int, src, dest, body string) Event {
+	return Event{Kind: "send", Time: ms(at), Deadline: ms(at + 5), ID: id, Src: src, Dest: dest, Body: json.RawMessage(body)}
+}
+
+func end(kind string, id int64, at int, src, dest string) Event {
+	return Event{Kind: kind, Time: ms(at), Deadline: ms(at), ID: id, Src: src, Dest: dest, Body: json.RawMessage(`{}`)}
+}
+
+func TestDiagramDrawsMessagesDropsAndPartitions(t *testing.T) {
+	src := journalLines(
+		send(0, 0, "c1", "n0", `{"type":"echo","msg_id":1,"echo":"a<b & c"}`),
+		end("recv", 0, 1, "c1", "n0"),
+		send(1, 2, "n0", "n1", `{"type":"broadcast","message":5}`),
+		send(2, 3, "n0", "lin-kv", `{"type":"read","key":"x"}`),
+		end("drop", 1, 7, "n0", "n1"),
+		end("recv", 2, 8, "n0", "lin-kv"),
+		send(3, 9, "n0", "c1", `{"type":"echo_ok","in_reply_to":1,"echo":"a<b & c"}`),
+	)
+	j, err := ReadJournal(strings.NewReader(src), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Kept != 4 || j.Total != 4 || len(j.Events) != 7 {
+		t.Fatalf("kept %d of %d, %d events; want 4 of 4, 7 events", j.Kept, j.Total, len(j.Events))
+	}
+	svg := Diagram(j, []Interval{{Start: ms(2), End: ms(8), Label: "n0 drops n1 <&>"}})
+	wellFormed(t, svg)
+	s := string(svg)
+	for _, want := range []string{
+		">c1</text>", ">n0</text>", ">n1</text>", ">lin-kv</text>", // one lifeline each
+		`echo echo=&#34;a&lt;b &amp; c&#34;`,      // label, escaped, msg_id left out
+		`class="m drop"`, `✗ broadcast message=5`, // the drop, drawn as such
+		`partition: n0 drops n1 &lt;&amp;&gt;`, // the shaded partition, escaped
+		`class="m flight"`,                     // the reply never arrived
+		"1 still in flight",
+		"All 4 messages.",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("diagram lacks %q", want)
+		}
+	}
+	// Columns: clients, then nodes, then services.
+	if a, b, c := strings.Index(s, ">c1</text>"), strings.Index(s, ">n1</text>"), strings.Index(s, ">lin-kv</text>"); !(a < b && b < c) {
+		t.Errorf("columns out of order: c1 at %d, n1 at %d, lin-kv at %d", a, b, c)
+	}
+}
+
+func TestReadJournalKeepsTheFirstMessagesAndCountsTheRest(t *testing.T) {
+	var evs []Event
+	for i := range 1000 {
+		evs = append(evs, send(int64(i), i, "n0", "n1", `{"type":"gossip","values":[1,2,3]}`))
+		evs = append(evs, end("recv", int64(i), i, "n0", "n1"))
+	}
+	// A kept message whose receipt comes late is still drawn whole.
+	evs = append([]Event{send(5000, 0, "n1", "n2", `{"type":"slow"}`)}, evs...)
+	evs = append(evs, end("recv", 5000, 2000, "n1", "n2"))
+	j, err := ReadJournal(strings.NewReader(journalLines(evs...)), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Kept != 10 || j.Total != 1001 || j.Until != ms(9) {
+		t.Fatalf("kept %d of %d until %v; want 10 of 1001 until 9ms", j.Kept, j.Total, j.Until)
+	}
+	if len(j.Events) != 20 || j.Events[19].ID != 5000 {
+		t.Fatalf("%d events, last %+v; want 20 ending with message 5000's receipt", len(j.Events), j.Events[len(j.Events)-1])
+	}
+	svg := Diagram(j, nil)
+	wellFormed(t, svg)
+	if !strings.Contains(string(svg), "The first 10 of 1001 messages (those sent before 9 ms); the other 991 are in journal.jsonl.") {
+		t.Errorf("diagram does not say what it left out:\n%s", svg)
+	}
+}
+
+func TestReadJournalNamesABadLine(t *testing.T) {
+	_, err := ReadJournal(strings.NewReader(journalLines(send(0, 0, "c0", "n0", `{}`))+"{oops\n"), 0)
+	if err == nil || !strings.Contains(err.Error(), "journal line 2") {
+		t.Fatalf("err = %v, want one naming journal line 2", err)
+	}
+}
+
+func TestDiagramSizeIsBounded(t *testing.T) {
+	var evs []Event
+	for i := range 5000 {
+		evs = append(evs, send(int64(i), i, fmt.Sprintf("n%d", i%5), fmt.Sprintf("n%d", (i+1)%5), `{"type":"gossip","values":[1,2,3,4,5,6,7,8,9,10]}`))
+		evs = append(evs, end("recv", int64(i), i+1, "", ""))
+	}
+	j, err := ReadJournal(strings.NewReader(journalLines(evs...)), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg := Diagram(j, nil)
+	if len(svg) > 400<<10 {
+		t.Fatalf("diagram of a long run is %d bytes; want at most 400 KiB", len(svg))
+	}
+}
