@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/glomers/glomers/internal/harness"
 	"github.com/glomers/glomers/internal/visual"
@@ -20,9 +21,9 @@ func Partitions(recs []harness.NemesisRecord) []visual.Interval {
 			if n := len(out); n > 0 && out[n-1].End == 0 {
 				out[n-1].End = r.Time
 			}
-			label := r.Grudge.String()
+			label := strings.TrimPrefix(r.Description, "partition ")
 			if label == "" {
-				label = r.Description
+				label = r.Grudge.String()
 			}
 			out = append(out, visual.Interval{Start: r.Time, Label: label})
 		case "stop-partition":
@@ -37,6 +38,8 @@ func Partitions(recs []harness.NemesisRecord) []visual.Interval {
 // Files are the pictures of a run, as written to its store directory.
 type Files struct {
 	Messages []byte // messages.svg
+	Latency  []byte // latency.svg
+	Rate     []byte // rate.svg
 }
 
 // Draw renders the pictures of a run from its result and journal.
@@ -47,6 +50,8 @@ func Draw(res *harness.Result, j *visual.Journal) Files {
 	}
 	return Files{
 		Messages: visual.Diagram(j, parts),
+		Latency:  visual.LatencyPlot(res.History, parts),
+		Rate:     visual.RatePlot(res.History, parts),
 	}
 }
 
@@ -71,7 +76,7 @@ func WriteFiles(res *harness.Result) error {
 	}
 	f := Draw(res, j)
 	var errs []error
-	for name, b := range map[string][]byte{"messages.svg": f.Messages} {
+	for name, b := range map[string][]byte{"messages.svg": f.Messages, "latency.svg": f.Latency, "rate.svg": f.Rate} {
 		errs = append(errs, os.WriteFile(filepath.Join(res.StoreDir, name), b, 0o644))
 	}
 	return errors.Join(errs...)
