@@ -167,7 +167,7 @@ func runCheck(env *Env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("check: %v", err)
 		}
-		printResult(res, opts.JSON, env.Stdout)
+		printResult(env, res, opts.JSON, hintsFor(step, res))
 		if res.Interrupted {
 			return &ExitError{Code: 2}
 		}
@@ -262,4 +262,33 @@ func indentLines(s, prefix string) string {
 		lines[i] = prefix + l
 	}
 	return strings.Join(lines, "\n")
+}
+
+// hintsFor returns the chapter's hints about the anomaly kinds a failed
+// run found.
+func hintsFor(step book.Step, res *harness.Result) []string {
+	hints, err := step.Hints()
+	if err != nil {
+		return nil
+	}
+	return matchingHints(hints, res)
+}
+
+// matchingHints picks the hints about the anomaly kinds of a failed run;
+// none for a valid run.
+func matchingHints(hints []book.Hint, res *harness.Result) []string {
+	if res.Valid || len(res.Anomalies) == 0 {
+		return nil
+	}
+	var kinds []string
+	for _, a := range res.Anomalies {
+		kinds = append(kinds, a.Kind)
+	}
+	var out []string
+	for _, h := range hints {
+		if h.About(kinds...) {
+			out = append(out, h.Text)
+		}
+	}
+	return out
 }

@@ -72,7 +72,7 @@ crashed or broke the protocol), 2 usage or harness error. (Maelstrom uses
 			if err != nil {
 				return fmt.Errorf("test: %v", err)
 			}
-			printResult(res, opts.JSON, env.Stdout)
+			printResult(env, res, opts.JSON, nil)
 			if code := exitCode(res); code != 0 {
 				return &ExitError{Code: code}
 			}
@@ -95,11 +95,6 @@ func runHarness(opts harness.Options, env *Env) (*harness.Result, error) {
 	if live {
 		fmt.Fprint(env.Stderr, "\r\033[K")
 	}
-	if res != nil && res.StoreDir != "" {
-		if ferr := report.WriteFiles(res); ferr != nil {
-			fmt.Fprintf(env.Stderr, "tutor: warning: could not draw the run's pictures: %v\n", ferr)
-		}
-	}
 	return res, err
 }
 
@@ -115,13 +110,20 @@ func exitCode(res *harness.Result) int {
 	return 1
 }
 
-func printResult(res *harness.Result, asJSON bool, stdout io.Writer) {
+// printResult explains the result's anomalies, writes the report files
+// into the run's store directory, and prints the summary (or
+// results.json). hints are the chapter's hints about the anomalies found.
+func printResult(env *Env, res *harness.Result, asJSON bool, hints []string) {
+	ex := report.Explain(res, report.Gather(res))
+	if err := report.WriteFiles(res, ex, hints); err != nil {
+		fmt.Fprintf(env.Stderr, "tutor: warning: could not write the run's report: %v\n", err)
+	}
 	if asJSON {
 		b, _ := json.MarshalIndent(res, "", "  ")
-		fmt.Fprintf(stdout, "%s\n", b)
+		fmt.Fprintf(env.Stdout, "%s\n", b)
 		return
 	}
-	report.Summary(stdout, res)
+	report.Explained(env.Stdout, res, ex, hints)
 }
 
 func progressLine(w io.Writer, p harness.Progress) {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -65,19 +66,36 @@ func LoadJournal(dir string) (*visual.Journal, error) {
 	return visual.ReadJournal(f, 0)
 }
 
-// WriteFiles writes the run's pictures into its store directory.
-func WriteFiles(res *harness.Result) error {
+// WriteFiles writes the run's pictures (messages.svg, latency.svg,
+// rate.svg) and report.html into its store directory, with the
+// explanations and hints the terminal summary shows too.
+func WriteFiles(res *harness.Result, ex []Explanation, hints []string) error {
 	if res.StoreDir == "" {
 		return nil
 	}
+	var errs []error
 	j, err := LoadJournal(res.StoreDir)
 	if err != nil {
-		return fmt.Errorf("messages.svg: %w", err)
+		errs = append(errs, fmt.Errorf("messages.svg: %w", err))
 	}
 	f := Draw(res, j)
-	var errs []error
-	for name, b := range map[string][]byte{"messages.svg": f.Messages, "latency.svg": f.Latency, "rate.svg": f.Rate} {
-		errs = append(errs, os.WriteFile(filepath.Join(res.StoreDir, name), b, 0o644))
+	for _, file := range []struct {
+		name string
+		b    []byte
+	}{{"messages.svg", f.Messages}, {"latency.svg", f.Latency}, {"rate.svg", f.Rate}} {
+		errs = append(errs, os.WriteFile(filepath.Join(res.StoreDir, file.name), file.b, 0o644))
+	}
+	var logs []string
+	if entries, err := os.ReadDir(filepath.Join(res.StoreDir, "node-logs")); err == nil {
+		for _, e := range entries {
+			logs = append(logs, "node-logs/"+e.Name())
+		}
+	}
+	var page bytes.Buffer
+	if err := HTML(&page, Page{Result: res, Explanations: ex, Hints: hints, Files: f, Logs: logs}); err != nil {
+		errs = append(errs, fmt.Errorf("report.html: %w", err))
+	} else {
+		errs = append(errs, os.WriteFile(filepath.Join(res.StoreDir, "report.html"), page.Bytes(), 0o644))
 	}
 	return errors.Join(errs...)
 }

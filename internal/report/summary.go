@@ -28,20 +28,15 @@ const maxAnomalies = 12
 // anomaly in plain words, the figures, the targets, where the files are, and
 // Maelstrom's closing line.
 func Summary(w io.Writer, res *harness.Result) {
-	o := res.Options
-	title := res.Workload
-	if res.Step != "" {
-		title = "step " + res.Step + " (" + res.Workload + ")"
-	}
-	fmt.Fprintf(w, "%s: %d node%s, %gs at %g ops/s", title, o.NodeCount, plural(o.NodeCount), o.TimeLimit, o.Rate)
-	if o.Latency > 0 {
-		fmt.Fprintf(w, ", latency %g ms %s", o.Latency, o.LatencyDist)
-	}
-	if len(o.Nemesis) > 0 {
-		fmt.Fprintf(w, ", nemesis %s", strings.Join(o.Nemesis, ","))
-	}
-	fmt.Fprintf(w, ", seed %d\n\n", res.Seed)
+	Explained(w, res, nil, nil)
+}
 
+// Explained is Summary with the anomalies explained in plain words (the
+// operations, the node's log lines) and the chapter's hints about them,
+// after the list of anomalies.
+func Explained(w io.Writer, res *harness.Result, ex []Explanation, hints []string) {
+	headline(w, res)
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, verdictLine(res))
 	if res.Problem != "" && res.Verdict != "interrupted" {
 		fmt.Fprintf(w, "  %s\n", res.Problem)
@@ -64,6 +59,13 @@ func Summary(w io.Writer, res *harness.Result) {
 				break
 			}
 			fmt.Fprintf(w, "  %s: %s%s\n", a.Kind, a.Message, opsSuffix(a))
+		}
+	}
+	explain(w, ex)
+	if len(hints) > 0 {
+		fmt.Fprintln(w, "\nHints from the chapter")
+		for _, h := range hints {
+			fmt.Fprint(w, wrap(h, "  - ", "    ", 78))
 		}
 	}
 	if len(res.Notes) > 0 {
@@ -107,6 +109,7 @@ func Summary(w io.Writer, res *harness.Result) {
 	}
 	if res.StoreDir != "" {
 		fmt.Fprintf(w, "\nResults in %s%c (results.json, history.jsonl, journal.jsonl, node-logs/)\n", res.StoreDir, filepath.Separator)
+		fmt.Fprintf(w, "Open %s for the plots and the message diagram.\n", filepath.Join(res.StoreDir, "report.html"))
 	}
 	if !res.Valid && res.Verdict != "interrupted" {
 		fmt.Fprintf(w, "Rerun with --seed %d to replay the same operations, latencies and partitions.\n", res.Seed)
@@ -122,6 +125,23 @@ func Summary(w io.Writer, res *harness.Result) {
 	default:
 		fmt.Fprintln(w, InvalidLine)
 	}
+}
+
+// headline is the first line of a summary: what ran, and how.
+func headline(w io.Writer, res *harness.Result) {
+	o := res.Options
+	title := res.Workload
+	if res.Step != "" {
+		title = "step " + res.Step + " (" + res.Workload + ")"
+	}
+	fmt.Fprintf(w, "%s: %d node%s, %gs at %g ops/s", title, o.NodeCount, plural(o.NodeCount), o.TimeLimit, o.Rate)
+	if o.Latency > 0 {
+		fmt.Fprintf(w, ", latency %g ms %s", o.Latency, o.LatencyDist)
+	}
+	if len(o.Nemesis) > 0 {
+		fmt.Fprintf(w, ", nemesis %s", strings.Join(o.Nemesis, ","))
+	}
+	fmt.Fprintf(w, ", seed %d\n", res.Seed)
 }
 
 func verdictLine(res *harness.Result) string {
@@ -188,4 +208,81 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// Bounds on the terminal's explanations; report.html has them all.
+const (
+	maxKindsExplained = 4
+	maxOpsExplained   = 3
+	maxLogLinesShown  = 8
+)
+
+// explain writes, for each anomaly kind, its meaning, the first
+// operations that show it and the log lines about the first of them.
+func explain(w io.Writer, ex []Explanation) {
+	groups := Group(ex)
+	if len(groups) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nWhat went wrong")
+	for i, g := range groups {
+		if i == maxKindsExplained {
+			fmt.Fprintf(w, "\n  ... %d more kinds in report.html\n", len(groups)-maxKindsExplained)
+			break
+		}
+		fmt.Fprintf(w, "\n  %s (%s)\n", g.Meaning.Title, g.Kind)
+		fmt.Fprint(w, wrap(g.Meaning.Text, "    ", "    ", 78))
+		shown := 0
+		for _, e := range g.Items {
+			for _, op := range e.Ops {
+				if shown < maxOpsExplained {
+					fmt.Fprintf(w, "    %s\n", op.Text)
+				}
+				shown++
+				break // the first op of each anomaly is the telling one
+			}
+		}
+		if shown > maxOpsExplained {
+			fmt.Fprintf(w, "    ... and %d more\n", shown-maxOpsExplained)
+		}
+		for _, e := range g.Items {
+			if len(e.Logs) == 0 {
+				continue
+			}
+			l := e.Logs[0]
+			fmt.Fprintf(w, "    %s (%s):\n", l.Why, l.File)
+			for j, line := range l.Lines {
+				if j == maxLogLinesShown {
+					break
+				}
+				mark := " "
+				if line.Match {
+					mark = ">"
+				}
+				fmt.Fprintf(w, "    %s%5d  %s\n", mark, line.N, line.Text)
+			}
+			break
+		}
+	}
+}
+
+// wrap fills text to width, the first line after first, the others after
+// rest.
+func wrap(text, first, rest string, width int) string {
+	var b strings.Builder
+	line := first
+	empty := true
+	for _, word := range strings.Fields(text) {
+		if !empty && len([]rune(line))+1+len([]rune(word)) > width {
+			b.WriteString(line + "\n")
+			line, empty = rest, true
+		}
+		if !empty {
+			line += " "
+		}
+		line += word
+		empty = false
+	}
+	b.WriteString(line + "\n")
+	return b.String()
 }

@@ -1,0 +1,339 @@
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/glomers/glomers/internal/harness"
+	"github.com/glomers/glomers/internal/history"
+	"github.com/glomers/glomers/internal/jsonval"
+	"github.com/glomers/glomers/internal/visual"
+	"github.com/glomers/glomers/internal/workload"
+)
+
+// Explanation is one anomaly put in plain words: what the kind means and
+// usually comes from, the operations that show it, and the node's log
+// lines about those operations.
+type Explanation struct {
+	Anomaly workload.Anomaly
+	Meaning Meaning
+	// Ops are the anomaly's operations, each in one line.
+	Ops []OpLine
+	// Logs are excerpts of node logs about the operations.
+	Logs []LogExcerpt
+}
+
+// OpLine is one operation of an anomaly, described.
+type OpLine struct {
+	Index int
+	Node  string
+	Text  string
+}
+
+// LogExcerpt is a few lines of a node's log and why they are shown.
+type LogExcerpt struct {
+	Node string
+	// File is the log's path relative to the store directory.
+	File  string
+	Why   string
+	Lines []LogLine
+}
+
+// LogLine is one line of a node log, numbered from 1; Match marks the
+// lines the search found, the others are context.
+type LogLine struct {
+	N     int
+	Text  string
+	Match bool
+}
+
+// Evidence is what the run's files add to its result: the node log lines
+// about the anomalies' operations. Gather finds it; Explain only reads it.
+type Evidence struct {
+	// Logs maps an operation's index to excerpts about it.
+	Logs map[int][]LogExcerpt
+}
+
+// Bounds on what an explanation shows, so a badly broken node gives a
+// short report.
+const (
+	maxOpLines      = 6
+	maxLogOps       = 2 // operations per anomaly whose logs are searched
+	maxLogAnomalies = 2 // anomalies per kind whose logs are searched
+	maxLogMatches   = 4
+	logContext      = 1
+	maxExplanations = 40
+	maxLineLen      = 240
+)
+
+// Explain puts each of the result's anomalies in plain words, with the
+// operations that show it and the log excerpts in ev.
+func Explain(res *harness.Result, ev Evidence) []Explanation {
+	h := res.History
+	pairs, _ := h.Pair()
+	var out []Explanation
+	for i, a := range res.Anomalies {
+		if i == maxExplanations {
+			break
+		}
+		m, ok := MeaningOf(res.Workload, a.Kind)
+		if !ok {
+			m = Meaning{Title: a.Kind, Text: "This kind of anomaly has no explanation yet; the message above says what the checker saw."}
+		}
+		ex := Explanation{Anomaly: a, Meaning: m}
+		seen := map[int]bool{}
+		for _, idx := range a.Ops {
+			inv := invocationOf(h, pairs, idx)
+			if inv < 0 || seen[inv] {
+				continue
+			}
+			seen[inv] = true
+			if len(ex.Ops) < maxOpLines {
+				ex.Ops = append(ex.Ops, OpLine{Index: inv, Node: h[inv].Node, Text: describeOp(h, pairs, inv)})
+			}
+			ex.Logs = append(ex.Logs, ev.Logs[inv]...)
+		}
+		out = append(out, ex)
+	}
+	return out
+}
+
+// invocationOf returns the index of the invocation of the op at idx, or
+// -1 when idx is not in the history.
+func invocationOf(h history.History, pairs []int, idx int) int {
+	if idx < 0 || idx >= len(h) {
+		return -1
+	}
+	if h[idx].Type != history.Invoke && pairs != nil && pairs[idx] >= 0 {
+		return pairs[idx]
+	}
+	return idx
+}
+
+// describeOp tells an operation in one line: "op 4 at 0.21 s: c4 -> n1
+// echo "Please echo 75" -> ok "PLEASE ECHO 75" after 1.2 ms".
+func describeOp(h history.History, pairs []int, inv int) string {
+	op := h[inv]
+	var b strings.Builder
+	fmt.Fprintf(&b, "op %d at %s: ", op.Index, secs(op.Time))
+	if op.Client != "" || op.Node != "" {
+		fmt.Fprintf(&b, "%s -> %s ", or(op.Client, "client"), or(op.Node, "?"))
+	}
+	b.WriteString(op.F)
+	if len(op.Value) > 0 && string(op.Value) != "null" {
+		b.WriteString(" " + short(op.Value))
+	}
+	if pairs == nil || pairs[inv] < 0 || op.Type != history.Invoke {
+		if op.Type == history.Invoke {
+			b.WriteString(", never completed")
+		}
+		return b.String()
+	}
+	c := h[pairs[inv]]
+	fmt.Fprintf(&b, " -> %s", c.Type)
+	if len(c.Value) > 0 && string(c.Value) != "null" && string(c.Value) != string(op.Value) {
+		b.WriteString(" " + short(c.Value))
+	}
+	if c.Error != "" {
+		b.WriteString(" (" + c.Error + ")")
+	}
+	fmt.Fprintf(&b, " after %s", ms(float64(c.Time-op.Time)/float64(time.Millisecond)))
+	return b.String()
+}
+
+// short is a value in brief, with encoding/json's escapes of <, > and &
+// undone: people read these, and the HTML escapes them its own way.
+func short(v json.RawMessage) string {
+	return unescapeHTML.Replace(jsonval.Short(v))
+}
+
+var unescapeHTML = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.3f s", d.Seconds()) }
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// Gather searches the run's files for evidence about its anomalies: for
+// the first operations of each anomaly, the request the client sent
+// (from journal.jsonl) and the lines of the node's log that mention that
+// request or its reply. Gather only reads; a missing file means less
+// evidence, never an error.
+func Gather(res *harness.Result) Evidence {
+	ev := Evidence{Logs: map[int][]LogExcerpt{}}
+	if res.StoreDir == "" || len(res.Anomalies) == 0 {
+		return ev
+	}
+	h := res.History
+	pairs, err := h.Pair()
+	if err != nil {
+		return ev
+	}
+	var want []opWindow
+	perKind := map[string]int{}
+	seen := map[int]bool{}
+	for i, a := range res.Anomalies {
+		if i == maxExplanations {
+			break
+		}
+		if perKind[a.Kind] == maxLogAnomalies {
+			continue
+		}
+		perKind[a.Kind]++
+		n := 0
+		for _, idx := range a.Ops {
+			inv := invocationOf(h, pairs, idx)
+			if inv < 0 || seen[inv] || h[inv].Client == "" || h[inv].Node == "" || n == maxLogOps {
+				continue
+			}
+			seen[inv] = true
+			n++
+			w := opWindow{op: inv, client: h[inv].Client, node: h[inv].Node, from: h[inv].Time, to: 1<<62 - 1}
+			if pairs[inv] >= 0 {
+				w.to = h[pairs[inv]].Time
+			}
+			want = append(want, w)
+		}
+	}
+	if len(want) == 0 {
+		return ev
+	}
+	if f, err := os.Open(filepath.Join(res.StoreDir, "journal.jsonl")); err == nil {
+		findRequests(f, want)
+		f.Close()
+	}
+	for _, w := range want {
+		if w.msgID == 0 {
+			continue
+		}
+		rel := filepath.Join("node-logs", w.node+".log")
+		f, err := os.Open(filepath.Join(res.StoreDir, rel))
+		if err != nil {
+			continue
+		}
+		lines := GrepLog(f, RequestMatcher(w.client, w.msgID), logContext, maxLogMatches)
+		f.Close()
+		why := fmt.Sprintf("%s's log about op %d (%s's request msg_id %d and the reply to it)", w.node, w.op, w.client, w.msgID)
+		if len(lines) == 0 {
+			why = fmt.Sprintf("%s's log never mentions %s's request msg_id %d (op %d): the node may not log the messages it handles", w.node, w.client, w.msgID, w.op)
+		}
+		ev.Logs[w.op] = append(ev.Logs[w.op], LogExcerpt{Node: w.node, File: filepath.ToSlash(rel), Why: why, Lines: lines})
+	}
+	return ev
+}
+
+// opWindow is an operation whose request is sought in the journal: the
+// first message from its client to its node sent between its invocation
+// and its completion.
+type opWindow struct {
+	op           int
+	client, node string
+	from, to     time.Duration
+	msgID        int64
+}
+
+// findRequests fills in the msg_id of each window's request from a
+// journal.
+func findRequests(r io.Reader, ws []opWindow) {
+	byClient := map[string][]*opWindow{}
+	for i := range ws {
+		byClient[ws[i].client] = append(byClient[ws[i].client], &ws[i])
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
+	left := len(ws)
+	for left > 0 && sc.Scan() {
+		b := sc.Bytes()
+		if !strings.HasPrefix(string(b[:min(len(b), 20)]), `{"kind":"send"`) {
+			continue
+		}
+		var e visual.Event
+		if json.Unmarshal(b, &e) != nil {
+			continue
+		}
+		for _, w := range byClient[e.Src] {
+			if w.msgID == 0 && e.Dest == w.node && e.Time >= w.from && e.Time <= w.to {
+				var body struct {
+					MsgID int64 `json:"msg_id"`
+				}
+				if json.Unmarshal(e.Body, &body) == nil && body.MsgID != 0 {
+					w.msgID = body.MsgID
+					left--
+				}
+			}
+		}
+	}
+}
+
+// RequestMatcher matches the log lines about one client request: lines
+// naming the client with the request's msg_id, or a reply in_reply_to
+// it. The Maelstrom libraries log "Received {c4 n0 {...msg_id:3...}}" and
+// "Sent {...dest:c4...in_reply_to:3...}".
+func RequestMatcher(client string, msgID int64) func(string) bool {
+	id := strconv.FormatInt(msgID, 10)
+	ids := regexp.MustCompile(`"(msg_id|in_reply_to)":\s*` + id + `\b`)
+	who := regexp.MustCompile(`(^|[^A-Za-z0-9_])` + regexp.QuoteMeta(client) + `([^A-Za-z0-9_]|$)`)
+	return func(line string) bool { return who.MatchString(line) && ids.MatchString(line) }
+}
+
+// GrepLog returns up to max matching lines of a log, each with context
+// lines either side, in order, overlapping context merged.
+func GrepLog(r io.Reader, match func(string) bool, context, max int) []LogLine {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	var out []LogLine
+	var before []LogLine
+	after, matches, n := 0, 0, 0
+	last := 0 // the number of the last line in out
+	for sc.Scan() {
+		n++
+		l := LogLine{N: n, Text: clip(sc.Text())}
+		if matches < max && match(sc.Text()) {
+			l.Match = true
+			for _, b := range before {
+				if b.N > last {
+					out = append(out, b)
+				}
+			}
+			out = append(out, l)
+			last = n
+			matches++
+			after = context
+			before = before[:0]
+			continue
+		}
+		if after > 0 {
+			out = append(out, l)
+			last = n
+			after--
+			continue
+		}
+		if matches == max {
+			break
+		}
+		before = append(before, l)
+		if len(before) > context {
+			before = before[1:]
+		}
+	}
+	return out
+}
+
+func clip(s string) string {
+	if len(s) > maxLineLen {
+		s = s[:maxLineLen] + "..."
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}

@@ -1,0 +1,177 @@
+package report
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/glomers/glomers/internal/harness"
+	"github.com/glomers/glomers/internal/history"
+	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/broadcast"
+	"github.com/glomers/glomers/internal/workload/echo"
+	"github.com/glomers/glomers/internal/workload/gcounter"
+	"github.com/glomers/glomers/internal/workload/kafka"
+	"github.com/glomers/glomers/internal/workload/txn"
+	"github.com/glomers/glomers/internal/workload/uniqueids"
+)
+
+// Every anomaly kind a checker or the harness reports has plain words.
+func TestEveryKindHasAMeaning(t *testing.T) {
+	kinds := map[string][]string{
+		"echo":       {echo.KindMismatch, echo.KindNotOK, echo.KindIncomplete, echo.KindMalformedHistory},
+		"unique-ids": {uniqueids.KindDuplicate, uniqueids.KindMalformedHistory},
+		"broadcast":  {broadcast.KindLost, broadcast.KindDuplicate, broadcast.KindUnexpected, broadcast.KindMalformedHistory},
+		"g-counter": {gcounter.KindWrongFinalRead, gcounter.KindReadExceedsAdds, gcounter.KindNegativeRead,
+			gcounter.KindMalformedOp, gcounter.KindMalformedHistory},
+		"kafka": {kafka.KindInconsistentOffsets, kafka.KindDuplicate, kafka.KindLostWrite, kafka.KindPollSkip,
+			kafka.KindNonmonotonicPoll, kafka.KindIntPollSkip, kafka.KindIntNonmonotonicPoll, kafka.KindNonmonotonicSend,
+			kafka.KindG1a, kafka.KindUnseen, kafka.KindUnknownMessage, kafka.KindCommitRegression,
+			kafka.KindMalformedOp, kafka.KindMalformedHistory},
+		"txn-rw-register": {txn.KindMalformed, txn.KindGarbage, txn.KindDuplicate, txn.KindFutureRead,
+			txn.KindCyclicVersions, txn.KindG0, txn.KindG1a, txn.KindG1b, txn.KindG1c, txn.KindInternal,
+			txn.KindLostUpdate, txn.KindGSingle, txn.KindG2, "bad-options", "malformed-history"},
+	}
+	// The harness's own kinds (internal/harness/result.go), for every
+	// workload.
+	harnessKinds := []string{"run-stopped", "interrupted", "node-crashed", "protocol", "init", "availability", "checker-error", "malformed-reply"}
+	for wl, ks := range kinds {
+		for _, k := range append(ks, harnessKinds...) {
+			m, ok := MeaningOf(wl, k)
+			if !ok || m.Title == "" || m.Text == "" {
+				t.Errorf("%s anomaly kind %q has no plain words", wl, k)
+			}
+		}
+	}
+	// One name, two meanings: the workload decides.
+	b, _ := MeaningOf("broadcast", "duplicate")
+	k, _ := MeaningOf("kafka", "duplicate")
+	if b == k {
+		t.Errorf("broadcast's and kafka's duplicate share a meaning: %q", b.Title)
+	}
+}
+
+func TestRequestMatcher(t *testing.T) {
+	m := RequestMatcher("c4", 3)
+	for line, want := range map[string]bool{
+		`2026/11/25 07:47:28 Received {c4 n0 {"echo":"x","msg_id":3,"type":"echo"}}`:                  true,
+		`2026/11/25 07:47:28 Sent {"src":"n0","dest":"c4","body":{"in_reply_to":3,"type":"echo_ok"}}`: true,
+		`2026/11/25 07:47:28 Received {c40 n0 {"msg_id":3,"type":"echo"}}`:                            false, // another client
+		`2026/11/25 07:47:28 Received {c4 n0 {"msg_id":30,"type":"echo"}}`:                            false, // another request
+		`2026/11/25 07:47:28 Received {c5 n0 {"msg_id":3,"type":"echo"}}`:                             false,
+	} {
+		if got := m(line); got != want {
+			t.Errorf("match(%q) = %v, want %v", line, got, want)
+		}
+	}
+}
+
+func TestGrepLogKeepsContextAndMergesOverlaps(t *testing.T) {
+	log := "a\nb\nHIT1\nc\nHIT2\nd\ne\nf\nHIT3\ng\nHIT4\n"
+	got := GrepLog(strings.NewReader(log), func(s string) bool { return strings.HasPrefix(s, "HIT") }, 1, 3)
+	var lines []string
+	for _, l := range got {
+		mark := " "
+		if l.Match {
+			mark = ">"
+		}
+		lines = append(lines, mark+l.Text)
+	}
+	want := []string{" b", ">HIT1", " c", ">HIT2", " d", " f", ">HIT3", " g"}
+	if !reflect.DeepEqual(lines, want) {
+		t.Fatalf("GrepLog = %q\nwant %q", lines, want)
+	}
+	if got[1].N != 3 {
+		t.Errorf("HIT1 numbered %d, want 3", got[1].N)
+	}
+}
+
+// echoRun is a failed echo run in a store directory: one bad echo (ops
+// 2, 3) by c4 on n0, whose request had msg_id 2.
+func echoRun(t *testing.T) *harness.Result {
+	dir := t.TempDir()
+	var b history.Builder
+	b.Add(history.Op{Time: 10 * time.Millisecond, Type: history.Invoke, Process: 0, F: "echo", Value: history.Value("hi 1"), Node: "n0", Client: "c4"})
+	b.Add(history.Op{Time: 11 * time.Millisecond, Type: history.OK, Process: 0, F: "echo", Value: history.Value("hi 1"), Node: "n0", Client: "c4"})
+	b.Add(history.Op{Time: 20 * time.Millisecond, Type: history.Invoke, Process: 0, F: "echo", Value: history.Value("hi <2>"), Node: "n0", Client: "c4"})
+	b.Add(history.Op{Time: 21 * time.Millisecond, Type: history.OK, Process: 0, F: "echo", Value: history.Value("HI <2>"), Node: "n0", Client: "c4"})
+	journal := `{"kind":"send","time":10000000,"deadline":10000000,"id":0,"src":"c4","dest":"n0","body":{"type":"echo","msg_id":1,"echo":"hi 1"}}
+{"kind":"recv","time":10000000,"id":0,"src":"c4","dest":"n0","body":{"type":"echo","msg_id":1,"echo":"hi 1"}}
+{"kind":"send","time":20000000,"deadline":20000000,"id":2,"src":"c4","dest":"n0","body":{"type":"echo","msg_id":2,"echo":"hi \u003c2\u003e"}}
+{"kind":"recv","time":20000000,"id":2,"src":"c4","dest":"n0","body":{"type":"echo","msg_id":2,"echo":"hi \u003c2\u003e"}}
+{"kind":"send","time":21000000,"deadline":21000000,"id":3,"src":"n0","dest":"c4","body":{"type":"echo_ok","in_reply_to":2,"echo":"HI \u003c2\u003e"}}
+{"kind":"recv","time":21000000,"id":3,"src":"n0","dest":"c4","body":{"type":"echo_ok","in_reply_to":2,"echo":"HI \u003c2\u003e"}}
+`
+	logs := `Node n0 initialized
+Received {c4 n0 {"type":"echo","msg_id":1,"echo":"hi 1"}}
+Sent {"src":"n0","dest":"c4","body":{"type":"echo_ok","in_reply_to":1,"echo":"hi 1"}}
+Received {c4 n0 {"type":"echo","msg_id":2,"echo":"hi <2>"}}
+Sent {"src":"n0","dest":"c4","body":{"type":"echo_ok","in_reply_to":2,"echo":"HI <2>"}}
+`
+	must(t, os.MkdirAll(filepath.Join(dir, "node-logs"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "journal.jsonl"), []byte(journal), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "node-logs", "n0.log"), []byte(logs), 0o644))
+	return &harness.Result{
+		Verdict: "invalid", Workload: "echo", Step: "1", Seed: 42, StoreDir: dir,
+		Options:   harness.EffectiveOptions{NodeCount: 1, TimeLimit: 3, Rate: 10},
+		Ops:       harness.OpCounts{Invoked: 2, OK: 2},
+		History:   b.History(),
+		Anomalies: []workload.Anomaly{{Kind: echo.KindMismatch, Message: `op 2 sent "hi <2>" to n0 but got back "HI <2>" (op 3)`, Ops: []int{2, 3}}},
+		Nemesis:   []harness.NemesisRecord{{Time: 5 * time.Millisecond, Kind: "start-partition", Description: "partition one: n0 drops n1"}},
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestGatherAndExplainPointAtTheOpAndTheLog(t *testing.T) {
+	res := echoRun(t)
+	ev := Gather(res)
+	ex := Explain(res, ev)
+	if len(ex) != 1 {
+		t.Fatalf("%d explanations, want 1", len(ex))
+	}
+	e := ex[0]
+	if e.Meaning.Title != "An echo came back different" {
+		t.Errorf("meaning %q", e.Meaning.Title)
+	}
+	wantOp := `op 2 at 0.020 s: c4 -> n0 echo "hi <2>" -> ok "HI <2>" after 1 ms`
+	if len(e.Ops) != 1 || e.Ops[0].Text != wantOp || e.Ops[0].Node != "n0" {
+		t.Errorf("ops %+v, want one: %s", e.Ops, wantOp)
+	}
+	if len(e.Logs) != 1 {
+		t.Fatalf("%d log excerpts, want 1 (ops 2 and 3 are one operation)", len(e.Logs))
+	}
+	l := e.Logs[0]
+	if l.File != "node-logs/n0.log" || !strings.Contains(l.Why, "msg_id 2") {
+		t.Errorf("excerpt from %s: %s", l.File, l.Why)
+	}
+	var hits []int
+	for _, line := range l.Lines {
+		if line.Match {
+			hits = append(hits, line.N)
+		}
+	}
+	if !reflect.DeepEqual(hits, []int{4, 5}) {
+		t.Errorf("matched log lines %v, want 4 and 5 (the request and its reply)", hits)
+	}
+}
+
+func TestExplainWithoutFiles(t *testing.T) {
+	res := echoRun(t)
+	res.Anomalies = append(res.Anomalies, workload.Anomaly{Kind: "brand-new", Message: "m", Ops: []int{99, -1}})
+	ex := Explain(res, Evidence{})
+	if len(ex) != 2 || len(ex[0].Logs) != 0 {
+		t.Fatalf("explanations %+v", ex)
+	}
+	if ex[1].Meaning.Title != "brand-new" || len(ex[1].Ops) != 0 {
+		t.Errorf("an unknown kind with ops out of range: %+v", ex[1])
+	}
+}

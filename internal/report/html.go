@@ -1,0 +1,89 @@
+package report
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+
+	"github.com/glomers/glomers/internal/harness"
+)
+
+// Page is everything report.html shows.
+type Page struct {
+	Result       *harness.Result
+	Explanations []Explanation
+	// Hints are the chapter's hints about the anomalies found (Markdown).
+	Hints []string
+	Files Files
+	// Logs are the node logs' paths relative to the store directory.
+	Logs []string
+}
+
+// KindGroup is the explanations of one anomaly kind, which share a
+// meaning.
+type KindGroup struct {
+	Kind    string
+	Meaning Meaning
+	Items   []Explanation
+}
+
+// Group gathers explanations by kind, in order of first appearance.
+func Group(ex []Explanation) []KindGroup {
+	var out []KindGroup
+	at := map[string]int{}
+	for _, e := range ex {
+		i, ok := at[e.Anomaly.Kind]
+		if !ok {
+			i = len(out)
+			at[e.Anomaly.Kind] = i
+			out = append(out, KindGroup{Kind: e.Anomaly.Kind, Meaning: e.Meaning})
+		}
+		out[i].Items = append(out[i].Items, e)
+	}
+	return out
+}
+
+//go:embed report.html.tmpl
+var pageSource string
+
+var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"svg": func(b []byte) template.HTML {
+		// Our own drawings: every recorded string in them is escaped.
+		return template.HTML(b)
+	},
+	"ms":      ms,
+	"verdict": verdictLine,
+	"headline": func(res *harness.Result) string {
+		var b strings.Builder
+		headline(&b, res)
+		return strings.TrimSpace(b.String())
+	},
+	"verdictClass": func(res *harness.Result) string {
+		switch {
+		case res.Verdict == "valid" && res.TargetsMet():
+			return "valid"
+		case res.Verdict == "valid":
+			return "missed"
+		case res.Verdict == "invalid":
+			return "invalid"
+		}
+		return "unknown"
+	},
+	"pct": func(f float64) string { return fmt.Sprintf("%.2f%%", 100*f) },
+	"f2":  func(f float64) string { return fmt.Sprintf("%.2f", f) },
+	"deref": func(p *float64) float64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
+	"group": Group,
+}).Parse(pageSource))
+
+// HTML writes report.html: a self-contained page (no scripts, styles
+// inline, drawings inline as SVG) that needs no network to open.
+func HTML(w io.Writer, p Page) error {
+	return pageTemplate.Execute(w, p)
+}
