@@ -28,10 +28,15 @@ Steps whose chapter or reference solution is not written yet say so.`,
 			fmt.Fprintf(&b, "Gossip Glomers, one step at a time. Start with: tutor read intro\n\n")
 			tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "STEP\tTITLE\tSTATUS\t")
-			for _, s := range book.Steps() {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.Title, p.Status(s.ID), written(s))
+			steps := book.Steps()
+			for _, s := range steps {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.Title, statusCell(p.Status(s.ID)), written(s))
 			}
 			tw.Flush()
+			fmt.Fprintf(&b, "\n%s\n", courseBar(p, steps, 28))
+			if next, ok := nextStep(p, steps); ok {
+				fmt.Fprintf(&b, "Next: step %s, %s (tutor read %s)\n", next.ID, next.Title, next.ID)
+			}
 			fmt.Fprintf(&b, "\nRead a step with: tutor read STEP\n")
 			// tabwriter pads the last cell; trim so output compares exactly.
 			for _, l := range strings.SplitAfter(b.String(), "\n") {
@@ -71,4 +76,50 @@ func loadProgress(env *Env) progress.Progress {
 	}
 	fmt.Fprintf(env.Stderr, "tutor: warning: %v\n", err)
 	return progress.Progress{}
+}
+
+// statusCell marks a status so the eye finds passes and failures.
+func statusCell(st progress.Status) string {
+	switch st {
+	case progress.Passed:
+		return "✓ passed"
+	case progress.Failed:
+		return "✗ failed"
+	}
+	return "· " + string(st)
+}
+
+// courseBar draws the course's progress: the share of steps passed.
+func courseBar(p progress.Progress, steps []book.Step, width int) string {
+	passed, failed := 0, 0
+	for _, s := range steps {
+		switch p.Status(s.ID) {
+		case progress.Passed:
+			passed++
+		case progress.Failed:
+			failed++
+		}
+	}
+	filled := 0
+	if len(steps) > 0 {
+		filled = (passed*width + len(steps)/2) / len(steps)
+	}
+	if passed > 0 && filled == 0 {
+		filled = 1 // a first pass always shows
+	}
+	line := fmt.Sprintf("Course  %s%s  %d of %d steps passed", strings.Repeat("█", filled), strings.Repeat("░", width-filled), passed, len(steps))
+	if failed > 0 {
+		line += fmt.Sprintf(", %d not passed yet", failed)
+	}
+	return line
+}
+
+// nextStep is the first step, in course order, not passed yet.
+func nextStep(p progress.Progress, steps []book.Step) (book.Step, bool) {
+	for _, s := range steps {
+		if p.Status(s.ID) != progress.Passed {
+			return s, true
+		}
+	}
+	return book.Step{}, false
 }
