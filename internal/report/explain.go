@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/glomers/glomers/internal/harness"
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/jsonval"
+	"github.com/glomers/glomers/internal/proto"
 	"github.com/glomers/glomers/internal/visual"
 	"github.com/glomers/glomers/internal/workload"
 )
@@ -29,6 +31,8 @@ type Explanation struct {
 	Ops []OpLine
 	// Logs are excerpts of node logs about the operations.
 	Logs []LogExcerpt
+	// Trail follows the anomaly's value through the network.
+	Trail []string
 }
 
 // OpLine is one operation of an anomaly, described.
@@ -60,6 +64,11 @@ type LogLine struct {
 type Evidence struct {
 	// Logs maps an operation's index to excerpts about it.
 	Logs map[int][]LogExcerpt
+	// Trails maps an anomaly's position in the result to the journey of
+	// its value through the network: for a lost broadcast value, each
+	// message between servers that carried it towards a node that missed
+	// it, and what became of that message.
+	Trails map[int][]string
 }
 
 // Bounds on what an explanation shows, so a badly broken node gives a
@@ -88,7 +97,7 @@ func Explain(res *harness.Result, ev Evidence) []Explanation {
 		if !ok {
 			m = Meaning{Title: a.Kind, Text: "This kind of anomaly has no explanation yet; the message above says what the checker saw."}
 		}
-		ex := Explanation{Anomaly: a, Meaning: m}
+		ex := Explanation{Anomaly: a, Meaning: m, Trail: ev.Trails[i]}
 		seen := map[int]bool{}
 		for _, idx := range a.Ops {
 			inv := invocationOf(h, pairs, idx)
@@ -172,7 +181,7 @@ func or(s, def string) string {
 // request or its reply. Gather only reads; a missing file means less
 // evidence, never an error.
 func Gather(res *harness.Result) Evidence {
-	ev := Evidence{Logs: map[int][]LogExcerpt{}}
+	ev := Evidence{Logs: map[int][]LogExcerpt{}, Trails: map[int][]string{}}
 	if res.StoreDir == "" || len(res.Anomalies) == 0 {
 		return ev
 	}
@@ -207,12 +216,16 @@ func Gather(res *harness.Result) Evidence {
 			want = append(want, w)
 		}
 	}
-	if len(want) == 0 {
+	trails := lostTrails(res, pairs)
+	if len(want) == 0 && len(trails) == 0 {
 		return ev
 	}
 	if f, err := os.Open(filepath.Join(res.StoreDir, "journal.jsonl")); err == nil {
-		findRequests(f, want)
+		scanJournal(f, want, trails)
 		f.Close()
+	}
+	for _, tr := range trails {
+		ev.Trails[tr.anomaly] = tr.describe(Partitions(res.Nemesis))
 	}
 	for _, w := range want {
 		if w.msgID == 0 {
@@ -244,9 +257,9 @@ type opWindow struct {
 	msgID        int64
 }
 
-// findRequests fills in the msg_id of each window's request from a
-// journal.
-func findRequests(r io.Reader, ws []opWindow) {
+// scanJournal reads a journal once, filling in the msg_id of each
+// window's request and the messages of each trail.
+func scanJournal(r io.Reader, ws []opWindow, trails []*trail) {
 	byClient := map[string][]*opWindow{}
 	for i := range ws {
 		byClient[ws[i].client] = append(byClient[ws[i].client], &ws[i])
@@ -254,13 +267,21 @@ func findRequests(r io.Reader, ws []opWindow) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
 	left := len(ws)
-	for left > 0 && sc.Scan() {
+	for (left > 0 || len(trails) > 0) && sc.Scan() {
 		b := sc.Bytes()
-		if !strings.HasPrefix(string(b[:min(len(b), 20)]), `{"kind":"send"`) {
+		var e visual.Event
+		if len(trails) > 0 {
+			if json.Unmarshal(b, &e) != nil {
+				continue
+			}
+			for _, t := range trails {
+				t.see(e)
+			}
+		}
+		if left == 0 || !strings.HasPrefix(string(b[:min(len(b), 20)]), `{"kind":"send"`) {
 			continue
 		}
-		var e visual.Event
-		if json.Unmarshal(b, &e) != nil {
+		if len(trails) == 0 && json.Unmarshal(b, &e) != nil {
 			continue
 		}
 		for _, w := range byClient[e.Src] {
@@ -336,4 +357,158 @@ func clip(s string) string {
 		s = s[:maxLineLen] + "..."
 	}
 	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// Bounds on a trail.
+const (
+	maxTrails   = 3 // lost values followed through the journal
+	maxTrailMsg = 6 // messages listed for each
+)
+
+// trail follows one lost broadcast value: the messages between servers
+// that carried it to the nodes whose reads missed it.
+type trail struct {
+	anomaly int
+	value   int64
+	missing map[string]bool
+	order   []int64 // message ids, in order sent
+	msgs    map[int64]*trailMsg
+	more    int
+}
+
+type trailMsg struct {
+	e    visual.Event
+	fate string // recv, drop, or "" (in flight at the end)
+	at   time.Duration
+}
+
+// lostTrails lists the lost broadcast values to follow: the value of the
+// anomaly's first operation (the broadcast) and the nodes of the others
+// (the reads that missed it).
+func lostTrails(res *harness.Result, pairs []int) []*trail {
+	if res.Workload != "broadcast" {
+		return nil
+	}
+	h := res.History
+	var out []*trail
+	for i, a := range res.Anomalies {
+		if a.Kind != "lost" || len(a.Ops) < 2 || len(out) == maxTrails {
+			continue
+		}
+		inv := invocationOf(h, pairs, a.Ops[0])
+		if inv < 0 || h[inv].F != "broadcast" {
+			continue
+		}
+		var v int64
+		if json.Unmarshal(h[inv].Value, &v) != nil {
+			continue
+		}
+		t := &trail{anomaly: i, value: v, missing: map[string]bool{}, msgs: map[int64]*trailMsg{}}
+		for _, idx := range a.Ops[1:] {
+			if j := invocationOf(h, pairs, idx); j >= 0 && h[j].Node != "" {
+				t.missing[h[j].Node] = true
+			}
+		}
+		if len(t.missing) > 0 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// see takes one journal event into the trail.
+func (t *trail) see(e visual.Event) {
+	switch e.Kind {
+	case "send":
+		if !t.missing[e.Dest] || proto.IsClient(e.Src) || !carries(e.Body, t.value) {
+			return
+		}
+		if len(t.order) == maxTrailMsg {
+			t.more++
+			return
+		}
+		t.order = append(t.order, e.ID)
+		t.msgs[e.ID] = &trailMsg{e: e}
+	case "recv", "drop":
+		if m, ok := t.msgs[e.ID]; ok {
+			m.fate, m.at = e.Kind, e.Time
+		}
+	}
+}
+
+// carries reports whether a message body holds the value in one of its
+// fields, alone or in a list: {"message": 6}, {"messages": [1, 6]}.
+func carries(body json.RawMessage, v int64) bool {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return false
+	}
+	for k, raw := range fields {
+		switch k {
+		case "type", "msg_id", "in_reply_to":
+			continue
+		}
+		var n int64
+		if json.Unmarshal(raw, &n) == nil && n == v {
+			return true
+		}
+		var ns []int64
+		if json.Unmarshal(raw, &ns) == nil && slices.Contains(ns, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// describe tells the trail in lines, naming the partition that dropped a
+// message.
+func (t *trail) describe(parts []visual.Interval) []string {
+	nodes := make([]string, 0, len(t.missing))
+	for n := range t.missing {
+		nodes = append(nodes, n)
+	}
+	slices.Sort(nodes)
+	who := strings.Join(nodes, ", ")
+	if len(t.order) == 0 {
+		return []string{fmt.Sprintf("no message between servers carried value %d to %s: it was never sent there", t.value, who)}
+	}
+	out := []string{fmt.Sprintf("messages between servers that carried value %d to %s:", t.value, who)}
+	for _, id := range t.order {
+		m := t.msgs[id]
+		line := fmt.Sprintf("%s -> %s %s at %s: ", m.e.Src, m.e.Dest, shortDesc(m.e.Body), secs(m.e.Time))
+		switch m.fate {
+		case "recv":
+			line += "received at " + secs(m.at)
+		case "drop":
+			line += "dropped at " + secs(m.at)
+			for _, p := range parts {
+				if m.at >= p.Start && (p.End == 0 || m.at <= p.End) {
+					line += " by the partition " + p.Label
+					break
+				}
+			}
+		default:
+			line += "still in flight when the run ended"
+		}
+		out = append(out, line)
+	}
+	if t.more > 0 {
+		out = append(out, fmt.Sprintf("... and %d more", t.more))
+	}
+	return out
+}
+
+// shortDesc is a body's description without its message ids, cut short.
+func shortDesc(body json.RawMessage) string {
+	var kept []string
+	for _, w := range strings.Fields(unescapeHTML.Replace(proto.DescribeBody(body))) {
+		if !strings.HasPrefix(w, "msg_id=") && !strings.HasPrefix(w, "in_reply_to=") {
+			kept = append(kept, w)
+		}
+	}
+	s := strings.Join(kept, " ")
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:59]) + "…"
+	}
+	return s
 }

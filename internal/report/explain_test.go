@@ -175,3 +175,46 @@ func TestExplainWithoutFiles(t *testing.T) {
 		t.Errorf("an unknown kind with ops out of range: %+v", ex[1])
 	}
 }
+
+// A lost broadcast value is followed through the journal: the gossip that
+// carried it to the node that missed it, and the partition that dropped
+// it. (Maelstrom broadcast, 3c: values lost after a partition.)
+func TestLostValueTrail(t *testing.T) {
+	dir := t.TempDir()
+	var b history.Builder
+	b.Add(history.Op{Time: 0, Type: history.Invoke, Process: 0, F: "broadcast", Value: history.Value(6), Node: "n1", Client: "c8"})
+	b.Add(history.Op{Time: 1 * time.Millisecond, Type: history.OK, Process: 0, F: "broadcast", Value: history.Value(6), Node: "n1", Client: "c8"})
+	b.Add(history.Op{Time: 9 * time.Millisecond, Type: history.Invoke, Process: 1, F: "read", Node: "n2", Client: "c9"})
+	b.Add(history.Op{Time: 10 * time.Millisecond, Type: history.OK, Process: 1, F: "read", Value: history.Value([]int{1}), Node: "n2", Client: "c9"})
+	journal := `{"kind":"send","time":1000000,"deadline":1000000,"id":7,"src":"n1","dest":"n2","body":{"type":"gossip","message":6}}
+{"kind":"send","time":1000000,"deadline":1000000,"id":8,"src":"n1","dest":"n0","body":{"type":"gossip","message":6}}
+{"kind":"send","time":1000000,"deadline":1000000,"id":9,"src":"n1","dest":"n2","body":{"type":"gossip","message":60}}
+{"kind":"drop","time":1000000,"deadline":1000000,"id":7,"src":"n1","dest":"n2","body":{"type":"gossip","message":6}}
+{"kind":"recv","time":1000000,"id":8,"src":"n1","dest":"n0","body":{"type":"gossip","message":6}}
+{"kind":"send","time":5000000,"deadline":5000000,"id":10,"src":"n0","dest":"n2","body":{"type":"sync","values":[1,6]}}
+{"kind":"recv","time":6000000,"id":10,"src":"n0","dest":"n2","body":{"type":"sync","values":[1,6]}}
+`
+	must(t, os.WriteFile(filepath.Join(dir, "journal.jsonl"), []byte(journal), 0o644))
+	res := &harness.Result{
+		Verdict: "invalid", Workload: "broadcast", StoreDir: dir, History: b.History(),
+		Anomalies: []workload.Anomaly{{Kind: broadcast.KindLost, Message: "value 6 ...", Ops: []int{0, 3}}},
+		Nemesis:   []harness.NemesisRecord{{Time: 0, Kind: "start-partition", Description: "partition one: n1 drops n2"}},
+	}
+	ex := Explain(res, Gather(res))
+	want := []string{
+		"messages between servers that carried value 6 to n2:",
+		"n1 -> n2 gossip message=6 at 0.001 s: dropped at 0.001 s by the partition one: n1 drops n2",
+		"n0 -> n2 sync values=[1,6] at 0.005 s: received at 0.006 s",
+	}
+	if len(ex) != 1 || !reflect.DeepEqual(ex[0].Trail, want) {
+		t.Fatalf("trail %q\nwant %q", ex[0].Trail, want)
+	}
+}
+
+func TestLostValueNeverSent(t *testing.T) {
+	tr := &trail{value: 6, missing: map[string]bool{"n2": true, "n0": true}}
+	want := []string{"no message between servers carried value 6 to n0, n2: it was never sent there"}
+	if got := tr.describe(nil); !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q, want %q", got, want)
+	}
+}

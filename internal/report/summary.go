@@ -246,6 +246,16 @@ func explain(w io.Writer, ex []Explanation) {
 			fmt.Fprintf(w, "    ... and %d more\n", shown-maxOpsExplained)
 		}
 		for _, e := range g.Items {
+			if len(e.Trail) == 0 {
+				continue
+			}
+			fmt.Fprintf(w, "    %s\n", e.Trail[0])
+			for _, l := range e.Trail[1:] {
+				fmt.Fprintf(w, "      %s\n", l)
+			}
+			break
+		}
+		for _, e := range g.Items {
 			if len(e.Logs) == 0 {
 				continue
 			}
