@@ -112,7 +112,7 @@ func ReadJournal(r io.Reader, max int) (*Journal, error) {
 // Layout of the diagram, in pixels.
 const (
 	rowH    = 18.0
-	colW    = 150.0
+	colW    = 130.0
 	gutterW = 80.0
 	headH   = 40.0
 	footH   = 44.0
@@ -162,7 +162,7 @@ func Diagram(j *Journal, partitions []Interval) []byte {
 		y0, y1 := rowY(first)-rowH/2, rowY(last)+rowH/2
 		fmt.Fprintf(d, `<g class="partition"><title>%s</title>`, esc(fmt.Sprintf("%s to %s: %s", seconds(p.Start), endLabel(p.End), p.Label)))
 		d.rect(gutterW, y0, width-gutterW, y1-y0, colPartition, "fill-opacity", "0.25")
-		d.text(width-4, y0+12, "end", "#7a6a00", "partition: "+truncate(p.Label, 80))
+		d.text(gutterW+4, y0+12, "start", "#7a6a00", "partition: "+truncate(p.Label, 80), "class", "l")
 		d.WriteString("</g>\n")
 	}
 
@@ -328,8 +328,9 @@ func shortBody(desc string) string {
 	return strings.Join(out, " ")
 }
 
-// columns orders the endpoints: clients, then nodes, then services, each
-// by number where they have one.
+// columns orders the endpoints: nodes first, where most of a protocol
+// happens, then services, then clients, each by number where they have
+// one.
 func columns(events []Event) []string {
 	seen := map[string]bool{}
 	var ids []string
@@ -343,12 +344,12 @@ func columns(events []Event) []string {
 	}
 	group := func(id string) int {
 		switch {
-		case proto.IsClient(id):
-			return 0
 		case isNode(id):
-			return 1
+			return 0
+		case proto.IsClient(id):
+			return 2
 		}
-		return 2
+		return 1
 	}
 	slices.SortFunc(ids, func(a, b string) int {
 		if ga, gb := group(a), group(b); ga != gb {

@@ -48,9 +48,9 @@ func TestDiagramDrawsMessagesDropsAndPartitions(t *testing.T) {
 			t.Errorf("diagram lacks %q", want)
 		}
 	}
-	// Columns: clients, then nodes, then services.
-	if a, b, c := strings.Index(s, ">c1</text>"), strings.Index(s, ">n1</text>"), strings.Index(s, ">lin-kv</text>"); !(a < b && b < c) {
-		t.Errorf("columns out of order: c1 at %d, n1 at %d, lin-kv at %d", a, b, c)
+	// Columns: nodes, then services, then clients.
+	if a, b, c := strings.Index(s, ">n1</text>"), strings.Index(s, ">lin-kv</text>"), strings.Index(s, ">c1</text>"); !(a < b && b < c) {
+		t.Errorf("columns out of order: n1 at %d, lin-kv at %d, c1 at %d", a, b, c)
 	}
 }
 
