@@ -89,10 +89,12 @@ func Explain(res *harness.Result, ev Evidence) []Explanation {
 	h := res.History
 	pairs, _ := h.Pair()
 	var out []Explanation
+	perKind := map[string]int{}
 	for i, a := range res.Anomalies {
 		if i == maxExplanations {
 			break
 		}
+		perKind[a.Kind]++
 		m, ok := MeaningOf(res.Workload, a.Kind)
 		if !ok {
 			m = Meaning{Title: a.Kind, Text: "This kind of anomaly has no explanation yet; the message above says what the checker saw."}
@@ -108,7 +110,9 @@ func Explain(res *harness.Result, ev Evidence) []Explanation {
 			if len(ex.Ops) < maxOpLines {
 				ex.Ops = append(ex.Ops, OpLine{Index: inv, Node: h[inv].Node, Text: describeOp(h, pairs, inv)})
 			}
-			ex.Logs = append(ex.Logs, ev.Logs[inv]...)
+			if perKind[a.Kind] <= maxLogAnomalies {
+				ex.Logs = append(ex.Logs, ev.Logs[inv]...)
+			}
 		}
 		out = append(out, ex)
 	}
