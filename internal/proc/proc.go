@@ -100,23 +100,50 @@ func (e *Exec) Launch(id string) (Process, error) {
 	if err != nil {
 		return nil, err
 	}
-	stdout, err := cmd.StdoutPipe()
+	// The output pipes are made here rather than with StdoutPipe, whose
+	// read end Wait closes as soon as the process exits: a reader still
+	// draining the node's last lines (a crash report) would lose them and
+	// see "file already closed". Here the read ends stay open until the
+	// reader reaches EOF.
+	stdout, stdoutW, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
-	stderr, err := cmd.StderrPipe()
+	stderr, stderrW, err := os.Pipe()
 	if err != nil {
+		stdout.Close()
+		stdoutW.Close()
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
+	cmd.Stdout, cmd.Stderr = stdoutW, stderrW
+	err = cmd.Start()
+	// The child holds its own copies of the write ends; the parent's must
+	// go so that the readers see EOF when the node's process group is gone.
+	stdoutW.Close()
+	stderrW.Close()
+	if err != nil {
+		stdout.Close()
+		stderr.Close()
 		return nil, fmt.Errorf("start %s: %w", id, err)
 	}
-	p := &execProcess{cmd: cmd, stdin: stdin, stdout: stdout, stderr: stderr, done: make(chan struct{})}
+	p := &execProcess{cmd: cmd, stdin: stdin, stdout: closeAtEOF{stdout}, stderr: closeAtEOF{stderr}, done: make(chan struct{})}
 	go func() {
 		p.err = cmd.Wait()
 		close(p.done)
 	}()
 	return p, nil
+}
+
+// closeAtEOF closes a pipe's read end once it has been read to the end
+// (or failed), since nothing else owns it.
+type closeAtEOF struct{ f *os.File }
+
+func (c closeAtEOF) Read(b []byte) (int, error) {
+	n, err := c.f.Read(b)
+	if err != nil {
+		c.f.Close()
+	}
+	return n, err
 }
 
 type execProcess struct {
