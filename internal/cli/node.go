@@ -11,6 +11,11 @@ import (
 	maelstrom "github.com/jepsen-io/maelstrom/demo/go"
 
 	"github.com/glomers/glomers/book"
+	"github.com/glomers/glomers/solutions/broadcastefficient1"
+	"github.com/glomers/glomers/solutions/broadcastefficient2"
+	"github.com/glomers/glomers/solutions/broadcastfault"
+	"github.com/glomers/glomers/solutions/broadcastmulti"
+	"github.com/glomers/glomers/solutions/broadcastsingle"
 	"github.com/glomers/glomers/solutions/echo"
 	"github.com/glomers/glomers/solutions/uniqueids"
 )
@@ -37,8 +42,13 @@ func (s solution) fn() any {
 // against the book: every written solution is here, and only those.
 func solutions() map[string]solution {
 	return map[string]solution{
-		"1": {register: echo.Register},
-		"2": {register: uniqueids.Register},
+		"1":  {register: echo.Register},
+		"2":  {register: uniqueids.Register},
+		"3a": {register: broadcastsingle.Register},
+		"3b": {register: broadcastmulti.Register},
+		"3c": {start: broadcastfault.Start},
+		"3d": {start: broadcastefficient1.Start},
+		"3e": {start: broadcastefficient2.Start},
 	}
 }
 
