@@ -43,14 +43,15 @@ type Files struct {
 	Rate     []byte // rate.svg
 }
 
-// Draw renders the pictures of a run from its result and journal.
-func Draw(res *harness.Result, j *visual.Journal) Files {
+// Draw renders the pictures of a run from its result and journal, the
+// messages of the anomalies' operations marked.
+func Draw(res *harness.Result, j *visual.Journal, marks map[int64]visual.Mark) Files {
 	parts := Partitions(res.Nemesis)
 	if j == nil {
 		j = &visual.Journal{}
 	}
 	return Files{
-		Messages: visual.Diagram(j, parts),
+		Messages: visual.Diagram(j, parts, marks),
 		Latency:  visual.LatencyPlot(res.History, parts),
 		Rate:     visual.RatePlot(res.History, parts),
 	}
@@ -69,7 +70,7 @@ func LoadJournal(dir string) (*visual.Journal, error) {
 // WriteFiles writes the run's pictures (messages.svg, latency.svg,
 // rate.svg) and report.html into its store directory, with the
 // explanations and hints the terminal summary shows too.
-func WriteFiles(res *harness.Result, ex []Explanation, hints []string) error {
+func WriteFiles(res *harness.Result, ev Evidence, ex []Explanation, hints []string) error {
 	if res.StoreDir == "" {
 		return nil
 	}
@@ -78,7 +79,16 @@ func WriteFiles(res *harness.Result, ex []Explanation, hints []string) error {
 	if err != nil {
 		errs = append(errs, fmt.Errorf("messages.svg: %w", err))
 	}
-	f := Draw(res, j)
+	f := Draw(res, j, ev.Marks)
+	// The operations whose messages the diagram shows can link to them.
+	drawn := map[int]bool{}
+	if j != nil {
+		for _, e := range j.Events {
+			if m, ok := ev.Marks[e.ID]; ok {
+				drawn[m.Op] = true
+			}
+		}
+	}
 	for _, file := range []struct {
 		name string
 		b    []byte
@@ -92,7 +102,7 @@ func WriteFiles(res *harness.Result, ex []Explanation, hints []string) error {
 		}
 	}
 	var page bytes.Buffer
-	if err := HTML(&page, Page{Result: res, Explanations: ex, Hints: hints, Files: f, Logs: logs}); err != nil {
+	if err := HTML(&page, Page{Result: res, Explanations: ex, Hints: hints, Files: f, Logs: logs, InDiagram: drawn}); err != nil {
 		errs = append(errs, fmt.Errorf("report.html: %w", err))
 	} else {
 		errs = append(errs, os.WriteFile(filepath.Join(res.StoreDir, "report.html"), page.Bytes(), 0o644))

@@ -19,6 +19,9 @@ type Page struct {
 	Files Files
 	// Logs are the node logs' paths relative to the store directory.
 	Logs []string
+	// InDiagram holds the operations whose messages the diagram marks,
+	// so that their lines link to them.
+	InDiagram map[int]bool
 }
 
 // KindGroup is the explanations of one anomaly kind, which share a

@@ -16,7 +16,7 @@ func page(t *testing.T, hints []string) (string, *harness.Result) {
 	res.Targets = []harness.Target{{Name: "servers msgs-per-op", Limit: 30, Value: 41.5, Met: false}}
 	ex := Explain(res, Gather(res))
 	var b bytes.Buffer
-	if err := HTML(&b, Page{Result: res, Explanations: ex, Hints: hints, Files: Draw(res, nil), Logs: []string{"node-logs/n0.log"}}); err != nil {
+	if err := HTML(&b, Page{Result: res, Explanations: ex, Hints: hints, Files: Draw(res, nil, nil), Logs: []string{"node-logs/n0.log"}}); err != nil {
 		t.Fatal(err)
 	}
 	return b.String(), res

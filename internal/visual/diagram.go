@@ -109,6 +109,13 @@ func ReadJournal(r io.Reader, max int) (*Journal, error) {
 	return j, nil
 }
 
+// Mark flags a message in the diagram as part of an anomaly's operation.
+type Mark struct {
+	// Op is the history index of the operation's invocation.
+	Op   int
+	Kind string
+}
+
 // Layout of the diagram, in pixels.
 const (
 	rowH    = 18.0
@@ -129,7 +136,11 @@ const (
 // scale: the journal is causal, so every arrow points down, and messages
 // sent in the same millisecond stay apart and legible. The left margin
 // gives the time of the rows.
-func Diagram(j *Journal, partitions []Interval) []byte {
+//
+// Marked messages, those of operations that show an anomaly, are drawn
+// bold in red with the operation and kind in their label; the first
+// message of operation N is the target of the link "#op-N".
+func Diagram(j *Journal, partitions []Interval, marks map[int64]Mark) []byte {
 	cols := columns(j.Events)
 	x := map[string]float64{}
 	for i, c := range cols {
@@ -198,6 +209,7 @@ func Diagram(j *Journal, partitions []Interval) []byte {
 		}
 	}
 	inFlight := 0
+	anchored := map[int]bool{}
 	for i, ev := range j.Events {
 		if ev.Kind != "send" {
 			continue
@@ -224,10 +236,24 @@ func Diagram(j *Journal, partitions []Interval) []byte {
 		default:
 			tip += ", " + kind
 		}
-		fmt.Fprintf(d, `<g class="m %s"><title>%s</title>`+"\n", kindClass(kind), esc(tip+"\n"+unescapeHTML.Replace(string(ev.Body))))
+		mark, marked := marks[ev.ID]
+		id := ""
+		if marked {
+			tip = fmt.Sprintf("op %d (%s): %s", mark.Op, mark.Kind, tip)
+			if !anchored[mark.Op] {
+				anchored[mark.Op] = true
+				id = fmt.Sprintf(` id="op-%d"`, mark.Op)
+			}
+			colour = colFail
+		}
+		fmt.Fprintf(d, `<g class="m %s"%s><title>%s</title>`+"\n", kindClass(kind), id, esc(tip+"\n"+unescapeHTML.Replace(string(ev.Body))))
+		width := "1.5"
+		if marked {
+			width = "3"
+		}
 		switch kind {
 		case "recv":
-			d.line(x1, y1, x2, y2, colour, "stroke-width", "1.5", "marker-end", "url(#arrow)")
+			d.line(x1, y1, x2, y2, colour, "stroke-width", width, "marker-end", "url(#arrow)")
 		case "drop":
 			// Stop short of the receiver, where the partition ate it.
 			xe := x1 + (x2-x1)*0.85
@@ -245,8 +271,11 @@ func Diagram(j *Journal, partitions []Interval) []byte {
 		}
 		lx, ly := (x1+x2)/2, (y1+y2)/2-3
 		fill := colText
-		if kind == "drop" {
+		if kind == "drop" || marked {
 			fill = colFail
+		}
+		if marked {
+			label = fmt.Sprintf("op %d %s: %s", mark.Op, mark.Kind, truncate(shortBody(desc), 30))
 		}
 		d.text(lx, ly, "middle", fill, label, "class", "l")
 		d.WriteString("</g>\n")

@@ -32,7 +32,7 @@ func TestDiagramDrawsMessagesDropsAndPartitions(t *testing.T) {
 	if j.Kept != 4 || j.Total != 4 || len(j.Events) != 7 {
 		t.Fatalf("kept %d of %d, %d events; want 4 of 4, 7 events", j.Kept, j.Total, len(j.Events))
 	}
-	svg := Diagram(j, []Interval{{Start: ms(2), End: ms(8), Label: "n0 drops n1 <&>"}})
+	svg := Diagram(j, []Interval{{Start: ms(2), End: ms(8), Label: "n0 drops n1 <&>"}}, nil)
 	wellFormed(t, svg)
 	s := string(svg)
 	for _, want := range []string{
@@ -73,7 +73,7 @@ func TestReadJournalKeepsTheFirstMessagesAndCountsTheRest(t *testing.T) {
 	if len(j.Events) != 20 || j.Events[19].ID != 5000 {
 		t.Fatalf("%d events, last %+v; want 20 ending with message 5000's receipt", len(j.Events), j.Events[len(j.Events)-1])
 	}
-	svg := Diagram(j, nil)
+	svg := Diagram(j, nil, nil)
 	wellFormed(t, svg)
 	if !strings.Contains(string(svg), "The first 10 of 1001 messages (those sent before 9 ms); the other 991 are in journal.jsonl.") {
 		t.Errorf("diagram does not say what it left out:\n%s", svg)
@@ -97,8 +97,36 @@ func TestDiagramSizeIsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svg := Diagram(j, nil)
+	svg := Diagram(j, nil, nil)
 	if len(svg) > 400<<10 {
 		t.Fatalf("diagram of a long run is %d bytes; want at most 400 KiB", len(svg))
+	}
+}
+
+func TestDiagramMarksAnomalousOperations(t *testing.T) {
+	src := journalLines(
+		send(0, 0, "c1", "n0", `{"type":"echo","msg_id":1,"echo":"a"}`),
+		end("recv", 0, 1, "c1", "n0"),
+		send(1, 2, "n0", "c1", `{"type":"echo_ok","in_reply_to":1,"echo":"A"}`),
+		end("recv", 1, 3, "n0", "c1"),
+		send(2, 4, "c1", "n0", `{"type":"echo","msg_id":2,"echo":"b"}`),
+		end("recv", 2, 5, "c1", "n0"),
+	)
+	j, err := ReadJournal(strings.NewReader(src), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg := string(Diagram(j, nil, map[int64]Mark{0: {Op: 4, Kind: "echo-mismatch"}, 1: {Op: 4, Kind: "echo-mismatch"}}))
+	wellFormed(t, []byte(svg))
+	if strings.Count(svg, `id="op-4"`) != 1 {
+		t.Errorf("want one anchor for op 4 (on its request):\n%s", svg)
+	}
+	for _, want := range []string{"op 4 echo-mismatch: echo_ok echo=&#34;A&#34;", "op 4 (echo-mismatch): c1 -&gt; n0"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("diagram lacks %q", want)
+		}
+	}
+	if strings.Contains(svg, "op 4 echo-mismatch: echo echo=&#34;b&#34;") {
+		t.Errorf("an unmarked message is marked")
 	}
 }
