@@ -79,3 +79,16 @@ func TestExplainedSummaryShowsOpsLogsAndHints(t *testing.T) {
 		}
 	}
 }
+
+func TestInlineMarkdown(t *testing.T) {
+	for in, want := range map[string]string{
+		"Use `n.RPC` with a **timeout**, *then* retry.": "Use <code>n.RPC</code> with a <strong>timeout</strong>, <em>then</em> retry.",
+		"<b>not html</b> & `a<b>`":                      "&lt;b&gt;not html&lt;/b&gt; &amp; <code>a&lt;b&gt;</code>",
+		"an unpaired ` backtick":                        "an unpaired ` backtick",
+		"2 * 3 * 4":                                     "2 * 3 * 4",
+	} {
+		if got := string(inlineMarkdown(in)); got != want {
+			t.Errorf("inlineMarkdown(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
