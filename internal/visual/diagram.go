@@ -34,26 +34,32 @@ type Event struct {
 const DefaultMaxMessages = 400
 
 // Journal is the part of a network journal a diagram draws: the events of
-// the first messages sent, in journal order, and counts of the rest.
+// the first messages sent from a given time on, in journal order, and
+// counts of the rest.
 type Journal struct {
 	// Events are the send, recv and drop events of the kept messages.
 	Events []Event
 	// Kept is the number of messages kept; Total counts every message
-	// sent.
-	Kept, Total int
-	// Until is the send time of the first message left out.
+	// sent in the run, and Before those sent before From.
+	Kept, Total, Before int
+	// From is the time the kept messages start at.
+	From time.Duration
+	// Until is the send time of the first message left out after the kept
+	// ones; Cut says there is one.
 	Until time.Duration
+	Cut   bool
 }
 
 // ReadJournal reads journal.jsonl, keeping the events of the first max
-// messages sent (DefaultMaxMessages when max is 0) and counting the rest.
-// Memory stays bounded however long the run was: past the kept messages,
-// lines are only counted unless they end a kept message.
-func ReadJournal(r io.Reader, max int) (*Journal, error) {
+// messages (DefaultMaxMessages when max is 0) sent at or after from, and
+// counting the rest. Memory stays bounded however long the run was:
+// outside the kept messages, lines are only counted unless they end a
+// kept message.
+func ReadJournal(r io.Reader, max int, from time.Duration) (*Journal, error) {
 	if max <= 0 {
 		max = DefaultMaxMessages
 	}
-	j := &Journal{}
+	j := &Journal{From: from}
 	kept := map[int64]bool{}
 	open := 0 // kept messages not yet received or dropped
 	sc := bufio.NewScanner(r)
@@ -67,17 +73,11 @@ func ReadJournal(r io.Reader, max int) (*Journal, error) {
 			continue
 		}
 		isSend := bytes.HasPrefix(b, sendPrefix)
-		if j.Kept == max && open == 0 {
-			// Only counting from here on.
-			if isSend {
-				if j.Total == j.Kept {
-					var ev Event
-					if json.Unmarshal(b, &ev) == nil {
-						j.Until = ev.Time
-					}
-				}
-				j.Total++
-			}
+		if !isSend && open == 0 {
+			continue // the end of a message not kept
+		}
+		if isSend && j.Kept == max && j.Cut {
+			j.Total++ // only counting from here on
 			continue
 		}
 		var ev Event
@@ -87,13 +87,16 @@ func ReadJournal(r io.Reader, max int) (*Journal, error) {
 		switch ev.Kind {
 		case "send":
 			j.Total++
-			if j.Kept < max {
+			switch {
+			case ev.Time < from:
+				j.Before++
+			case j.Kept < max:
 				j.Kept++
 				kept[ev.ID] = true
 				open++
 				j.Events = append(j.Events, ev)
-			} else if j.Total == j.Kept+1 {
-				j.Until = ev.Time
+			case !j.Cut:
+				j.Until, j.Cut = ev.Time, true
 			}
 		case "recv", "drop":
 			if kept[ev.ID] {
@@ -283,11 +286,16 @@ func Diagram(j *Journal, partitions []Interval, marks map[int64]Mark) []byte {
 
 	// What was left out.
 	fy := headH + float64(rows+1)*rowH + 22
-	note := fmt.Sprintf("%d message%s", j.Total, plural(j.Total))
-	if j.Kept < j.Total {
+	var note string
+	switch {
+	case j.Before == 0 && !j.Cut:
+		note = fmt.Sprintf("All %d message%s.", j.Total, plural(j.Total))
+	case j.Before == 0:
 		note = fmt.Sprintf("The first %d of %d messages (those sent before %s); the other %d are in journal.jsonl.", j.Kept, j.Total, seconds(j.Until), j.Total-j.Kept)
-	} else {
-		note = "All " + note + "."
+	case !j.Cut:
+		note = fmt.Sprintf("The %d messages sent from %s on, of the run's %d; the %d before are in journal.jsonl.", j.Kept, seconds(j.From), j.Total, j.Before)
+	default:
+		note = fmt.Sprintf("The %d messages sent from %s to %s, of the run's %d; the other %d are in journal.jsonl.", j.Kept, seconds(j.From), seconds(j.Until), j.Total, j.Total-j.Kept)
 	}
 	if inFlight > 0 {
 		note += fmt.Sprintf(" %d still in flight when the run ended (dotted).", inFlight)
