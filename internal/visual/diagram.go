@@ -154,8 +154,11 @@ func Diagram(j *Journal, partitions []Interval, marks map[int64]Mark) []byte {
 	height := headH + float64(rows+1)*rowH + footH
 	rowY := func(i int) float64 { return headH + float64(i+1)*rowH }
 	d := newDoc(width, height, "Messages between nodes, clients and services")
+	// Two diagrams of one run may share a page: their arrowheads' ids
+	// differ by the time each starts at.
+	arrowID := fmt.Sprintf("arrow-%d", j.From.Milliseconds())
 	d.WriteString(`<defs>` +
-		`<marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker>` +
+		`<marker id="`+arrowID+`" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker>` +
 		`</defs>` + "\n")
 	d.WriteString(`<style>text.l{paint-order:stroke;stroke:white;stroke-width:3px;stroke-linejoin:round}g.m:hover line{stroke-width:3}</style>` + "\n")
 
@@ -256,7 +259,7 @@ func Diagram(j *Journal, partitions []Interval, marks map[int64]Mark) []byte {
 		}
 		switch kind {
 		case "recv":
-			d.line(x1, y1, x2, y2, colour, "stroke-width", width, "marker-end", "url(#arrow)")
+			d.line(x1, y1, x2, y2, colour, "stroke-width", width, "marker-end", "url(#"+arrowID+")")
 		case "drop":
 			// Stop short of the receiver, where the partition ate it.
 			xe := x1 + (x2-x1)*0.85
