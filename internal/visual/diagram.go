@@ -158,7 +158,7 @@ func Diagram(j *Journal, partitions []Interval, marks map[int64]Mark) []byte {
 	// differ by the time each starts at.
 	arrowID := fmt.Sprintf("arrow-%d", j.From.Milliseconds())
 	d.WriteString(`<defs>` +
-		`<marker id="`+arrowID+`" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker>` +
+		`<marker id="` + arrowID + `" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker>` +
 		`</defs>` + "\n")
 	d.WriteString(`<style>text.l{paint-order:stroke;stroke:white;stroke-width:3px;stroke-linejoin:round}g.m:hover line{stroke-width:3}</style>` + "\n")
 
