@@ -114,8 +114,9 @@ func exitCode(res *harness.Result) int {
 // into the run's store directory, and prints the summary (or
 // results.json). hints are the chapter's hints about the anomalies found.
 func printResult(env *Env, res *harness.Result, asJSON bool, hints []string) {
-	ex := report.Explain(res, report.Gather(res))
-	if err := report.WriteFiles(res, ex, hints); err != nil {
+	ev := report.Gather(res)
+	ex := report.Explain(res, ev)
+	if err := report.WriteFiles(res, ev, ex, hints); err != nil {
 		fmt.Fprintf(env.Stderr, "tutor: warning: could not write the run's report: %v\n", err)
 	}
 	if asJSON {

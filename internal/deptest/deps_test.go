@@ -61,9 +61,10 @@ func TestHarnessIndependentOfSolutionsAndCLI(t *testing.T) {
 }
 
 // STYLE.md: checkers, histories, the network model, the nemesis and the
-// services are pure: no files, processes or sockets.
+// services are pure: no files, processes or sockets; so are the drawings
+// (internal/visual), functions from recorded data to bytes.
 func TestPureCoreDoesNoIO(t *testing.T) {
-	pure := []string{"internal/proto", "internal/history", "internal/netsim", "internal/nemesis", "internal/service", "internal/workload"}
+	pure := []string{"internal/proto", "internal/history", "internal/netsim", "internal/nemesis", "internal/service", "internal/workload", "internal/visual"}
 	for _, p := range list(t) {
 		isPure := false
 		for _, prefix := range pure {

@@ -69,7 +69,8 @@ func headless(t *testing.T, bin, file string, args ...string) (string, string) {
 func TestReportRendersInChromium(t *testing.T) {
 	bin := chromium(t)
 	res := echoRun(t)
-	if err := WriteFiles(res, Explain(res, Gather(res)), []string{"Reply with the request's echo field."}); err != nil {
+	ev := Gather(res)
+	if err := WriteFiles(res, ev, Explain(res, ev), []string{"Reply with the request's echo field."}); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(res.StoreDir, "report.html")
@@ -79,6 +80,8 @@ func TestReportRendersInChromium(t *testing.T) {
 		`<div id="verdict" class="verdict invalid">✗ INVALID: echo-mismatch</div>`,
 		"An echo came back different",
 		"Reply with the request's echo field.",
+		`<a href="#op-2" title="show in the message diagram">`, // the op links to its arrows
+		`<g class="m recv" id="op-2">`,
 	} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("the rendered page lacks %q", want)

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -69,6 +70,9 @@ type Evidence struct {
 	// message between servers that carried it towards a node that missed
 	// it, and what became of that message.
 	Trails map[int][]string
+	// Marks are the journal's messages of the anomalies' operations (the
+	// client's request and the node's reply), for the diagram to flag.
+	Marks map[int64]visual.Mark
 }
 
 // Bounds on what an explanation shows, so a badly broken node gives a
@@ -77,6 +81,7 @@ const (
 	maxOpLines      = 6
 	maxLogOps       = 2 // operations per anomaly whose logs are searched
 	maxLogAnomalies = 2 // anomalies per kind whose logs are searched
+	maxMarkedOps    = 200
 	maxLogMatches   = 4
 	logContext      = 1
 	maxExplanations = 40
@@ -185,7 +190,7 @@ func or(s, def string) string {
 // request or its reply. Gather only reads; a missing file means less
 // evidence, never an error.
 func Gather(res *harness.Result) Evidence {
-	ev := Evidence{Logs: map[int][]LogExcerpt{}, Trails: map[int][]string{}}
+	ev := Evidence{Logs: map[int][]LogExcerpt{}, Trails: map[int][]string{}, Marks: map[int64]visual.Mark{}}
 	if res.StoreDir == "" || len(res.Anomalies) == 0 {
 		return ev
 	}
@@ -201,21 +206,24 @@ func Gather(res *harness.Result) Evidence {
 		if i == maxExplanations {
 			break
 		}
-		if perKind[a.Kind] == maxLogAnomalies {
-			continue
-		}
 		perKind[a.Kind]++
 		n := 0
 		for _, idx := range a.Ops {
 			inv := invocationOf(h, pairs, idx)
-			if inv < 0 || seen[inv] || h[inv].Client == "" || h[inv].Node == "" || n == maxLogOps {
+			if inv < 0 || seen[inv] || h[inv].Client == "" || h[inv].Node == "" || len(want) == maxMarkedOps {
 				continue
 			}
 			seen[inv] = true
-			n++
-			w := opWindow{op: inv, client: h[inv].Client, node: h[inv].Node, from: h[inv].Time, to: 1<<62 - 1}
+			w := opWindow{op: inv, kind: a.Kind, client: h[inv].Client, node: h[inv].Node, from: h[inv].Time, to: 1<<62 - 1}
 			if pairs[inv] >= 0 {
 				w.to = h[pairs[inv]].Time
+			}
+			// The logs of the first operations of the first anomalies of
+			// a kind are searched; every operation is marked in the
+			// diagram.
+			w.logs = perKind[a.Kind] <= maxLogAnomalies && n < maxLogOps
+			if w.logs {
+				n++
 			}
 			want = append(want, w)
 		}
@@ -232,7 +240,12 @@ func Gather(res *harness.Result) Evidence {
 		ev.Trails[tr.anomaly] = tr.describe(Partitions(res.Nemesis))
 	}
 	for _, w := range want {
-		if w.msgID == 0 {
+		for _, id := range []int64{w.request, w.reply} {
+			if id >= 0 {
+				ev.Marks[id] = visual.Mark{Op: w.op, Kind: w.kind}
+			}
+		}
+		if w.msgID == 0 || !w.logs {
 			continue
 		}
 		rel := filepath.Join("node-logs", w.node+".log")
@@ -255,48 +268,65 @@ func Gather(res *harness.Result) Evidence {
 // first message from its client to its node sent between its invocation
 // and its completion.
 type opWindow struct {
-	op           int
-	client, node string
-	from, to     time.Duration
-	msgID        int64
+	op             int
+	kind           string
+	client, node   string
+	from, to       time.Duration
+	logs           bool  // search the node's log
+	msgID          int64 // the request's msg_id, once found
+	request, reply int64 // journal ids of the request and reply, or -1
 }
 
-// scanJournal reads a journal once, filling in the msg_id of each
-// window's request and the messages of each trail.
+// scanJournal reads a journal once, finding each window's request (its
+// msg_id and journal id) and reply, and the messages of each trail. It
+// stops early once every window is settled and there is no trail.
 func scanJournal(r io.Reader, ws []opWindow, trails []*trail) {
 	byClient := map[string][]*opWindow{}
 	for i := range ws {
+		ws[i].request, ws[i].reply = -1, -1
 		byClient[ws[i].client] = append(byClient[ws[i].client], &ws[i])
+	}
+	var last time.Duration // windows end by then at the latest
+	for _, w := range ws {
+		last = max(last, w.to)
 	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
-	left := len(ws)
-	for (left > 0 || len(trails) > 0) && sc.Scan() {
+	for sc.Scan() {
 		b := sc.Bytes()
+		isSend := bytes.HasPrefix(b, []byte(`{"kind":"send"`))
+		if !isSend && len(trails) == 0 {
+			continue
+		}
 		var e visual.Event
-		if len(trails) > 0 {
-			if json.Unmarshal(b, &e) != nil {
-				continue
-			}
-			for _, t := range trails {
-				t.see(e)
-			}
-		}
-		if left == 0 || !strings.HasPrefix(string(b[:min(len(b), 20)]), `{"kind":"send"`) {
+		if json.Unmarshal(b, &e) != nil {
 			continue
 		}
-		if len(trails) == 0 && json.Unmarshal(b, &e) != nil {
+		for _, t := range trails {
+			t.see(e)
+		}
+		if len(trails) == 0 && e.Time > last {
+			return
+		}
+		if !isSend {
 			continue
 		}
-		for _, w := range byClient[e.Src] {
-			if w.msgID == 0 && e.Dest == w.node && e.Time >= w.from && e.Time <= w.to {
-				var body struct {
-					MsgID int64 `json:"msg_id"`
-				}
-				if json.Unmarshal(e.Body, &body) == nil && body.MsgID != 0 {
-					w.msgID = body.MsgID
-					left--
-				}
+		var body struct {
+			MsgID     int64 `json:"msg_id"`
+			InReplyTo int64 `json:"in_reply_to"`
+		}
+		if !proto.IsClient(e.Src) && !proto.IsClient(e.Dest) {
+			continue
+		}
+		_ = json.Unmarshal(e.Body, &body)
+		for _, w := range byClient[e.Src] { // a request?
+			if w.msgID == 0 && e.Dest == w.node && e.Time >= w.from && e.Time <= w.to && body.MsgID != 0 {
+				w.msgID, w.request = body.MsgID, e.ID
+			}
+		}
+		for _, w := range byClient[e.Dest] { // a reply?
+			if w.msgID != 0 && w.reply < 0 && e.Src == w.node && body.InReplyTo == w.msgID && e.Time <= w.to {
+				w.reply = e.ID
 			}
 		}
 	}

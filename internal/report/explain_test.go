@@ -10,6 +10,7 @@ import (
 
 	"github.com/glomers/glomers/internal/harness"
 	"github.com/glomers/glomers/internal/history"
+	"github.com/glomers/glomers/internal/visual"
 	"github.com/glomers/glomers/internal/workload"
 	"github.com/glomers/glomers/internal/workload/broadcast"
 	"github.com/glomers/glomers/internal/workload/echo"
@@ -161,6 +162,11 @@ func TestGatherAndExplainPointAtTheOpAndTheLog(t *testing.T) {
 	}
 	if !reflect.DeepEqual(hits, []int{4, 5}) {
 		t.Errorf("matched log lines %v, want 4 and 5 (the request and its reply)", hits)
+	}
+	// The diagram marks the op's request and reply (journal ids 2 and 3).
+	want := map[int64]visual.Mark{2: {Op: 2, Kind: "echo-mismatch"}, 3: {Op: 2, Kind: "echo-mismatch"}}
+	if !reflect.DeepEqual(ev.Marks, want) {
+		t.Errorf("marks %v, want %v", ev.Marks, want)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/glomers/glomers/internal/harness"
 	"github.com/glomers/glomers/internal/visual"
@@ -41,48 +42,114 @@ type Files struct {
 	Messages []byte // messages.svg
 	Latency  []byte // latency.svg
 	Rate     []byte // rate.svg
+	// Focus (messages-focus.svg) is a second diagram, drawn when the first
+	// stops before an anomaly's operation: the messages from just before
+	// FocusOp on.
+	Focus   []byte
+	FocusOp int
 }
 
-// Draw renders the pictures of a run from its result and journal.
-func Draw(res *harness.Result, j *visual.Journal) Files {
+// Draw renders the pictures of a run from its result and journal, the
+// messages of the anomalies' operations marked.
+func Draw(res *harness.Result, j *visual.Journal, marks map[int64]visual.Mark) Files {
 	parts := Partitions(res.Nemesis)
 	if j == nil {
 		j = &visual.Journal{}
 	}
 	return Files{
-		Messages: visual.Diagram(j, parts),
+		Messages: visual.Diagram(j, parts, marks),
 		Latency:  visual.LatencyPlot(res.History, parts),
 		Rate:     visual.RatePlot(res.History, parts),
 	}
 }
 
-// LoadJournal reads the first messages of the run's journal.jsonl.
-func LoadJournal(dir string) (*visual.Journal, error) {
+// LoadJournal reads the first messages of the run's journal.jsonl sent
+// at or after from.
+func LoadJournal(dir string, from time.Duration) (*visual.Journal, error) {
 	f, err := os.Open(filepath.Join(dir, "journal.jsonl"))
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return visual.ReadJournal(f, 0)
+	return visual.ReadJournal(f, 0, from)
+}
+
+// focusLead is how much of the run before an anomaly's operation the
+// focus diagram shows, for the messages that led up to it.
+const focusLead = 50 * time.Millisecond
+
+// focusStart picks the operation a focus diagram should show, when the
+// first diagram (j) was cut before the messages of some marked operation:
+// the earliest such operation, and the time to start from (never before
+// the first diagram's end, so no message is drawn twice).
+func focusStart(res *harness.Result, j *visual.Journal, marks map[int64]visual.Mark) (op int, from time.Duration, ok bool) {
+	if j == nil || !j.Cut {
+		return 0, 0, false
+	}
+	drawn := map[int]bool{}
+	for _, e := range j.Events {
+		if m, ok := marks[e.ID]; ok {
+			drawn[m.Op] = true
+		}
+	}
+	op = -1
+	for _, m := range marks {
+		if drawn[m.Op] || m.Op < 0 || m.Op >= len(res.History) {
+			continue
+		}
+		if op < 0 || res.History[m.Op].Time < res.History[op].Time {
+			op = m.Op
+		}
+	}
+	if op < 0 {
+		return 0, 0, false
+	}
+	return op, max(res.History[op].Time-focusLead, j.Until), true
 }
 
 // WriteFiles writes the run's pictures (messages.svg, latency.svg,
 // rate.svg) and report.html into its store directory, with the
 // explanations and hints the terminal summary shows too.
-func WriteFiles(res *harness.Result, ex []Explanation, hints []string) error {
+func WriteFiles(res *harness.Result, ev Evidence, ex []Explanation, hints []string) error {
 	if res.StoreDir == "" {
 		return nil
 	}
 	var errs []error
-	j, err := LoadJournal(res.StoreDir)
+	j, err := LoadJournal(res.StoreDir, 0)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("messages.svg: %w", err))
 	}
-	f := Draw(res, j)
-	for _, file := range []struct {
+	f := Draw(res, j, ev.Marks)
+	journals := []*visual.Journal{j}
+	if op, from, ok := focusStart(res, j, ev.Marks); ok {
+		if fj, err := LoadJournal(res.StoreDir, from); err == nil {
+			f.Focus, f.FocusOp = visual.Diagram(fj, Partitions(res.Nemesis), ev.Marks), op
+			journals = append(journals, fj)
+		}
+	}
+	// The operations whose messages a diagram shows can link to them.
+	drawn := map[int]bool{}
+	for _, j := range journals {
+		if j == nil {
+			continue
+		}
+		for _, e := range j.Events {
+			if m, ok := ev.Marks[e.ID]; ok {
+				drawn[m.Op] = true
+			}
+		}
+	}
+	files := []struct {
 		name string
 		b    []byte
-	}{{"messages.svg", f.Messages}, {"latency.svg", f.Latency}, {"rate.svg", f.Rate}} {
+	}{{"messages.svg", f.Messages}, {"latency.svg", f.Latency}, {"rate.svg", f.Rate}}
+	if f.Focus != nil {
+		files = append(files, struct {
+			name string
+			b    []byte
+		}{"messages-focus.svg", f.Focus})
+	}
+	for _, file := range files {
 		errs = append(errs, os.WriteFile(filepath.Join(res.StoreDir, file.name), file.b, 0o644))
 	}
 	var logs []string
@@ -92,7 +159,7 @@ func WriteFiles(res *harness.Result, ex []Explanation, hints []string) error {
 		}
 	}
 	var page bytes.Buffer
-	if err := HTML(&page, Page{Result: res, Explanations: ex, Hints: hints, Files: f, Logs: logs}); err != nil {
+	if err := HTML(&page, Page{Result: res, Explanations: ex, Hints: hints, Files: f, Logs: logs, InDiagram: drawn}); err != nil {
 		errs = append(errs, fmt.Errorf("report.html: %w", err))
 	} else {
 		errs = append(errs, os.WriteFile(filepath.Join(res.StoreDir, "report.html"), page.Bytes(), 0o644))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/glomers/glomers/internal/harness"
@@ -19,6 +20,9 @@ type Page struct {
 	Files Files
 	// Logs are the node logs' paths relative to the store directory.
 	Logs []string
+	// InDiagram holds the operations whose messages the diagram marks,
+	// so that their lines link to them.
+	InDiagram map[int]bool
 }
 
 // KindGroup is the explanations of one anomaly kind, which share a
@@ -79,8 +83,35 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return *p
 	},
-	"group": Group,
+	"group":    Group,
+	"markdown": inlineMarkdown,
 }).Parse(pageSource))
+
+// inlineMarkdown renders the little Markdown a hint uses inside a
+// paragraph: `code`, **strong** and *emphasis*. Everything else stays
+// text; all of it is escaped first.
+func inlineMarkdown(s string) template.HTML {
+	var b strings.Builder
+	for i, part := range strings.Split(s, "`") {
+		if i%2 == 1 && i < strings.Count(s, "`") {
+			b.WriteString("<code>" + template.HTMLEscapeString(part) + "</code>")
+			continue
+		}
+		if i%2 == 1 {
+			b.WriteString("`") // an unpaired backtick
+		}
+		e := template.HTMLEscapeString(part)
+		e = strongRE.ReplaceAllString(e, "<strong>$1</strong>")
+		e = emRE.ReplaceAllString(e, "<em>$1</em>")
+		b.WriteString(e)
+	}
+	return template.HTML(b.String())
+}
+
+var (
+	strongRE = regexp.MustCompile(`\*\*([^*]+)\*\*`)
+	emRE     = regexp.MustCompile(`\*([^*\s][^*]*)\*`)
+)
 
 // HTML writes report.html: a self-contained page (no scripts, styles
 // inline, drawings inline as SVG) that needs no network to open.

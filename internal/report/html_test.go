@@ -16,7 +16,7 @@ func page(t *testing.T, hints []string) (string, *harness.Result) {
 	res.Targets = []harness.Target{{Name: "servers msgs-per-op", Limit: 30, Value: 41.5, Met: false}}
 	ex := Explain(res, Gather(res))
 	var b bytes.Buffer
-	if err := HTML(&b, Page{Result: res, Explanations: ex, Hints: hints, Files: Draw(res, nil), Logs: []string{"node-logs/n0.log"}}); err != nil {
+	if err := HTML(&b, Page{Result: res, Explanations: ex, Hints: hints, Files: Draw(res, nil, nil), Logs: []string{"node-logs/n0.log"}}); err != nil {
 		t.Fatal(err)
 	}
 	return b.String(), res
@@ -76,6 +76,19 @@ func TestExplainedSummaryShowsOpsLogsAndHints(t *testing.T) {
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("summary lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+func TestInlineMarkdown(t *testing.T) {
+	for in, want := range map[string]string{
+		"Use `n.RPC` with a **timeout**, *then* retry.": "Use <code>n.RPC</code> with a <strong>timeout</strong>, <em>then</em> retry.",
+		"<b>not html</b> & `a<b>`":                      "&lt;b&gt;not html&lt;/b&gt; &amp; <code>a&lt;b&gt;</code>",
+		"an unpaired ` backtick":                        "an unpaired ` backtick",
+		"2 * 3 * 4":                                     "2 * 3 * 4",
+	} {
+		if got := string(inlineMarkdown(in)); got != want {
+			t.Errorf("inlineMarkdown(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

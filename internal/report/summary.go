@@ -1,6 +1,12 @@
-// Package report renders a run's result for people: the terminal summary
-// now, and the files a learner opens after a run. It reads results and
-// writes to an io.Writer; it never runs anything.
+// Package report renders a run's result for people: the terminal summary,
+// and the files a learner opens after a run (report.html, messages.svg,
+// latency.svg, rate.svg in the run's store directory).
+//
+// Rendering is pure: Explain, Summary, Explained, HTML and Draw map a
+// result and the evidence found for it to text or bytes. Three functions
+// do the I/O around them, reading only the run's own files: Gather (the
+// request and log lines behind each anomaly), LoadJournal, and WriteFiles.
+// The package never runs anything.
 package report
 
 import (

@@ -34,26 +34,32 @@ type Event struct {
 const DefaultMaxMessages = 400
 
 // Journal is the part of a network journal a diagram draws: the events of
-// the first messages sent, in journal order, and counts of the rest.
+// the first messages sent from a given time on, in journal order, and
+// counts of the rest.
 type Journal struct {
 	// Events are the send, recv and drop events of the kept messages.
 	Events []Event
 	// Kept is the number of messages kept; Total counts every message
-	// sent.
-	Kept, Total int
-	// Until is the send time of the first message left out.
+	// sent in the run, and Before those sent before From.
+	Kept, Total, Before int
+	// From is the time the kept messages start at.
+	From time.Duration
+	// Until is the send time of the first message left out after the kept
+	// ones; Cut says there is one.
 	Until time.Duration
+	Cut   bool
 }
 
 // ReadJournal reads journal.jsonl, keeping the events of the first max
-// messages sent (DefaultMaxMessages when max is 0) and counting the rest.
-// Memory stays bounded however long the run was: past the kept messages,
-// lines are only counted unless they end a kept message.
-func ReadJournal(r io.Reader, max int) (*Journal, error) {
+// messages (DefaultMaxMessages when max is 0) sent at or after from, and
+// counting the rest. Memory stays bounded however long the run was:
+// outside the kept messages, lines are only counted unless they end a
+// kept message.
+func ReadJournal(r io.Reader, max int, from time.Duration) (*Journal, error) {
 	if max <= 0 {
 		max = DefaultMaxMessages
 	}
-	j := &Journal{}
+	j := &Journal{From: from}
 	kept := map[int64]bool{}
 	open := 0 // kept messages not yet received or dropped
 	sc := bufio.NewScanner(r)
@@ -67,17 +73,11 @@ func ReadJournal(r io.Reader, max int) (*Journal, error) {
 			continue
 		}
 		isSend := bytes.HasPrefix(b, sendPrefix)
-		if j.Kept == max && open == 0 {
-			// Only counting from here on.
-			if isSend {
-				if j.Total == j.Kept {
-					var ev Event
-					if json.Unmarshal(b, &ev) == nil {
-						j.Until = ev.Time
-					}
-				}
-				j.Total++
-			}
+		if !isSend && open == 0 {
+			continue // the end of a message not kept
+		}
+		if isSend && j.Kept == max && j.Cut {
+			j.Total++ // only counting from here on
 			continue
 		}
 		var ev Event
@@ -87,13 +87,16 @@ func ReadJournal(r io.Reader, max int) (*Journal, error) {
 		switch ev.Kind {
 		case "send":
 			j.Total++
-			if j.Kept < max {
+			switch {
+			case ev.Time < from:
+				j.Before++
+			case j.Kept < max:
 				j.Kept++
 				kept[ev.ID] = true
 				open++
 				j.Events = append(j.Events, ev)
-			} else if j.Total == j.Kept+1 {
-				j.Until = ev.Time
+			case !j.Cut:
+				j.Until, j.Cut = ev.Time, true
 			}
 		case "recv", "drop":
 			if kept[ev.ID] {
@@ -107,6 +110,13 @@ func ReadJournal(r io.Reader, max int) (*Journal, error) {
 		return j, fmt.Errorf("journal line %d: %w", line+1, err)
 	}
 	return j, nil
+}
+
+// Mark flags a message in the diagram as part of an anomaly's operation.
+type Mark struct {
+	// Op is the history index of the operation's invocation.
+	Op   int
+	Kind string
 }
 
 // Layout of the diagram, in pixels.
@@ -129,7 +139,11 @@ const (
 // scale: the journal is causal, so every arrow points down, and messages
 // sent in the same millisecond stay apart and legible. The left margin
 // gives the time of the rows.
-func Diagram(j *Journal, partitions []Interval) []byte {
+//
+// Marked messages, those of operations that show an anomaly, are drawn
+// bold in red with the operation and kind in their label; the first
+// message of operation N is the target of the link "#op-N".
+func Diagram(j *Journal, partitions []Interval, marks map[int64]Mark) []byte {
 	cols := columns(j.Events)
 	x := map[string]float64{}
 	for i, c := range cols {
@@ -140,8 +154,11 @@ func Diagram(j *Journal, partitions []Interval) []byte {
 	height := headH + float64(rows+1)*rowH + footH
 	rowY := func(i int) float64 { return headH + float64(i+1)*rowH }
 	d := newDoc(width, height, "Messages between nodes, clients and services")
+	// Two diagrams of one run may share a page: their arrowheads' ids
+	// differ by the time each starts at.
+	arrowID := fmt.Sprintf("arrow-%d", j.From.Milliseconds())
 	d.WriteString(`<defs>` +
-		`<marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker>` +
+		`<marker id="` + arrowID + `" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker>` +
 		`</defs>` + "\n")
 	d.WriteString(`<style>text.l{paint-order:stroke;stroke:white;stroke-width:3px;stroke-linejoin:round}g.m:hover line{stroke-width:3}</style>` + "\n")
 
@@ -198,6 +215,7 @@ func Diagram(j *Journal, partitions []Interval) []byte {
 		}
 	}
 	inFlight := 0
+	anchored := map[int]bool{}
 	for i, ev := range j.Events {
 		if ev.Kind != "send" {
 			continue
@@ -224,10 +242,24 @@ func Diagram(j *Journal, partitions []Interval) []byte {
 		default:
 			tip += ", " + kind
 		}
-		fmt.Fprintf(d, `<g class="m %s"><title>%s</title>`+"\n", kindClass(kind), esc(tip+"\n"+unescapeHTML.Replace(string(ev.Body))))
+		mark, marked := marks[ev.ID]
+		id := ""
+		if marked {
+			tip = fmt.Sprintf("op %d (%s): %s", mark.Op, mark.Kind, tip)
+			if !anchored[mark.Op] {
+				anchored[mark.Op] = true
+				id = fmt.Sprintf(` id="op-%d"`, mark.Op)
+			}
+			colour = colFail
+		}
+		fmt.Fprintf(d, `<g class="m %s"%s><title>%s</title>`+"\n", kindClass(kind), id, esc(tip+"\n"+unescapeHTML.Replace(string(ev.Body))))
+		width := "1.5"
+		if marked {
+			width = "3"
+		}
 		switch kind {
 		case "recv":
-			d.line(x1, y1, x2, y2, colour, "stroke-width", "1.5", "marker-end", "url(#arrow)")
+			d.line(x1, y1, x2, y2, colour, "stroke-width", width, "marker-end", "url(#"+arrowID+")")
 		case "drop":
 			// Stop short of the receiver, where the partition ate it.
 			xe := x1 + (x2-x1)*0.85
@@ -245,8 +277,11 @@ func Diagram(j *Journal, partitions []Interval) []byte {
 		}
 		lx, ly := (x1+x2)/2, (y1+y2)/2-3
 		fill := colText
-		if kind == "drop" {
+		if kind == "drop" || marked {
 			fill = colFail
+		}
+		if marked {
+			label = fmt.Sprintf("op %d %s: %s", mark.Op, mark.Kind, truncate(shortBody(desc), 30))
 		}
 		d.text(lx, ly, "middle", fill, label, "class", "l")
 		d.WriteString("</g>\n")
@@ -254,11 +289,16 @@ func Diagram(j *Journal, partitions []Interval) []byte {
 
 	// What was left out.
 	fy := headH + float64(rows+1)*rowH + 22
-	note := fmt.Sprintf("%d message%s", j.Total, plural(j.Total))
-	if j.Kept < j.Total {
+	var note string
+	switch {
+	case j.Before == 0 && !j.Cut:
+		note = fmt.Sprintf("All %d message%s.", j.Total, plural(j.Total))
+	case j.Before == 0:
 		note = fmt.Sprintf("The first %d of %d messages (those sent before %s); the other %d are in journal.jsonl.", j.Kept, j.Total, seconds(j.Until), j.Total-j.Kept)
-	} else {
-		note = "All " + note + "."
+	case !j.Cut:
+		note = fmt.Sprintf("The %d messages sent from %s on, of the run's %d; the %d before are in journal.jsonl.", j.Kept, seconds(j.From), j.Total, j.Before)
+	default:
+		note = fmt.Sprintf("The %d messages sent from %s to %s, of the run's %d; the other %d are in journal.jsonl.", j.Kept, seconds(j.From), seconds(j.Until), j.Total, j.Total-j.Kept)
 	}
 	if inFlight > 0 {
 		note += fmt.Sprintf(" %d still in flight when the run ended (dotted).", inFlight)

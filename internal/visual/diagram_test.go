@@ -25,14 +25,14 @@ func TestDiagramDrawsMessagesDropsAndPartitions(t *testing.T) {
 		end("recv", 2, 8, "n0", "lin-kv"),
 		send(3, 9, "n0", "c1", `{"type":"echo_ok","in_reply_to":1,"echo":"a<b & c"}`),
 	)
-	j, err := ReadJournal(strings.NewReader(src), 0)
+	j, err := ReadJournal(strings.NewReader(src), 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if j.Kept != 4 || j.Total != 4 || len(j.Events) != 7 {
 		t.Fatalf("kept %d of %d, %d events; want 4 of 4, 7 events", j.Kept, j.Total, len(j.Events))
 	}
-	svg := Diagram(j, []Interval{{Start: ms(2), End: ms(8), Label: "n0 drops n1 <&>"}})
+	svg := Diagram(j, []Interval{{Start: ms(2), End: ms(8), Label: "n0 drops n1 <&>"}}, nil)
 	wellFormed(t, svg)
 	s := string(svg)
 	for _, want := range []string{
@@ -63,7 +63,7 @@ func TestReadJournalKeepsTheFirstMessagesAndCountsTheRest(t *testing.T) {
 	// A kept message whose receipt comes late is still drawn whole.
 	evs = append([]Event{send(5000, 0, "n1", "n2", `{"type":"slow"}`)}, evs...)
 	evs = append(evs, end("recv", 5000, 2000, "n1", "n2"))
-	j, err := ReadJournal(strings.NewReader(journalLines(evs...)), 10)
+	j, err := ReadJournal(strings.NewReader(journalLines(evs...)), 10, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestReadJournalKeepsTheFirstMessagesAndCountsTheRest(t *testing.T) {
 	if len(j.Events) != 20 || j.Events[19].ID != 5000 {
 		t.Fatalf("%d events, last %+v; want 20 ending with message 5000's receipt", len(j.Events), j.Events[len(j.Events)-1])
 	}
-	svg := Diagram(j, nil)
+	svg := Diagram(j, nil, nil)
 	wellFormed(t, svg)
 	if !strings.Contains(string(svg), "The first 10 of 1001 messages (those sent before 9 ms); the other 991 are in journal.jsonl.") {
 		t.Errorf("diagram does not say what it left out:\n%s", svg)
@@ -81,7 +81,7 @@ func TestReadJournalKeepsTheFirstMessagesAndCountsTheRest(t *testing.T) {
 }
 
 func TestReadJournalNamesABadLine(t *testing.T) {
-	_, err := ReadJournal(strings.NewReader(journalLines(send(0, 0, "c0", "n0", `{}`))+"{oops\n"), 0)
+	_, err := ReadJournal(strings.NewReader(journalLines(send(0, 0, "c0", "n0", `{}`))+"{oops\n"), 0, 0)
 	if err == nil || !strings.Contains(err.Error(), "journal line 2") {
 		t.Fatalf("err = %v, want one naming journal line 2", err)
 	}
@@ -93,12 +93,70 @@ func TestDiagramSizeIsBounded(t *testing.T) {
 		evs = append(evs, send(int64(i), i, fmt.Sprintf("n%d", i%5), fmt.Sprintf("n%d", (i+1)%5), `{"type":"gossip","values":[1,2,3,4,5,6,7,8,9,10]}`))
 		evs = append(evs, end("recv", int64(i), i+1, "", ""))
 	}
-	j, err := ReadJournal(strings.NewReader(journalLines(evs...)), 0)
+	j, err := ReadJournal(strings.NewReader(journalLines(evs...)), 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	svg := Diagram(j, nil)
+	svg := Diagram(j, nil, nil)
 	if len(svg) > 400<<10 {
 		t.Fatalf("diagram of a long run is %d bytes; want at most 400 KiB", len(svg))
+	}
+}
+
+func TestDiagramMarksAnomalousOperations(t *testing.T) {
+	src := journalLines(
+		send(0, 0, "c1", "n0", `{"type":"echo","msg_id":1,"echo":"a"}`),
+		end("recv", 0, 1, "c1", "n0"),
+		send(1, 2, "n0", "c1", `{"type":"echo_ok","in_reply_to":1,"echo":"A"}`),
+		end("recv", 1, 3, "n0", "c1"),
+		send(2, 4, "c1", "n0", `{"type":"echo","msg_id":2,"echo":"b"}`),
+		end("recv", 2, 5, "c1", "n0"),
+	)
+	j, err := ReadJournal(strings.NewReader(src), 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg := string(Diagram(j, nil, map[int64]Mark{0: {Op: 4, Kind: "echo-mismatch"}, 1: {Op: 4, Kind: "echo-mismatch"}}))
+	wellFormed(t, []byte(svg))
+	if strings.Count(svg, `id="op-4"`) != 1 {
+		t.Errorf("want one anchor for op 4 (on its request):\n%s", svg)
+	}
+	for _, want := range []string{"op 4 echo-mismatch: echo_ok echo=&#34;A&#34;", "op 4 (echo-mismatch): c1 -&gt; n0"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("diagram lacks %q", want)
+		}
+	}
+	if strings.Contains(svg, "op 4 echo-mismatch: echo echo=&#34;b&#34;") {
+		t.Errorf("an unmarked message is marked")
+	}
+}
+
+func TestReadJournalFromATime(t *testing.T) {
+	var evs []Event
+	for i := range 100 { // message i sent at i ms, received 3 ms later
+		evs = append(evs, send(int64(i), i, "n0", "n1", `{"type":"gossip"}`))
+		if i >= 3 {
+			evs = append(evs, end("recv", int64(i-3), i, "n0", "n1"))
+		}
+	}
+	j, err := ReadJournal(strings.NewReader(journalLines(evs...)), 10, ms(50))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Before != 50 || j.Kept != 10 || j.Total != 100 || !j.Cut || j.Until != ms(60) {
+		t.Fatalf("before %d, kept %d of %d, cut %v at %v; want 50, 10 of 100, cut at 60ms", j.Before, j.Kept, j.Total, j.Cut, j.Until)
+	}
+	// Only the kept messages' events: receipts of earlier ones are left out.
+	for _, e := range j.Events {
+		if e.ID < 50 || e.ID >= 60 {
+			t.Fatalf("event of message %d kept", e.ID)
+		}
+	}
+	if len(j.Events) != 20 {
+		t.Fatalf("%d events, want 20", len(j.Events))
+	}
+	svg := string(Diagram(j, nil, nil))
+	if !strings.Contains(svg, "The 10 messages sent from 50 ms to 60 ms, of the run&#39;s 100; the other 90 are in journal.jsonl.") {
+		t.Errorf("the diagram does not say which messages it shows:\n%s", svg)
 	}
 }
