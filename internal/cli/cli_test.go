@@ -60,7 +60,7 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"read", "--width", "x", "1"}, 2, "tutor: read: invalid value \"x\" for flag -width: parse error\n"},
 		{[]string{"read", "--width", "-3", "1"}, 2, "tutor: read: --width must be positive, not -3\n"},
 		{[]string{"list", "extra"}, 2, "tutor: list: unexpected argument \"extra\"\n"},
-		{[]string{"bogus"}, 2, "tutor: unknown command \"bogus\"; commands: list, read, check, test, node, help\n"},
+		{[]string{"bogus"}, 2, "tutor: unknown command \"bogus\"; commands: " + names(commands()) + "\n"},
 		{[]string{"3D"}, 2, "tutor: unknown command \"3D\" (to read step 3d: tutor read 3d)\n"},
 		{[]string{"--verbose"}, 2, "tutor: unknown flag --verbose (see tutor help)\n"},
 		{[]string{"check", "9z"}, 2, "tutor: unknown step \"9z\"; valid steps: 1, 2, 3a, 3b, 3c, 3d, 3e, 4, 5a, 5b, 5c, 6a, 6b, 6c\n"},
@@ -74,7 +74,7 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"test", "-w", "nope", "--bin", "/bin/sh"}, 2, "tutor: test: unknown workload \"nope\" (known: broadcast, echo, g-counter, kafka, txn-rw-register, unique-ids)\n"},
 		{[]string{"test", "-w", "echo"}, 2, "tutor: test: --bin is required: the node binary to test\n"},
 		{[]string{"test", "-w", "echo", "--bin", "/nonexistent"}, 2, "tutor: test: binary /nonexistent: no such file\n"},
-		{[]string{"help", "bogus"}, 2, "tutor: help: unknown command \"bogus\"; commands: list, read, check, test, node, help\n"},
+		{[]string{"help", "bogus"}, 2, "tutor: help: unknown command \"bogus\"; commands: " + names(commands()) + "\n"},
 	} {
 		code, _, stderr := tutor(t, "", tc.args...)
 		if code != tc.code || stderr != tc.stderr {
