@@ -30,13 +30,17 @@ simulated network. Steps with efficiency targets (3d, 3e) must meet them.
 
 TARGET is the node to check: an executable (in any language), or a
 directory holding a Go main package, which tutor builds first. Without
-TARGET, tutor checks the step's reference solution, run as "tutor node
+TARGET, tutor checks your workspace for the step if "tutor start" made
+one, and otherwise the step's reference solution, run as "tutor node
 STEP".
 
 Flags after STEP override the run's flags, with Maelstrom's names (see
 "tutor help test"): for example --time-limit 5 for a quick look, or
 --nemesis partition. Also:
-  --run N     only the step's Nth run (3d's second run adds partitions)
+  --run N       only the step's Nth run (3d's second run adds partitions)
+  --reference   check the reference solution, even when "tutor start"
+                made you a workspace for the step (which is otherwise
+                what is checked when there is no TARGET)
 
 The result of each check is remembered for "tutor list".
 
@@ -52,6 +56,7 @@ func runCheck(env *Env, args []string) error {
 	overrides := harness.Defaults()
 	fs := overrides.FlagSet("check")
 	only := fs.Int("run", 0, "only this run of the step (1 is the first)")
+	reference := fs.Bool("reference", false, "check the reference solution even when you have a workspace")
 	// Flags and the positional STEP and TARGET may be interleaved; keep
 	// the flag tokens to parse them again on top of each run's flags.
 	var positional, flagTokens []string
@@ -89,9 +94,15 @@ func runCheck(env *Env, args []string) error {
 
 	ctx := context.Background()
 	var tgt *target
-	if len(positional) == 2 {
+	switch ws, wsErr := workspaceTarget(env, step); {
+	case len(positional) == 2:
 		tgt, err = resolveTarget(ctx, positional[1], env)
-	} else {
+	case !*reference && wsErr == nil:
+		fmt.Fprintf(env.Stdout, "Checking your workspace %s (from tutor start %s; --reference checks the reference solution).\n", ws, step.ID)
+		tgt, err = resolveTarget(ctx, ws, env)
+	case !*reference && !errors.Is(wsErr, errNoWorkspace):
+		err = wsErr
+	default:
 		tgt, err = referenceTarget(step)
 	}
 	if err != nil {
@@ -138,6 +149,7 @@ func runCheck(env *Env, args []string) error {
 		opts := harness.Defaults()
 		rfs := opts.FlagSet("check")
 		rfs.Int("run", 0, "")
+		rfs.Bool("reference", false, "")
 		if err := opts.Parse(rfs, r.Args); err != nil {
 			return fmt.Errorf("check: step %s's flags: %v", step.ID, err)
 		}

@@ -72,6 +72,7 @@ func commands() []*Command {
 		checkCommand(),
 		testCommand(),
 		nodeCommand(),
+		startCommand(),
 		hintCommand(),
 		helpCommand(),
 	}
