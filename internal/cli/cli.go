@@ -74,6 +74,8 @@ func commands() []*Command {
 		nodeCommand(),
 		startCommand(),
 		hintCommand(),
+		diffCommand(),
+		completionCommand(),
 		helpCommand(),
 	}
 }
