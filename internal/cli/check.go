@@ -41,6 +41,11 @@ Flags after STEP override the run's flags, with Maelstrom's names (see
   --reference   check the reference solution, even when "tutor start"
                 made you a workspace for the step (which is otherwise
                 what is checked when there is no TARGET)
+  --maelstrom PATH
+                run each workload with real Maelstrom (PATH is its
+                maelstrom script) instead of tutor's harness: the page's
+                command with your overrides, Maelstrom's own output, then
+                its verdict and figures read back from store/latest
 
 The result of each check is remembered for "tutor list".
 
@@ -57,6 +62,7 @@ func runCheck(env *Env, args []string) error {
 	fs := overrides.FlagSet("check")
 	only := fs.Int("run", 0, "only this run of the step (1 is the first)")
 	reference := fs.Bool("reference", false, "check the reference solution even when you have a workspace")
+	maelstromPath := fs.String("maelstrom", "", "run the step's workload with real Maelstrom at `PATH`")
 	// Flags and the positional STEP and TARGET may be interleaved; keep
 	// the flag tokens to parse them again on top of each run's flags.
 	var positional, flagTokens []string
@@ -90,6 +96,14 @@ func runCheck(env *Env, args []string) error {
 	}
 	if *only < 0 || *only > len(step.Runs) {
 		return fmt.Errorf("check: --run %d: step %s has %d run(s)", *only, step.ID, len(step.Runs))
+	}
+
+	if *maelstromPath != "" {
+		p, err := checkMaelstromPath(*maelstromPath)
+		if err != nil {
+			return fmt.Errorf("check: %v", err)
+		}
+		*maelstromPath = p
 	}
 
 	ctx := context.Background()
@@ -150,14 +164,15 @@ func runCheck(env *Env, args []string) error {
 		rfs := opts.FlagSet("check")
 		rfs.Int("run", 0, "")
 		rfs.Bool("reference", false, "")
+		rfs.String("maelstrom", "", "")
 		if err := opts.Parse(rfs, r.Args); err != nil {
 			return fmt.Errorf("check: step %s's flags: %v", step.ID, err)
 		}
 		// The learner's flags override the book's.
-		overrideArgs := flagTokens
-		if err := opts.Parse(rfs, overrideArgs); err != nil {
+		if err := opts.Parse(rfs, flagTokens); err != nil {
 			return fmt.Errorf("check: %v", err)
 		}
+		overrideArgs := maelstromArgs(flagTokens) // tutor's own flags are no override
 		if err := opts.Finish(); err != nil {
 			return fmt.Errorf("check: %v", err)
 		}
@@ -177,6 +192,24 @@ func runCheck(env *Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "  (%s)\n", r.Note)
 		}
 		fmt.Fprintln(env.Stdout)
+		if *maelstromPath != "" {
+			v, err := runMaelstrom(env, *maelstromPath, r, flagTokens, tgt)
+			if err != nil {
+				return fmt.Errorf("check: %v", err)
+			}
+			fmt.Fprintf(env.Stdout, "\nMaelstrom's verdict: valid? %s", v.valid)
+			if v.results != "" {
+				fmt.Fprintf(env.Stdout, " (%s)", v.results)
+			}
+			fmt.Fprintln(env.Stdout)
+			if len(v.targets) > 0 {
+				fmt.Fprintf(env.Stdout, "Targets\n%s\n", strings.Join(v.targets, "\n"))
+			}
+			if v.valid != "true" || !v.met {
+				passed = false
+			}
+			continue
+		}
 		res, err := runHarness(opts, env)
 		if err != nil {
 			return fmt.Errorf("check: %v", err)
