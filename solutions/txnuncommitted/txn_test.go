@@ -19,7 +19,6 @@ func start(t *testing.T, id string, ids ...string) *soltest.Node {
 	return n
 }
 
-
 func TestTxnUncommitted(t *testing.T) {
 	// Total availability: the reply comes first, with the node's own
 	// view; the writes then go to every peer, all of them, in order.
