@@ -20,6 +20,9 @@ import (
 	"github.com/glomers/glomers/solutions/broadcastmulti"
 	"github.com/glomers/glomers/solutions/broadcastsingle"
 	"github.com/glomers/glomers/solutions/echo"
+	"github.com/glomers/glomers/solutions/txncommitted"
+	"github.com/glomers/glomers/solutions/txnsingle"
+	"github.com/glomers/glomers/solutions/txnuncommitted"
 	"github.com/glomers/glomers/solutions/uniqueids"
 )
 
@@ -52,6 +55,9 @@ func solutions() map[string]solution {
 		"3c": {start: broadcastfault.Start},
 		"3d": {start: broadcastefficient1.Start},
 		"3e": {start: broadcastefficient2.Start},
+		"6a": {register: txnsingle.Register},
+		"6b": {start: txnuncommitted.Start},
+		"6c": {start: txncommitted.Start},
 	}
 }
 
