@@ -80,7 +80,18 @@ func TestNoOrphans(t *testing.T) {
 			if n := len(processes(t, dir)); n < 4 {
 				t.Fatalf("%s: only %d processes started", name, n)
 			}
-			time.Sleep(time.Second) // into the main phase
+			// Into the main phase: the journal, written as the run goes,
+			// shows a client's echo. The machine may be loaded, so wait
+			// as long as it takes.
+			for time.Now().Before(deadline.Add(30 * time.Second)) {
+				journals, _ := filepath.Glob(filepath.Join(store, "echo", "*", "journal.jsonl"))
+				if len(journals) > 0 {
+					if b, _ := os.ReadFile(journals[0]); bytes.Count(b, []byte(`"type":"echo_ok"`)) >= 3 {
+						break
+					}
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
 			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 				t.Fatal(err)
 			}
@@ -90,9 +101,9 @@ func TestNoOrphans(t *testing.T) {
 		var err error
 		select {
 		case err = <-done:
-		case <-time.After(60 * time.Second):
+		case <-time.After(120 * time.Second):
 			_ = cmd.Process.Kill()
-			t.Fatalf("%s: tutor did not finish within 60 s\n%s", name, out.String())
+			t.Fatalf("%s: tutor did not finish within 120 s\n%s", name, out.String())
 		}
 		code := 0
 		var exit *exec.ExitError
@@ -142,8 +153,8 @@ func TestNoOrphans(t *testing.T) {
 	if len(hist) == 0 {
 		t.Fatal("interrupted run kept no history")
 	}
-	if b, _ := os.ReadFile(hist[0]); bytes.Count(b, []byte("\n")) < 10 {
-		t.Errorf("interrupted run's history holds %d lines, want the operations of a second or more", bytes.Count(b, []byte("\n")))
+	if b, _ := os.ReadFile(hist[0]); bytes.Count(b, []byte("\n")) < 6 {
+		t.Errorf("interrupted run's history holds %d lines, want at least the three echoes seen before the interrupt", bytes.Count(b, []byte("\n")))
 	}
 }
 
