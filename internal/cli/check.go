@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -142,6 +143,9 @@ func runCheck(env *Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "  ✓ transcript %s\n", tr.Name)
 		case errors.As(err, &f):
 			fmt.Fprintf(env.Stdout, "  ✗ transcript %s\n%s\n", tr.Name, indentLines(err.Error(), "    "))
+			if typ := missingHandler(err.Error()); typ != "" {
+				fmt.Fprintf(env.Stdout, "\n  Your node has no handler for %q messages (the Maelstrom library stops on one):\n  register one with n.Handle(%q, ...), or read the chapter: tutor read %s\n", typ, typ, step.ID)
+			}
 			passed = false
 		default:
 			return fmt.Errorf("check: transcript %s: %v", tr.Name, err)
@@ -301,6 +305,19 @@ func recordProgress(env *Env, step string, passed bool, target string) {
 	if err := progress.Record(path, step, progress.Result{Passed: passed, At: time.Now(), Target: target}); err != nil {
 		fmt.Fprintf(env.Stderr, "tutor: could not record progress in %s: %v\n", path, err)
 	}
+}
+
+// noHandler matches the Maelstrom Go library's error for a message type
+// with no handler, as a node's log shows it.
+var noHandler = regexp.MustCompile(`No handler for \{.*?"body":\{.*?"type":"([^"]+)"`)
+
+// missingHandler returns the message type a node had no handler for, if
+// its failure says so.
+func missingHandler(failure string) string {
+	if m := noHandler.FindStringSubmatch(failure); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 func indentLines(s, prefix string) string {

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rogpeppe/go-internal/diff"
+
 	glomers "github.com/glomers/glomers"
 	"github.com/glomers/glomers/book"
 )
@@ -99,8 +101,9 @@ func diffSolutions(w io.Writer, fsys fs.FS, oldDir, newDir string) error {
 		if _, ok := newFiles[name]; !ok {
 			newName = "/dev/null"
 		}
-		fmt.Fprintf(w, "--- %s\n+++ %s\n", oldName, newName)
-		if _, err := io.WriteString(w, unifiedDiff(splitLines(a), splitLines(b), 3)); err != nil {
+		// go-internal's diff (Go's own, made importable) is already a
+		// dependency through testscript.
+		if _, err := w.Write(diff.Diff(oldName, []byte(a), newName, []byte(b))); err != nil {
 			return err
 		}
 	}
@@ -119,112 +122,4 @@ func mapsKeys(m map[string]bool) func(func(string) bool) {
 			}
 		}
 	}
-}
-
-func splitLines(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
-}
-
-// edit is one line of a diff: ' ' kept, '-' removed, '+' added.
-type edit struct {
-	op   byte
-	line string
-}
-
-// lineDiff computes a shortest edit script by the longest common
-// subsequence. Solution files are a few hundred lines, so the quadratic
-// table is small; a diff library would be a dependency for nothing.
-func lineDiff(a, b []string) []edit {
-	n, m := len(a), len(b)
-	lcs := make([][]int, n+1)
-	for i := range lcs {
-		lcs[i] = make([]int, m+1)
-	}
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
-	var out []edit
-	i, j := 0, 0
-	for i < n || j < m {
-		switch {
-		case i < n && j < m && a[i] == b[j]:
-			out = append(out, edit{' ', a[i]})
-			i, j = i+1, j+1
-		case i < n && (j == m || lcs[i+1][j] >= lcs[i][j+1]):
-			out = append(out, edit{'-', a[i]})
-			i++
-		default:
-			out = append(out, edit{'+', b[j]})
-			j++
-		}
-	}
-	return out
-}
-
-// unifiedDiff renders the edits between a and b as unified-diff hunks
-// with ctx lines of context.
-func unifiedDiff(a, b []string, ctx int) string {
-	edits := lineDiff(a, b)
-	var sb strings.Builder
-	for start := 0; start < len(edits); {
-		// Find the next change.
-		for start < len(edits) && edits[start].op == ' ' {
-			start++
-		}
-		if start == len(edits) {
-			break
-		}
-		lo := max(0, start-ctx)
-		// Extend the hunk while changes are closer than 2*ctx apart.
-		hi, kept := start, 0
-		for hi < len(edits) {
-			if edits[hi].op == ' ' {
-				kept++
-				if kept > 2*ctx {
-					hi++ // so that hi-kept is just past the last change
-					break
-				}
-			} else {
-				kept = 0
-			}
-			hi++
-		}
-		hi = min(len(edits), hi-kept+ctx)
-		// Line numbers of the hunk's first line in a and b.
-		aLine, bLine := 1, 1
-		for _, e := range edits[:lo] {
-			if e.op != '+' {
-				aLine++
-			}
-			if e.op != '-' {
-				bLine++
-			}
-		}
-		aCount, bCount := 0, 0
-		for _, e := range edits[lo:hi] {
-			if e.op != '+' {
-				aCount++
-			}
-			if e.op != '-' {
-				bCount++
-			}
-		}
-		fmt.Fprintf(&sb, "@@ -%d,%d +%d,%d @@\n", aLine, aCount, bLine, bCount)
-		for _, e := range edits[lo:hi] {
-			sb.WriteByte(e.op)
-			sb.WriteString(e.line)
-			sb.WriteByte('\n')
-		}
-		start = hi
-	}
-	return sb.String()
 }
