@@ -114,9 +114,11 @@ func runMaelstrom(env *Env, path string, r book.Run, overrides []string, tgt *ta
 		return nil, fmt.Errorf("%s: %v", results, err)
 	}
 	if top, ok := edn.Get(parsed, edn.Keyword(":valid?")); ok {
-		s := strings.TrimPrefix(fmt.Sprint(top), ":")
-		if s != v.valid {
-			fmt.Fprintf(env.Stderr, "tutor: note: maelstrom's exit status says %s, results.edn says %s; going by the exit status\n", v.valid, s)
+		// Some Jepsen versions exit 0 when the analysis itself crashed,
+		// so a valid exit status counts only if results.edn agrees.
+		if s := strings.TrimPrefix(fmt.Sprint(top), ":"); s != v.valid {
+			fmt.Fprintf(env.Stderr, "tutor: note: maelstrom's exit status says valid? %s, but results.edn says %s; taking results.edn\n", v.valid, s)
+			v.valid = s
 		}
 	}
 	for _, t := range r.Targets {
