@@ -30,6 +30,7 @@ import (
 	maelstrom "github.com/jepsen-io/maelstrom/demo/go"
 )
 
+// region intervals
 // The three intervals are the whole trade-off between messages and
 // latency: a value waits up to nodeFlush on its first node, one latency
 // to the hub, up to hubFlush there and one latency to every other node.
@@ -41,6 +42,8 @@ const (
 	// syncInterval is how often a node compares notes with the hub.
 	syncInterval = 2 * time.Second
 )
+
+// endregion intervals
 
 // store is the node's state. Handlers and the flush and sync loops run
 // concurrently, so every access holds mu.
