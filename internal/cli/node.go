@@ -20,6 +20,10 @@ import (
 	"github.com/glomers/glomers/solutions/broadcastmulti"
 	"github.com/glomers/glomers/solutions/broadcastsingle"
 	"github.com/glomers/glomers/solutions/echo"
+	"github.com/glomers/glomers/solutions/gcounter"
+	"github.com/glomers/glomers/solutions/kafkaefficient"
+	"github.com/glomers/glomers/solutions/kafkamulti"
+	"github.com/glomers/glomers/solutions/kafkasingle"
 	"github.com/glomers/glomers/solutions/txncommitted"
 	"github.com/glomers/glomers/solutions/txnsingle"
 	"github.com/glomers/glomers/solutions/txnuncommitted"
@@ -55,6 +59,10 @@ func solutions() map[string]solution {
 		"3c": {start: broadcastfault.Start},
 		"3d": {start: broadcastefficient1.Start},
 		"3e": {start: broadcastefficient2.Start},
+		"4":  {register: gcounter.Register},
+		"5a": {register: kafkasingle.Register},
+		"5b": {register: kafkamulti.Register},
+		"5c": {register: kafkaefficient.Register},
 		"6a": {register: txnsingle.Register},
 		"6b": {start: txnuncommitted.Start},
 		"6c": {start: txncommitted.Start},
