@@ -131,7 +131,12 @@ func StripHints(name string, src []byte) ([]byte, error) {
 	}
 	lines := strings.Split(string(src), "\n")
 	for i := len(blocks) - 1; i >= 0; i-- {
-		lines = slices.Delete(lines, blocks[i].start, blocks[i].end)
+		start, end := blocks[i].start, blocks[i].end
+		// A hint set apart by blank lines leaves one blank line, not two.
+		if start > 0 && end < len(lines) && strings.TrimSpace(lines[start-1]) == "" && strings.TrimSpace(lines[end]) == "" {
+			end++
+		}
+		lines = slices.Delete(lines, start, end)
 	}
 	return []byte(strings.Join(lines, "\n")), nil
 }

@@ -30,13 +30,22 @@ simulated network. Steps with efficiency targets (3d, 3e) must meet them.
 
 TARGET is the node to check: an executable (in any language), or a
 directory holding a Go main package, which tutor builds first. Without
-TARGET, tutor checks the step's reference solution, run as "tutor node
+TARGET, tutor checks your workspace for the step if "tutor start" made
+one, and otherwise the step's reference solution, run as "tutor node
 STEP".
 
 Flags after STEP override the run's flags, with Maelstrom's names (see
 "tutor help test"): for example --time-limit 5 for a quick look, or
 --nemesis partition. Also:
-  --run N     only the step's Nth run (3d's second run adds partitions)
+  --run N       only the step's Nth run (3d's second run adds partitions)
+  --reference   check the reference solution, even when "tutor start"
+                made you a workspace for the step (which is otherwise
+                what is checked when there is no TARGET)
+  --maelstrom PATH
+                run each workload with real Maelstrom (PATH is its
+                maelstrom script) instead of tutor's harness: the page's
+                command with your overrides, Maelstrom's own output, then
+                its verdict and figures read back from store/latest
 
 The result of each check is remembered for "tutor list".
 
@@ -52,6 +61,8 @@ func runCheck(env *Env, args []string) error {
 	overrides := harness.Defaults()
 	fs := overrides.FlagSet("check")
 	only := fs.Int("run", 0, "only this run of the step (1 is the first)")
+	reference := fs.Bool("reference", false, "check the reference solution even when you have a workspace")
+	maelstromPath := fs.String("maelstrom", "", "run the step's workload with real Maelstrom at `PATH`")
 	// Flags and the positional STEP and TARGET may be interleaved; keep
 	// the flag tokens to parse them again on top of each run's flags.
 	var positional, flagTokens []string
@@ -87,11 +98,25 @@ func runCheck(env *Env, args []string) error {
 		return fmt.Errorf("check: --run %d: step %s has %d run(s)", *only, step.ID, len(step.Runs))
 	}
 
+	if *maelstromPath != "" {
+		p, err := checkMaelstromPath(*maelstromPath)
+		if err != nil {
+			return fmt.Errorf("check: %v", err)
+		}
+		*maelstromPath = p
+	}
+
 	ctx := context.Background()
 	var tgt *target
-	if len(positional) == 2 {
+	switch ws, wsErr := workspaceTarget(env, step); {
+	case len(positional) == 2:
 		tgt, err = resolveTarget(ctx, positional[1], env)
-	} else {
+	case !*reference && wsErr == nil:
+		fmt.Fprintf(env.Stdout, "Checking your workspace %s (from tutor start %s; --reference checks the reference solution).\n", ws, step.ID)
+		tgt, err = resolveTarget(ctx, ws, env)
+	case !*reference && !errors.Is(wsErr, errNoWorkspace):
+		err = wsErr
+	default:
 		tgt, err = referenceTarget(step)
 	}
 	if err != nil {
@@ -138,14 +163,16 @@ func runCheck(env *Env, args []string) error {
 		opts := harness.Defaults()
 		rfs := opts.FlagSet("check")
 		rfs.Int("run", 0, "")
+		rfs.Bool("reference", false, "")
+		rfs.String("maelstrom", "", "")
 		if err := opts.Parse(rfs, r.Args); err != nil {
 			return fmt.Errorf("check: step %s's flags: %v", step.ID, err)
 		}
 		// The learner's flags override the book's.
-		overrideArgs := flagTokens
-		if err := opts.Parse(rfs, overrideArgs); err != nil {
+		if err := opts.Parse(rfs, flagTokens); err != nil {
 			return fmt.Errorf("check: %v", err)
 		}
+		overrideArgs := maelstromArgs(flagTokens) // tutor's own flags are no override
 		if err := opts.Finish(); err != nil {
 			return fmt.Errorf("check: %v", err)
 		}
@@ -165,6 +192,24 @@ func runCheck(env *Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "  (%s)\n", r.Note)
 		}
 		fmt.Fprintln(env.Stdout)
+		if *maelstromPath != "" {
+			v, err := runMaelstrom(env, *maelstromPath, r, flagTokens, tgt)
+			if err != nil {
+				return fmt.Errorf("check: %v", err)
+			}
+			fmt.Fprintf(env.Stdout, "\nMaelstrom's verdict: valid? %s", v.valid)
+			if v.results != "" {
+				fmt.Fprintf(env.Stdout, " (%s)", v.results)
+			}
+			fmt.Fprintln(env.Stdout)
+			if len(v.targets) > 0 {
+				fmt.Fprintf(env.Stdout, "Targets\n%s\n", strings.Join(v.targets, "\n"))
+			}
+			if v.valid != "true" || !v.met {
+				passed = false
+			}
+			continue
+		}
 		res, err := runHarness(opts, env)
 		if err != nil {
 			return fmt.Errorf("check: %v", err)

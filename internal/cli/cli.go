@@ -72,6 +72,10 @@ func commands() []*Command {
 		checkCommand(),
 		testCommand(),
 		nodeCommand(),
+		startCommand(),
+		hintCommand(),
+		diffCommand(),
+		completionCommand(),
 		helpCommand(),
 	}
 }

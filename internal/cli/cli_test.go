@@ -60,10 +60,21 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"read", "--width", "x", "1"}, 2, "tutor: read: invalid value \"x\" for flag -width: parse error\n"},
 		{[]string{"read", "--width", "-3", "1"}, 2, "tutor: read: --width must be positive, not -3\n"},
 		{[]string{"list", "extra"}, 2, "tutor: list: unexpected argument \"extra\"\n"},
-		{[]string{"bogus"}, 2, "tutor: unknown command \"bogus\"; commands: list, read, check, test, node, help\n"},
+		{[]string{"bogus"}, 2, "tutor: unknown command \"bogus\"; commands: " + names(commands()) + "\n"},
 		{[]string{"3D"}, 2, "tutor: unknown command \"3D\" (to read step 3d: tutor read 3d)\n"},
 		{[]string{"--verbose"}, 2, "tutor: unknown flag --verbose (see tutor help)\n"},
-		{[]string{"help", "bogus"}, 2, "tutor: help: unknown command \"bogus\"; commands: list, read, check, test, node, help\n"},
+		{[]string{"check", "9z"}, 2, "tutor: unknown step \"9z\"; valid steps: 1, 2, 3a, 3b, 3c, 3d, 3e, 4, 5a, 5b, 5c, 6a, 6b, 6c\n"},
+		{[]string{"check", "1", "--frobnicate"}, 2, "tutor: check: unknown flag --frobnicate\n"},
+		{[]string{"check", "1", "--rate", "-1"}, 2, "tutor: check: --rate \"-1\": must be a number >= 0\n"},
+		{[]string{"check", "1", "--concurrency", "2x"}, 2, "tutor: check: --concurrency \"2x\": must be a positive integer, or Kn for K per node (like 2n)\n"},
+		{[]string{"check", "1", "--node-count", "0"}, 2, "tutor: check: --node-count \"0\": must be an integer from 1 to 1000\n"},
+		{[]string{"check", "1", "--time-limit", "abc"}, 2, "tutor: check: --time-limit \"abc\": must be a number of seconds > 0\n"},
+		{[]string{"check", "1", "--latency-dist", "weird"}, 2, "tutor: check: --latency-dist \"weird\": must be constant, uniform or exponential\n"},
+		{[]string{"check", "1", "/nonexistent/node"}, 2, "tutor: check: target /nonexistent/node: no such file or directory\n"},
+		{[]string{"test", "-w", "nope", "--bin", "/bin/sh"}, 2, "tutor: test: unknown workload \"nope\" (known: broadcast, echo, g-counter, kafka, txn-rw-register, unique-ids)\n"},
+		{[]string{"test", "-w", "echo"}, 2, "tutor: test: --bin is required: the node binary to test\n"},
+		{[]string{"test", "-w", "echo", "--bin", "/nonexistent"}, 2, "tutor: test: binary /nonexistent: no such file\n"},
+		{[]string{"help", "bogus"}, 2, "tutor: help: unknown command \"bogus\"; commands: " + names(commands()) + "\n"},
 	} {
 		code, _, stderr := tutor(t, "", tc.args...)
 		if code != tc.code || stderr != tc.stderr {
@@ -169,5 +180,23 @@ func TestCommandTable(t *testing.T) {
 				t.Errorf("tutor %s --%s: name its argument in backquotes", c.Name, f.Name)
 			}
 		})
+	}
+}
+
+// The starter module pins the Maelstrom library exactly as tutor does.
+func TestStarterPinMatchesGoMod(t *testing.T) {
+	gomod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(gomod), maelstromModule+" "+maelstromVersion) {
+		t.Errorf("go.mod does not require %s %s; update start.go", maelstromModule, maelstromVersion)
+	}
+	gosum, err := os.ReadFile("../../go.sum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(gosum), maelstromSum) {
+		t.Errorf("go.sum lacks the starter's lines:\n%s", maelstromSum)
 	}
 }

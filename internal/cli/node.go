@@ -2,9 +2,12 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -79,20 +82,33 @@ func RunSolution(ctx context.Context, step string, stdin io.Reader, stdout io.Wr
 }
 
 func nodeCommand() *Command {
+	var wrappers string
 	return &Command{
 		Name:  "node",
-		Args:  "STEP",
+		Args:  "STEP | --install-wrapper DIR",
 		Short: "run a step's reference solution as a Maelstrom node",
 		Long: `Runs the reference solution of STEP as a Maelstrom node: messages in on
 stdin, one JSON object per line, messages out on stdout, logs on stderr.
-It is the node tutor check runs when given no other, and one that real
-Maelstrom can run too:
+It is the node tutor check runs when given no other. The node stops at
+the end of its input, or when a message has no handler.
 
-    maelstrom test -w echo --bin ./tutor-node-1 ...
+Real Maelstrom runs a --bin without arguments, so for it, write one small
+script per step into DIR, each running "tutor node STEP" with this tutor
+binary:
 
-where tutor-node-1 is a script that runs "tutor node 1".
-The node stops at the end of its input, or when a message has no handler.`,
+    go build -o tutor ./cmd/tutor
+    ./tutor node --install-wrapper bin
+    ./maelstrom test -w echo --bin bin/tutor-node-1 --node-count 1 --time-limit 10`,
+		Flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&wrappers, "install-wrapper", "", "write a tutor-node-STEP script per step into `DIR`")
+		},
 		Run: func(env *Env, args []string) error {
+			if wrappers != "" {
+				if len(args) > 0 {
+					return fmt.Errorf("node: --install-wrapper takes no STEP: it writes a script for every step")
+				}
+				return installWrappers(env, wrappers)
+			}
 			id, err := stepArg("node", args, book.IDs())
 			if err != nil {
 				return err
@@ -113,6 +129,32 @@ The node stops at the end of its input, or when a message has no handler.`,
 			return nil
 		},
 	}
+}
+
+// installWrappers writes dir/tutor-node-STEP for every step with a
+// reference solution. The scripts name this binary by its absolute path,
+// so a binary that go run built in a temporary directory, soon deleted,
+// is refused.
+func installWrappers(env *Env, dir string) error {
+	self, err := SelfPath()
+	if err != nil {
+		return fmt.Errorf("node: find tutor's own binary: %v", err)
+	}
+	if strings.Contains(self, string(filepath.Separator)+"go-build") {
+		return fmt.Errorf("node: this tutor was built by go run into %s, which is deleted when it exits; build one to keep first: go build -o tutor ./cmd/tutor", filepath.Dir(self))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("node: %v", err)
+	}
+	for _, id := range solved() {
+		p := filepath.Join(dir, "tutor-node-"+id)
+		script := "#!/bin/sh\n# Step " + id + "'s reference solution, as a Maelstrom --bin.\nexec " + shellQuote(self) + " node " + id + " \"$@\"\n"
+		if err := os.WriteFile(p, []byte(script), 0o755); err != nil {
+			return fmt.Errorf("node: %v", err)
+		}
+		fmt.Fprintln(env.Stdout, p)
+	}
+	return nil
 }
 
 // solved lists the steps with a reference solution, in course order.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/glomers/glomers/internal/history"
@@ -21,6 +22,9 @@ type conn struct {
 	r       *router
 	timeout time.Duration
 	msgID   int64
+	// sent is the highest msg_id sent, for the router to tell a late
+	// reply (legal) from a reply to a request never made (a node's bug).
+	sent    atomic.Int64
 	replies chan json.RawMessage
 }
 
@@ -32,6 +36,24 @@ func newConn(r *router, id, node string, timeout time.Duration) *conn {
 
 // Node implements workload.Conn.
 func (c *conn) Node() string { return c.node }
+
+// check returns why a message a node sent this client cannot be a reply
+// to any of its requests, or nil. Clients only ever receive replies.
+func (c *conn) check(body json.RawMessage) error {
+	var hdr struct {
+		InReplyTo *int64 `json:"in_reply_to"`
+	}
+	if err := json.Unmarshal(body, &hdr); err != nil {
+		return nil // the envelope check has vetted the body already
+	}
+	switch sent := c.sent.Load(); {
+	case hdr.InReplyTo == nil:
+		return fmt.Errorf("sent client %s a message with no in_reply_to (clients only take replies): %s", c.id, proto.Quote(body))
+	case *hdr.InReplyTo < 1 || *hdr.InReplyTo > sent:
+		return fmt.Errorf("replied to client %s with in_reply_to %d, but %s has sent requests 1 to %d only: %s", c.id, *hdr.InReplyTo, c.id, sent, proto.Quote(body))
+	}
+	return nil
+}
 
 // deliver is called by the router; it never blocks.
 func (c *conn) deliver(body json.RawMessage) {
@@ -47,6 +69,7 @@ func (c *conn) close() { c.r.removeClient(c) }
 func (c *conn) RPC(ctx context.Context, body any) (json.RawMessage, error) {
 	c.msgID++
 	id := c.msgID
+	c.sent.Store(id)
 	raw, err := withMsgID(body, id)
 	if err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)

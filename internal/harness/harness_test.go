@@ -85,6 +85,7 @@ func (echoClient) Invoke(ctx context.Context, conn workload.Conn, inv workload.I
 func rawNode(name string, handle func(self string, msg map[string]any) []string) proc.Launcher {
 	return &proc.Func{Name: name, Run: func(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 		sc := bufio.NewScanner(stdin)
+		sc.Buffer(nil, 64<<20) // room for the huge lines some tests send
 		self := ""
 		for sc.Scan() {
 			var msg map[string]any

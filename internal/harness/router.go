@@ -130,6 +130,12 @@ func (r *router) deliverDue() {
 		c := r.clients[m.Dest]
 		r.clientsMu.Unlock()
 		if c != nil {
+			if _, fromNode := r.nodes[m.Src]; fromNode {
+				if err := c.check(m.Body); err != nil {
+					r.abort(&protocolError{node: m.Src, err: err})
+					continue
+				}
+			}
 			c.deliver(m.Body)
 		}
 		// A reply to a client that has gone (its request timed out and it

@@ -55,6 +55,12 @@ type Result struct {
 type Progress struct {
 	// Steps maps a step id to its last result.
 	Steps map[string]Result `json:"steps"`
+	// HintsShown maps a step id to how many of its chapter's hints
+	// `tutor hint` has shown.
+	HintsShown map[string]int `json:"hints_shown,omitempty"`
+	// Workspaces maps a step id to the learner's directory for it, made
+	// by `tutor start`; `tutor check` checks it when given no target.
+	Workspaces map[string]string `json:"workspaces,omitempty"`
 }
 
 // Status returns the step's status.
@@ -102,15 +108,27 @@ func Load(path string) (Progress, error) {
 	return p, nil
 }
 
-// Record sets the step's result in the progress file at path, creating the
-// file and its directory as needed. The file is replaced atomically, so a
-// crash never leaves half a record.
+// Record sets the step's result in the progress file at path.
 func Record(path, step string, r Result) error {
+	return Update(path, func(p *Progress) { p.Steps[step] = r })
+}
+
+// Update loads the progress file at path, lets change edit the record
+// (its maps are never nil), and writes it back, creating the file and its
+// directory as needed. The file is replaced atomically, so a crash never
+// leaves half a record.
+func Update(path string, change func(*Progress)) error {
 	p, err := Load(path)
 	if err != nil {
 		return err
 	}
-	p.Steps[step] = r
+	if p.HintsShown == nil {
+		p.HintsShown = map[string]int{}
+	}
+	if p.Workspaces == nil {
+		p.Workspaces = map[string]string{}
+	}
+	change(&p)
 	data, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
 		return err

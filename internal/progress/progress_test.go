@@ -80,3 +80,22 @@ func mustConfigDir(t *testing.T) string {
 	}
 	return dir
 }
+
+// Update keeps what it does not change: hints shown and workspaces live
+// next to the results.
+func TestUpdateKeepsOtherFields(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "progress.json")
+	if err := Update(path, func(p *Progress) { p.HintsShown["3c"] = 2; p.Workspaces["1"] = "/w/1" }); err != nil {
+		t.Fatal(err)
+	}
+	if err := Record(path, "1", Result{Passed: true}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.HintsShown["3c"] != 2 || p.Workspaces["1"] != "/w/1" || p.Status("1") != Passed {
+		t.Errorf("record = %+v", p)
+	}
+}

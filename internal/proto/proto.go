@@ -190,11 +190,17 @@ func DescribeBody(raw json.RawMessage) string {
 	return sb.String()
 }
 
+// short shortens a value to about 60 bytes, cutting on a rune boundary
+// so that a description stays valid UTF-8.
 func short(v json.RawMessage) string {
 	const max = 60
 	s := string(v)
-	if len(s) > max {
-		return s[:max] + "..."
+	if len(s) <= max {
+		return s
 	}
-	return s
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }

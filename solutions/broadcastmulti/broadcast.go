@@ -25,6 +25,7 @@ type store struct {
 	neighbours []string
 }
 
+// add records v and reports whether it was new.
 func (s *store) add(v int) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -36,12 +37,15 @@ func (s *store) add(v int) bool {
 	return true
 }
 
+// all returns a copy of the values: the reply is encoded after the lock
+// is released, while other handlers may append.
 func (s *store) all() []int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]int{}, s.values...)
 }
 
+// peers returns the neighbours the topology message named.
 func (s *store) peers() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

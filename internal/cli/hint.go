@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"slices"
+
+	"github.com/glomers/glomers/book"
+	"github.com/glomers/glomers/internal/progress"
+)
+
+func hintCommand() *Command {
+	var all, reset bool
+	return &Command{
+		Name:  "hint",
+		Args:  "[--all] [--reset] STEP",
+		Short: "show the next hint for a step",
+		Long: `Shows the next hint for STEP that you have not seen yet: a nudge, not
+the answer. Chapters keep their hints hidden; each call reveals one more,
+general hints first, then those about particular failures (a failed
+tutor check shows the ones about what it found). The count of hints seen
+is kept with your progress.
+
+--all shows every hint of the step; --reset starts again from the first.`,
+		Flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&all, "all", false, "show every hint of the step")
+			fs.BoolVar(&reset, "reset", false, "forget which hints were shown")
+		},
+		Run: func(env *Env, args []string) error {
+			id, err := stepArg("hint", args, book.IDs())
+			if err != nil {
+				return err
+			}
+			step, err := book.Lookup(id)
+			if err != nil {
+				return err
+			}
+			hints, err := step.Hints()
+			if err != nil {
+				return err
+			}
+			if len(hints) == 0 {
+				_, err := fmt.Fprintf(env.Stdout, "Step %s has no hints yet. Its chapter is the best help: tutor read %s\n", step.ID, step.ID)
+				return err
+			}
+			hints = hintOrder(hints)
+			path, err := progress.Path(env.Getenv)
+			if err != nil {
+				return err
+			}
+			p, err := progress.Load(path)
+			if err != nil {
+				return err
+			}
+			shown := p.HintsShown[step.ID]
+			if reset {
+				shown = 0
+			}
+			from, to := shown, shown+1
+			if all {
+				from, to = 0, len(hints)
+			}
+			if from >= len(hints) {
+				_, err := fmt.Fprintf(env.Stdout, "You have seen all %d hints of step %s. tutor hint --all %s shows them again.\n", len(hints), step.ID, step.ID)
+				return err
+			}
+			opts := renderOptions(env)
+			for i := from; i < to; i++ {
+				out, err := book.Render([]byte(hints[i].Text), opts)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stdout, "Hint %d of %d for step %s:\n%s", i+1, len(hints), step.ID, out)
+			}
+			if to < len(hints) && !all {
+				fmt.Fprintf(env.Stdout, "\nStill stuck? tutor hint %s shows the next one.\n", step.ID)
+			}
+			return progress.Update(path, func(p *progress.Progress) { p.HintsShown[step.ID] = to })
+		},
+	}
+}
+
+// hintOrder puts general hints before those about particular anomalies,
+// keeping the chapter's order within each group.
+func hintOrder(hints []book.Hint) []book.Hint {
+	out := slices.Clone(hints)
+	slices.SortStableFunc(out, func(a, b book.Hint) int {
+		return boolInt(len(a.Kinds) > 0) - boolInt(len(b.Kinds) > 0)
+	})
+	return out
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

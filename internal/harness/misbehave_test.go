@@ -1,0 +1,168 @@
+package harness
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/glomers/glomers/internal/proc"
+)
+
+// Every way a learner's node can misbehave ends the same calm way: a
+// verdict, a one-line problem that names the node, and what was recorded
+// kept. Cases the other tests cover on their own (non-JSON text, a wrong
+// src, an unknown dest, a crash, a silent init, timeouts) are not repeated
+// here.
+func TestMisbehavingNodes(t *testing.T) {
+	// onEcho wraps the correct echo node, adding lines before its reply
+	// to the first echo n0 gets.
+	onEcho := func(name string, extra func() []string) proc.Launcher {
+		done := false
+		return rawNode(name, func(self string, msg map[string]any) []string {
+			out := echoHandler(self, msg)
+			if self == "n0" && !done && msg["body"].(map[string]any)["type"] == "echo" {
+				done = true
+				out = append(extra(), out...)
+			}
+			return out
+		})
+	}
+	for _, tc := range []struct {
+		name     string
+		node     proc.Launcher
+		verdict  string // "" when the run must simply end valid
+		problem  string // a part of the one-line problem
+		minOps   int    // operations that must have been recorded
+		logBytes int    // at least this much stderr kept
+	}{
+		{
+			name:    "JSON that is not a message",
+			node:    onEcho("not-a-message", func() []string { return []string{`{"hello":"world"}`} }),
+			verdict: "invalid", problem: `n0 broke the protocol: unexpected top-level field "hello" (only src, dest, body, id)`, minOps: 1,
+		},
+		{
+			name:    "body without a type",
+			node:    onEcho("typeless", func() []string { return []string{`{"src":"n0","dest":"c1","body":{"msg_id":1}}`} }),
+			verdict: "invalid", problem: `n0 broke the protocol: body has no "type"`, minOps: 1,
+		},
+		{
+			name:    "invalid UTF-8",
+			node:    onEcho("mojibake", func() []string { return []string{"{\"src\":\"n0\",\"dest\":\"c1\",\"body\":{\"type\":\"\xff\xfe\"}}"} }),
+			verdict: "invalid", problem: "n0 broke the protocol: line is not valid UTF-8", minOps: 1,
+		},
+		{
+			name: "one huge line",
+			node: onEcho("huge", func() []string {
+				return []string{`{"src":"n0","dest":"n1","body":{"type":"gossip","blob":"` + strings.Repeat("x", 6<<20) + `"}}`}
+			}),
+			// A 6 MiB message is legal; the run goes on.
+			minOps: 50,
+		},
+		{
+			name: "one huge line of garbage",
+			node: onEcho("huge-garbage", func() []string { return []string{strings.Repeat("garbage ", 1<<20)} }),
+			// The problem quotes 200 bytes and gives the length.
+			verdict: "invalid", problem: `... (8388608 bytes)`, minOps: 1,
+		},
+		{
+			name: "flood of messages",
+			node: onEcho("flood", func() []string {
+				lines := make([]string, 30000)
+				for i := range lines {
+					lines[i] = fmt.Sprintf(`{"src":"n0","dest":"n%d","body":{"type":"gossip","i":%d}}`, 1+i%2, i)
+				}
+				return lines
+			}),
+			minOps: 50,
+		},
+		{
+			name: "a message to a client that is not a reply",
+			node: rawNode("chatter", func(self string, msg map[string]any) []string {
+				out := echoHandler(self, msg)
+				if self == "n0" && msg["body"].(map[string]any)["type"] == "echo" {
+					out = append(out, `{"src":"n0","dest":"`+msg["src"].(string)+`","body":{"type":"hello"}}`)
+				}
+				return out
+			}),
+			verdict: "invalid", problem: "a message with no in_reply_to (clients only take replies)", minOps: 1,
+		},
+		{
+			name: "wrong in_reply_to",
+			node: rawNode("misreply", func(self string, msg map[string]any) []string {
+				out := echoHandler(self, msg)
+				if self == "n0" && msg["body"].(map[string]any)["type"] == "echo" {
+					out[0] = strings.Replace(out[0], `"in_reply_to":`, `"in_reply_to":9999`, 1)
+				}
+				return out
+			}),
+			verdict: "invalid", problem: "n0 broke the protocol: replied to client c", minOps: 1,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := testOptions(t, echoWL{}, tc.node)
+			res := runIn(t, o)
+			if tc.verdict == "" {
+				if !res.Valid {
+					t.Fatalf("verdict %s, problem %q", res.Verdict, res.Problem)
+				}
+			} else if res.Verdict != tc.verdict || !strings.Contains(res.Problem, tc.problem) {
+				t.Fatalf("verdict %s, problem %q; want %s and a problem containing %q", res.Verdict, res.Problem, tc.verdict, tc.problem)
+			}
+			if strings.Contains(res.Problem, "\n") || len(res.Problem) > 600 {
+				t.Errorf("problem is not one short line: %d bytes", len(res.Problem))
+			}
+			if res.Ops.Invoked < tc.minOps {
+				t.Errorf("%d operations recorded, want at least %d", res.Ops.Invoked, tc.minOps)
+			}
+		})
+	}
+}
+
+// A node that answers init and then never reads its stdin again must not
+// block the harness on a full pipe: its operations time out, the run ends
+// on time and the node is stopped.
+func TestNodeThatStopsReading(t *testing.T) {
+	o := testOptions(t, echoWL{}, &proc.Func{Name: "deaf", Run: func(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) error {
+		sc := bufio.NewScanner(stdin)
+		if !sc.Scan() {
+			return nil
+		}
+		var msg map[string]any
+		_ = json.Unmarshal(sc.Bytes(), &msg)
+		self := msg["body"].(map[string]any)["node_id"].(string)
+		io.WriteString(stdout, reply(self, msg, map[string]any{"type": "init_ok"})+"\n")
+		<-ctx.Done()
+		return nil
+	}})
+	res := runIn(t, o)
+	if res.Valid || res.Ops.Info == 0 || res.Ops.OK != 0 {
+		t.Fatalf("verdict %s, ops %+v", res.Verdict, res.Ops)
+	}
+}
+
+// Megabytes on stderr are a log, not a problem: the run stays valid.
+func TestMegabytesOfStderr(t *testing.T) {
+	o := testOptions(t, echoWL{}, &proc.Func{Name: "verbose", Run: func(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) error {
+		sc := bufio.NewScanner(stdin)
+		line := strings.Repeat("debug ", 100)
+		for sc.Scan() {
+			for range 2000 {
+				io.WriteString(stderr, line+"\n")
+			}
+			var msg map[string]any
+			_ = json.Unmarshal(sc.Bytes(), &msg)
+			for _, l := range echoHandler(msg["dest"].(string), msg) {
+				io.WriteString(stdout, l+"\n")
+			}
+		}
+		return nil
+	}})
+	res := runIn(t, o)
+	if !res.Valid {
+		t.Fatalf("verdict %s, problem %q", res.Verdict, res.Problem)
+	}
+}
