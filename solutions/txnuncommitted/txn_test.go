@@ -80,10 +80,13 @@ func TestTxnUncommitted(t *testing.T) {
 			n.Recv()
 			n.Send("n1", `{"type":"replicate","txns":[{"id":"n1-1","clock":6,"writes":[[1,1]]}]}`)
 			n.Recv()
+			reply := n.Call("c1", `{"type":"txn","msg_id":1,"txn":[["r",1,null],["w",1,3]]}`)
+			soltest.AssertBody(t, reply, `{"type":"txn_ok","in_reply_to":1,"txn":[["r",1,2],["w",1,3]]}`)
+			n.Recv() // the replicate of key 1 = 3, at clock 8
 			n.Send("n1", `{"type":"replicate","txns":[{"id":"n1-2","clock":7,"writes":[[1,2]]}]}`)
 			soltest.AssertBody(t, n.Recv(), `{"type":"replicate_ok","ids":["n1-2"]}`)
-			reply := n.Call("c1", `{"type":"txn","msg_id":1,"txn":[["r",1,null]]}`)
-			soltest.AssertBody(t, reply, `{"type":"txn_ok","in_reply_to":1,"txn":[["r",1,2]]}`)
+			reply = n.Call("c1", `{"type":"txn","msg_id":2,"txn":[["r",1,null]]}`)
+			soltest.AssertBody(t, reply, `{"type":"txn_ok","in_reply_to":2,"txn":[["r",1,3]]}`)
 		})
 	})
 
