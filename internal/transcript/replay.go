@@ -93,7 +93,7 @@ func Replay(ctx context.Context, t *Transcript, stdin io.WriteCloser, stdout io.
 	r := &replay{t: t, out: newOutput(stdout), uniques: map[string]int{}}
 	defer stdin.Close()
 	lastLine := 0
-	for _, x := range t.Exchanges() {
+	for i, x := range t.Exchanges() {
 		for _, e := range x.Send {
 			lastLine = e.Line
 			if _, err := io.WriteString(stdin, e.Raw+"\n"); err != nil {
@@ -102,7 +102,13 @@ func Replay(ctx context.Context, t *Transcript, stdin io.WriteCloser, stdout io.
 				return f
 			}
 		}
-		if err := r.expect(ctx, x, lastLine, opts.reply()); err != nil {
+		wait := opts.reply()
+		if i == 0 && opts.Reply == 0 {
+			// The first answer includes the node's start-up (a go run, a
+			// JVM, a loaded machine): like the harness's init, allow 10 s.
+			wait = 10 * time.Second
+		}
+		if err := r.expect(ctx, x, lastLine, wait); err != nil {
 			return err
 		}
 	}
