@@ -5,12 +5,17 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"os"
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
+
+	maelstrom "github.com/jepsen-io/maelstrom/demo/go"
 
 	"github.com/glomers/glomers/internal/harness"
 	"github.com/glomers/glomers/internal/proc"
+	"github.com/glomers/glomers/solutions/broadcastefficient2"
 )
 
 // simulate runs step's reference solution in-process under the given
@@ -118,4 +123,77 @@ func TestFireAndForgetLosesUnderPartitions(t *testing.T) {
 		}
 	}
 	t.Logf("%s: %s", res.Anomalies[0].Kind, res.Anomalies[0].Message)
+}
+
+// TestTradeoff3e writes chapter 3e's table: step 3e's reference run with
+// other flush intervals, in simulated time, with the challenge's flags
+// and a fixed seed, so the table is the same on every machine. It is
+// slow-ish (a few seconds per row) and prints rather than asserts, so it
+// runs only when asked:
+//
+//	GLOMERS_TRADEOFF=1 go test ./internal/cli -run TestTradeoff3e -v
+func TestTradeoff3e(t *testing.T) {
+	if os.Getenv("GLOMERS_TRADEOFF") == "" {
+		t.Skip("set GLOMERS_TRADEOFF=1 to measure chapter 3e's table")
+	}
+	ms := time.Millisecond
+	rows := []broadcastefficient2.Intervals{
+		{NodeFlush: 10 * ms, HubFlush: 60 * ms},
+		{NodeFlush: 50 * ms, HubFlush: 100 * ms},
+		{NodeFlush: 100 * ms, HubFlush: 200 * ms},
+		{NodeFlush: 150 * ms, HubFlush: 300 * ms},
+		{NodeFlush: 300 * ms, HubFlush: 600 * ms},
+		{NodeFlush: 500 * ms, HubFlush: 1000 * ms},
+	}
+	var table strings.Builder
+	table.WriteString("| nodeFlush | hubFlush | msgs per op (servers) | median latency | max latency |\n")
+	table.WriteString("|----------:|---------:|----------------------:|---------------:|------------:|\n")
+	for _, iv := range rows {
+		iv.Sync = 2 * time.Second
+		res := simulateWith(t, "3e with "+iv.NodeFlush.String()+"/"+iv.HubFlush.String(), broadcast3d,
+			func(ctx context.Context, n *maelstrom.Node) { broadcastefficient2.StartWith(ctx, n, iv) })
+		if !res.Valid {
+			t.Fatalf("%v: verdict %s, anomalies %+v", iv, res.Verdict, res.Anomalies)
+		}
+		msgs, _ := res.Measure("servers.msgs_per_op")
+		median, _ := res.Measure("stable_latency.median")
+		maximum, _ := res.Measure("stable_latency.max")
+		fmt.Fprintf(&table, "| %9d | %8d | %21.2f | %11.0f ms | %8.0f ms |\n",
+			iv.NodeFlush.Milliseconds(), iv.HubFlush.Milliseconds(), msgs, median, maximum)
+	}
+	t.Log("\n" + table.String())
+}
+
+// simulateWith is simulate for a node started by start rather than a
+// step's registered solution.
+func simulateWith(t *testing.T, name, args string, start func(context.Context, *maelstrom.Node)) *harness.Result {
+	t.Helper()
+	old := log.Writer()
+	log.SetOutput(io.Discard)
+	t.Cleanup(func() { log.SetOutput(old) })
+	o := harness.Defaults()
+	fs := o.FlagSet("simulate")
+	if err := o.Parse(fs, strings.Fields(args)); err != nil {
+		t.Fatal(err)
+	}
+	o.Store = ""
+	o.Launcher = &proc.Func{Name: name, Run: func(ctx context.Context, stdin io.Reader, stdout, _ io.Writer) error {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		n := maelstrom.NewNode()
+		n.Stdin, n.Stdout = stdin, stdout
+		start(ctx, n)
+		return n.Run()
+	}}
+	if err := o.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	var res *harness.Result
+	synctest.Test(t, func(t *testing.T) {
+		var err error
+		if res, err = harness.Run(context.Background(), o); err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	})
+	return res
 }
