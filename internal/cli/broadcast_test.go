@@ -23,29 +23,17 @@ import (
 // run takes seconds and, with --seed, is the same every time.
 func simulate(t *testing.T, step, args string) *harness.Result {
 	t.Helper()
-	old := log.Writer()
-	log.SetOutput(io.Discard) // the library logs every message it receives
-	t.Cleanup(func() { log.SetOutput(old) })
-	o := harness.Defaults()
-	fs := o.FlagSet("simulate")
-	if err := o.Parse(fs, strings.Fields(args)); err != nil {
-		t.Fatal(err)
+	sol, ok := solutions()[step]
+	if !ok {
+		t.Fatalf("step %s has no reference solution", step)
 	}
-	o.Store = ""
-	o.Launcher = &proc.Func{Name: "tutor node " + step, Run: func(ctx context.Context, stdin io.Reader, stdout, _ io.Writer) error {
-		return RunSolution(ctx, step, stdin, stdout)
-	}}
-	if err := o.Finish(); err != nil {
-		t.Fatal(err)
-	}
-	var res *harness.Result
-	synctest.Test(t, func(t *testing.T) {
-		var err error
-		if res, err = harness.Run(context.Background(), o); err != nil {
-			t.Fatalf("run: %v", err)
+	return simulateWith(t, "tutor node "+step, args, func(ctx context.Context, n *maelstrom.Node) {
+		if sol.start != nil {
+			sol.start(ctx, n)
+		} else {
+			sol.register(n)
 		}
 	})
-	return res
 }
 
 const broadcast3d = "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100 --seed 7"
@@ -164,12 +152,12 @@ func TestTradeoff3e(t *testing.T) {
 	t.Log("\n" + table.String())
 }
 
-// simulateWith is simulate for a node started by start rather than a
-// step's registered solution.
+// simulateWith runs nodes started by start (which installs handlers and
+// any background work that must stop with ctx) in simulated time.
 func simulateWith(t *testing.T, name, args string, start func(context.Context, *maelstrom.Node)) *harness.Result {
 	t.Helper()
 	old := log.Writer()
-	log.SetOutput(io.Discard)
+	log.SetOutput(io.Discard) // the library logs every message it receives
 	t.Cleanup(func() { log.SetOutput(old) })
 	o := harness.Defaults()
 	fs := o.FlagSet("simulate")
