@@ -311,6 +311,10 @@ func (c *checker) scanReads() {
 	var luOrder []luKey
 	extRead := map[int64]state{}
 	nilReaderStamp := map[int32]int32{}
+	// dirtyStamp marks, per value, the last transaction (plus one) whose
+	// aborted or intermediate read of it was reported: a transaction that
+	// reads the same dirty value twice is one case, not two.
+	dirtyStamp := map[int32]int32{}
 
 	for ti := range c.txns {
 		t := &c.txns[ti]
@@ -420,7 +424,14 @@ func (c *checker) scanReads() {
 				})
 				continue
 			}
+			dirty := wt.st == stFail || !v.final
+			if dirty && dirtyStamp[int32(id)] == int32(ti)+1 {
+				dirty = false // reported for this transaction already
+			} else if dirty {
+				dirtyStamp[int32(id)] = int32(ti) + 1
+			}
 			switch {
+			case !dirty:
 			case wt.st == stFail:
 				c.add(KindG1a, anomalyCase{
 					msg: fmt.Sprintf("%s read %s, which %s wrote, but %s failed (%s): an aborted read",

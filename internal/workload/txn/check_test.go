@@ -396,3 +396,23 @@ func TestVerdicts(t *testing.T) {
 		t.Errorf("%d garbage reads shown, %d counted\n%s", garbage, counts[KindGarbage], dump(res))
 	}
 }
+
+// A transaction that reads the same aborted value twice shows one G1a
+// case, not two.
+func TestG1aReportedOncePerReader(t *testing.T) {
+	h := newHist()
+	h.invoke(0, "w1=1")
+	h.fail(0)
+	h.run(1, "r1=1 r1=1")
+	res := Check(h.history(), rc)
+	expectInvalid(t, res, KindG1a)
+	n := 0
+	for _, a := range res.Anomalies {
+		if a.Kind == KindG1a {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d G1a cases, want 1\n%s", n, dump(res))
+	}
+}
