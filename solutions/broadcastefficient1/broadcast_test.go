@@ -41,6 +41,9 @@ func TestHubFlushesToAll(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		n := start(t, "n0")
 		n.Send("n1", `{"type":"gossip","messages":[7]}`)
+		// The library handles each message in a goroutine of its own;
+		// let the gossip land before the broadcast, so the order is 7, 8.
+		synctest.Wait()
 		n.Call("c1", `{"type":"broadcast","msg_id":1,"message":8}`)
 		got := map[string]bool{}
 		for range 2 {
