@@ -178,16 +178,27 @@ func Start(ctx context.Context, n *maelstrom.Node) {
 		return n.Reply(msg, map[string]any{"type": "topology_ok"})
 	})
 
-	go loop(ctx, n, s)
+	// ready is closed once init has named this node and its peers. The
+	// library sets them without a lock, so the loop, which runs on its
+	// own from the start, may read them only after.
+	ready := make(chan struct{})
+	n.Handle("init", func(maelstrom.Message) error { close(ready); return nil })
+
+	go loop(ctx, n, s, ready)
 }
 
 // hub is the centre of the star: the first node Maelstrom names, which
 // every node agrees on without a message.
 func hub(n *maelstrom.Node) string { return n.NodeIDs()[0] }
 
-// loop flushes the outbox and syncs with the hub until ctx ends. Before
-// init the node has no id and nothing to send.
-func loop(ctx context.Context, n *maelstrom.Node, s *store) {
+// loop flushes the outbox and syncs with the hub, from init until ctx
+// ends.
+func loop(ctx context.Context, n *maelstrom.Node, s *store, ready <-chan struct{}) {
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		return
+	}
 	flush := time.NewTicker(nodeFlush)
 	defer flush.Stop()
 	sync := time.NewTicker(syncInterval)
@@ -198,9 +209,6 @@ func loop(ctx context.Context, n *maelstrom.Node, s *store) {
 		case <-ctx.Done():
 			return
 		case now := <-flush.C:
-			if n.ID() == "" {
-				continue
-			}
 			if n.ID() != hub(n) {
 				if vs := s.take(); len(vs) > 0 {
 					_ = n.Send(hub(n), values{Type: "gossip", Messages: vs})
@@ -219,7 +227,7 @@ func loop(ctx context.Context, n *maelstrom.Node, s *store) {
 				}
 			}
 		case <-sync.C:
-			if n.ID() != "" && n.ID() != hub(n) {
+			if n.ID() != hub(n) {
 				_ = n.Send(hub(n), values{Type: "sync", Messages: s.all()})
 			}
 		}

@@ -193,16 +193,27 @@ func StartWith(ctx context.Context, n *maelstrom.Node, iv Intervals) {
 		return n.Reply(msg, map[string]any{"type": "topology_ok"})
 	})
 
-	go loop(ctx, n, s, iv)
+	// ready is closed once init has named this node and its peers. The
+	// library sets them without a lock, so the loop, which runs on its
+	// own from the start, may read them only after.
+	ready := make(chan struct{})
+	n.Handle("init", func(maelstrom.Message) error { close(ready); return nil })
+
+	go loop(ctx, n, s, iv, ready)
 }
 
 // hub is the centre of the star: the first node Maelstrom names, which
 // every node agrees on without a message.
 func hub(n *maelstrom.Node) string { return n.NodeIDs()[0] }
 
-// loop flushes the outbox and syncs with the hub until ctx ends. Before
-// init the node has no id and nothing to send.
-func loop(ctx context.Context, n *maelstrom.Node, s *store, iv Intervals) {
+// loop flushes the outbox and syncs with the hub, from init until ctx
+// ends.
+func loop(ctx context.Context, n *maelstrom.Node, s *store, iv Intervals, ready <-chan struct{}) {
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		return
+	}
 	flush := time.NewTicker(iv.NodeFlush)
 	defer flush.Stop()
 	sync := time.NewTicker(iv.Sync)
@@ -213,9 +224,6 @@ func loop(ctx context.Context, n *maelstrom.Node, s *store, iv Intervals) {
 		case <-ctx.Done():
 			return
 		case now := <-flush.C:
-			if n.ID() == "" {
-				continue
-			}
 			if n.ID() != hub(n) {
 				if vs := s.take(); len(vs) > 0 {
 					_ = n.Send(hub(n), values{Type: "gossip", Messages: vs})
@@ -234,7 +242,7 @@ func loop(ctx context.Context, n *maelstrom.Node, s *store, iv Intervals) {
 				}
 			}
 		case <-sync.C:
-			if n.ID() != "" && n.ID() != hub(n) {
+			if n.ID() != hub(n) {
 				_ = n.Send(hub(n), values{Type: "sync", Messages: s.all()})
 			}
 		}
