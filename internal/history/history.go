@@ -93,6 +93,56 @@ func (h History) Pair() ([]int, error) {
 	return pairs, nil
 }
 
+// Problem is a flaw PairTolerant found in a history: the ops involved
+// and what is wrong, in words a malformed-history anomaly can carry.
+type Problem struct {
+	Ops     []int
+	Message string
+}
+
+// PairTolerant links invocations and completions like Pair, but never
+// gives up: each flaw becomes a Problem and the ops involved stay
+// unpaired (-1), so that a checker can still judge the rest. A completion
+// also stays unpaired when its function differs from its invocation's.
+func (h History) PairTolerant() ([]int, []Problem) {
+	pairs := make([]int, len(h))
+	open := map[int]int{}
+	var problems []Problem
+	problem := func(ops []int, format string, args ...any) {
+		problems = append(problems, Problem{Ops: ops, Message: fmt.Sprintf(format, args...)})
+	}
+	misnumbered := false
+	for i, op := range h {
+		pairs[i] = -1
+		if op.Index != i && !misnumbered {
+			problem([]int{i}, "op at position %d has index %d (later ops not checked for this)", i, op.Index)
+			misnumbered = true
+		}
+		switch op.Type {
+		case Invoke:
+			if j, ok := open[op.Process]; ok {
+				problem([]int{j, i}, "process %d invoked op %d while op %d was still open", op.Process, i, j)
+			}
+			open[op.Process] = i
+		case OK, Fail, Info:
+			j, ok := open[op.Process]
+			if !ok {
+				problem([]int{i}, "op %d completes (%s) nothing: process %d had no open invocation", i, op.Type, op.Process)
+				continue
+			}
+			delete(open, op.Process)
+			if h[j].F != op.F {
+				problem([]int{j, i}, "op %d completes %s op %d as %s", i, h[j].F, j, op.F)
+				continue
+			}
+			pairs[i], pairs[j] = j, i
+		default:
+			problem([]int{i}, "op %d has unknown type %q", i, op.Type)
+		}
+	}
+	return pairs, problems
+}
+
 // Count returns how many operations of each type h holds.
 func (h History) Count() (invoke, ok, fail, info int) {
 	for _, op := range h {

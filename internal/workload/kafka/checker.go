@@ -225,36 +225,9 @@ func (c *checker) observe(k int32, offset int64, m int32, op int) {
 // pair links invocations and completions, never giving up: problems become
 // malformed-history anomalies and the ops involved stay unpaired.
 func (c *checker) pair() []int {
-	pairs := make([]int, len(c.h))
-	open := map[int]int{}
-	misnumbered := false
-	for i, op := range c.h {
-		pairs[i] = -1
-		if op.Index != i && !misnumbered {
-			c.add(KindMalformedHistory, []int{i}, "op at position %d has index %d (later ops not checked for this)", i, op.Index)
-			misnumbered = true
-		}
-		switch op.Type {
-		case history.Invoke:
-			if j, ok := open[op.Process]; ok {
-				c.add(KindMalformedHistory, []int{j, i}, "process %d invoked op %d while op %d was still open", op.Process, i, j)
-			}
-			open[op.Process] = i
-		case history.OK, history.Fail, history.Info:
-			j, ok := open[op.Process]
-			if !ok {
-				c.add(KindMalformedHistory, []int{i}, "op %d completes (%s) nothing: process %d had no open invocation", i, op.Type, op.Process)
-				continue
-			}
-			delete(open, op.Process)
-			if c.h[j].F != op.F {
-				c.add(KindMalformedHistory, []int{j, i}, "op %d completes %s op %d as %s", i, c.h[j].F, j, op.F)
-				continue
-			}
-			pairs[i], pairs[j] = j, i
-		default:
-			c.add(KindMalformedHistory, []int{i}, "op %d has unknown type %q", i, op.Type)
-		}
+	pairs, problems := c.h.PairTolerant()
+	for _, p := range problems {
+		c.add(KindMalformedHistory, p.Ops, "%s", p.Message)
 	}
 	return pairs
 }
