@@ -29,6 +29,14 @@ import (
 // as a float ("1.0", "1e+21"). Two values are equal exactly when their
 // canonical forms are. It fails when raw is not one JSON value.
 func Canonical(raw []byte) (string, error) {
+	// Fast path for the common case, a small integer already in canonical
+	// form (not "+5", "007" or "-0"): the services canonicalise every key
+	// and value of every request.
+	if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
+		if c := strconv.FormatInt(n, 10); c == string(raw) {
+			return c, nil
+		}
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var v any

@@ -11,6 +11,8 @@ func TestCanonical(t *testing.T) {
 	}{
 		{`1`, `1`},
 		{` -0 `, `0`},
+		{`-0`, `0`},
+		{`-42`, `-42`},
 		{`123456789012345678901234567890`, `123456789012345678901234567890`},
 		{`1.0`, `1.0`},
 		{`1.00`, `1.0`},
@@ -34,7 +36,7 @@ func TestCanonical(t *testing.T) {
 }
 
 func TestCanonicalRejects(t *testing.T) {
-	for _, in := range []string{``, `{`, `1 2`, `[1,]`, `nope`} {
+	for _, in := range []string{``, `{`, `1 2`, `[1,]`, `nope`, `+5`, `007`, `-`} {
 		if got, err := Canonical([]byte(in)); err == nil {
 			t.Errorf("Canonical(%q) = %q, want an error", in, got)
 		}
