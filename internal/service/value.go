@@ -14,9 +14,10 @@ import (
 // however large (1 and 1 with a BigInteger behind it are equal), floats are
 // equal by double value, and an integer never equals a float (1 is not 1.0).
 // canon, jsonval's canonical form, encodes exactly that equivalence, so
-// two values are equal when their canonical strings are. The raw text is what a read returns: a value
-// comes back as its writer spelled it (Maelstrom would re-print 1.50 as
-// 1.5; nothing in the protocol depends on the spelling).
+// two values are equal when their canonical strings are. The raw text is
+// what a read returns: a value comes back as its writer spelled it
+// (Maelstrom would re-print 1.50 as 1.5; nothing in the protocol depends
+// on the spelling).
 type value struct {
 	raw   json.RawMessage
 	canon string
