@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/glomers/glomers/internal/harness"
@@ -187,8 +189,11 @@ func verdictLine(res *harness.Result) string {
 	return "✗ INVALID: " + strings.Join(parts, ", ")
 }
 
+// opsSuffix names the anomaly's operations after its message, unless the
+// message already names every one of them ("at op 23 ... (ops 165, 166)"):
+// the same list twice in a row is noise.
 func opsSuffix(a workload.Anomaly) string {
-	if len(a.Ops) == 0 {
+	if len(a.Ops) == 0 || namesAll(a.Message, a.Ops) {
 		return ""
 	}
 	var s []string
@@ -200,6 +205,28 @@ func opsSuffix(a workload.Anomaly) string {
 		s = append(s, fmt.Sprint(op))
 	}
 	return " (ops " + strings.Join(s, ", ") + ")"
+}
+
+// opMention finds "op 3", "ops 3, 4 and 5", "op 3 and op 4" in a message.
+var (
+	opMention = regexp.MustCompile(`\bops? (\d+(?:(?:, | and |, and )\d+)*)`)
+	digits    = regexp.MustCompile(`\d+`)
+)
+
+// namesAll reports whether msg mentions every one of ops as an operation.
+func namesAll(msg string, ops []int) bool {
+	named := map[string]bool{}
+	for _, m := range opMention.FindAllStringSubmatch(msg, -1) {
+		for _, n := range digits.FindAllString(m[1], -1) {
+			named[n] = true
+		}
+	}
+	for _, op := range ops {
+		if !named[strconv.Itoa(op)] {
+			return false
+		}
+	}
+	return true
 }
 
 func ms(v float64) string {
