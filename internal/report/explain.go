@@ -113,7 +113,7 @@ func Explain(res *harness.Result, ev Evidence) []Explanation {
 			}
 			seen[inv] = true
 			if len(ex.Ops) < maxOpLines {
-				ex.Ops = append(ex.Ops, OpLine{Index: inv, Node: h[inv].Node, Text: describeOp(h, pairs, inv)})
+				ex.Ops = append(ex.Ops, OpLine{Index: inv, Node: h[inv].Node, Text: describeOp(h, pairs, inv, idx)})
 			}
 			if perKind[a.Kind] <= maxLogAnomalies {
 				ex.Logs = append(ex.Logs, ev.Logs[inv]...)
@@ -136,12 +136,13 @@ func invocationOf(h history.History, pairs []int, idx int) int {
 	return idx
 }
 
-// describeOp tells an operation in one line: "op 4 at 0.21 s: c4 -> n1
-// echo "Please echo 75" -> ok "PLEASE ECHO 75" after 1.2 ms".
-func describeOp(h history.History, pairs []int, inv int) string {
+// describeOp tells an operation, invoked at inv and cited as op name, in
+// one line: "op 4 at 0.21 s: c4 -> n1 echo "Please echo 75" -> ok
+// "PLEASE ECHO 75" after 1.2 ms". The time is the invocation's.
+func describeOp(h history.History, pairs []int, inv, name int) string {
 	op := h[inv]
 	var b strings.Builder
-	fmt.Fprintf(&b, "op %d at %s: ", op.Index, secs(op.Time))
+	fmt.Fprintf(&b, "op %d at %s: ", name, secs(op.Time))
 	if op.Client != "" || op.Node != "" {
 		fmt.Fprintf(&b, "%s -> %s ", or(op.Client, "client"), or(op.Node, "?"))
 	}
@@ -214,7 +215,7 @@ func Gather(res *harness.Result) Evidence {
 				continue
 			}
 			seen[inv] = true
-			w := opWindow{op: inv, kind: a.Kind, client: h[inv].Client, node: h[inv].Node, from: h[inv].Time, to: 1<<62 - 1}
+			w := opWindow{op: inv, cited: idx, kind: a.Kind, client: h[inv].Client, node: h[inv].Node, from: h[inv].Time, to: 1<<62 - 1}
 			if pairs[inv] >= 0 {
 				w.to = h[pairs[inv]].Time
 			}
@@ -242,7 +243,7 @@ func Gather(res *harness.Result) Evidence {
 	for _, w := range want {
 		for _, id := range []int64{w.request, w.reply} {
 			if id >= 0 {
-				ev.Marks[id] = visual.Mark{Op: w.op, Kind: w.kind}
+				ev.Marks[id] = visual.Mark{Op: w.op, Name: w.cited, Kind: w.kind}
 			}
 		}
 		if w.msgID == 0 || !w.logs {
@@ -255,9 +256,9 @@ func Gather(res *harness.Result) Evidence {
 		}
 		lines := GrepLog(f, RequestMatcher(w.client, w.msgID), logContext, maxLogMatches)
 		f.Close()
-		why := fmt.Sprintf("%s's log about op %d (%s's request msg_id %d and the reply to it)", w.node, w.op, w.client, w.msgID)
+		why := fmt.Sprintf("%s's log about op %d (%s's request msg_id %d and the reply to it)", w.node, w.cited, w.client, w.msgID)
 		if len(lines) == 0 {
-			why = fmt.Sprintf("%s's log never mentions %s's request msg_id %d (op %d): the node may not log the messages it handles", w.node, w.client, w.msgID, w.op)
+			why = fmt.Sprintf("%s's log never mentions %s's request msg_id %d (op %d): the node may not log the messages it handles", w.node, w.client, w.msgID, w.cited)
 		}
 		ev.Logs[w.op] = append(ev.Logs[w.op], LogExcerpt{Node: w.node, File: filepath.ToSlash(rel), Why: why, Lines: lines})
 	}
@@ -268,7 +269,8 @@ func Gather(res *harness.Result) Evidence {
 // first message from its client to its node sent between its invocation
 // and its completion.
 type opWindow struct {
-	op             int
+	op             int // the invocation's index
+	cited          int // the index the anomaly gave: what the reader sees
 	kind           string
 	client, node   string
 	from, to       time.Duration

@@ -164,9 +164,35 @@ func TestGatherAndExplainPointAtTheOpAndTheLog(t *testing.T) {
 		t.Errorf("matched log lines %v, want 4 and 5 (the request and its reply)", hits)
 	}
 	// The diagram marks the op's request and reply (journal ids 2 and 3).
-	want := map[int64]visual.Mark{2: {Op: 2, Kind: "echo-mismatch"}, 3: {Op: 2, Kind: "echo-mismatch"}}
+	want := map[int64]visual.Mark{2: {Op: 2, Name: 2, Kind: "echo-mismatch"}, 3: {Op: 2, Name: 2, Kind: "echo-mismatch"}}
 	if !reflect.DeepEqual(ev.Marks, want) {
 		t.Errorf("marks %v, want %v", ev.Marks, want)
+	}
+}
+
+// An anomaly that cites an operation by its completion ("acknowledged at
+// op 3") sees it called op 3 everywhere: in the operation's line, in the
+// log excerpt's title and in the diagram's label. The diagram's anchor
+// stays on the invocation, where the request was sent.
+func TestAnOperationKeepsTheNumberTheAnomalyGaveIt(t *testing.T) {
+	res := echoRun(t)
+	res.Anomalies[0].Message = `got back "HI <2>" at op 3`
+	res.Anomalies[0].Ops = []int{3}
+	ev := Gather(res)
+	ex := Explain(res, ev)
+	if len(ex) != 1 || len(ex[0].Ops) != 1 || len(ex[0].Logs) != 1 {
+		t.Fatalf("explanations %+v", ex)
+	}
+	if got := ex[0].Ops[0]; !strings.HasPrefix(got.Text, "op 3 at 0.020 s: ") || got.Index != 2 {
+		t.Errorf("op line %+v, want op 3 at the invocation's time, linked to the invocation (2)", got)
+	}
+	if why := ex[0].Logs[0].Why; !strings.Contains(why, "about op 3 ") {
+		t.Errorf("log excerpt titled %q, want it about op 3", why)
+	}
+	for id, m := range ev.Marks {
+		if m.Op != 2 || m.Name != 3 {
+			t.Errorf("mark of message %d: %+v, want anchor 2, name 3", id, m)
+		}
 	}
 }
 

@@ -82,9 +82,9 @@ const focusLead = 50 * time.Millisecond
 // first diagram (j) was cut before the messages of some marked operation:
 // the earliest such operation, and the time to start from (never before
 // the first diagram's end, so no message is drawn twice).
-func focusStart(res *harness.Result, j *visual.Journal, marks map[int64]visual.Mark) (op int, from time.Duration, ok bool) {
+func focusStart(res *harness.Result, j *visual.Journal, marks map[int64]visual.Mark) (first visual.Mark, from time.Duration, ok bool) {
 	if j == nil || !j.Cut {
-		return 0, 0, false
+		return visual.Mark{}, 0, false
 	}
 	drawn := map[int]bool{}
 	for _, e := range j.Events {
@@ -92,19 +92,19 @@ func focusStart(res *harness.Result, j *visual.Journal, marks map[int64]visual.M
 			drawn[m.Op] = true
 		}
 	}
-	op = -1
+	first.Op = -1
 	for _, m := range marks {
 		if drawn[m.Op] || m.Op < 0 || m.Op >= len(res.History) {
 			continue
 		}
-		if op < 0 || res.History[m.Op].Time < res.History[op].Time {
-			op = m.Op
+		if first.Op < 0 || res.History[m.Op].Time < res.History[first.Op].Time {
+			first = m
 		}
 	}
-	if op < 0 {
-		return 0, 0, false
+	if first.Op < 0 {
+		return visual.Mark{}, 0, false
 	}
-	return op, max(res.History[op].Time-focusLead, j.Until), true
+	return first, max(res.History[first.Op].Time-focusLead, j.Until), true
 }
 
 // WriteFiles writes the run's pictures (messages.svg, latency.svg,
@@ -121,9 +121,9 @@ func WriteFiles(res *harness.Result, ev Evidence, ex []Explanation, hints []stri
 	}
 	f := Draw(res, j, ev.Marks)
 	journals := []*visual.Journal{j}
-	if op, from, ok := focusStart(res, j, ev.Marks); ok {
+	if first, from, ok := focusStart(res, j, ev.Marks); ok {
 		if fj, err := LoadJournal(res.StoreDir, from); err == nil {
-			f.Focus, f.FocusOp = visual.Diagram(fj, Partitions(res.Nemesis), ev.Marks), op
+			f.Focus, f.FocusOp = visual.Diagram(fj, Partitions(res.Nemesis), ev.Marks), first.Name
 			journals = append(journals, fj)
 		}
 	}

@@ -40,14 +40,14 @@ func TestFocusStart(t *testing.T) {
 	res := &harness.Result{History: b.History()}
 	j := &visual.Journal{Events: []visual.Event{{Kind: "send", ID: 1}}, Cut: true, Until: 500 * time.Millisecond}
 	marks := map[int64]visual.Mark{1: {Op: 0}, 70: {Op: 6}, 40: {Op: 4}}
-	op, from, ok := focusStart(res, j, marks)
-	if !ok || op != 4 || from != 2*time.Second-focusLead {
+	first, from, ok := focusStart(res, j, marks)
+	if op := first.Op; !ok || op != 4 || from != 2*time.Second-focusLead {
 		t.Errorf("focus on op %d from %v (%v); want op 4 from 1.95s", op, from, ok)
 	}
 	// An operation just after the first diagram: start where it stopped.
 	marks[30] = visual.Mark{Op: 2}
-	if op, from, _ := focusStart(res, j, marks); op != 2 || from != time.Second-focusLead {
-		t.Errorf("focus on op %d from %v; want op 2 from 950ms", op, from)
+	if first, from, _ := focusStart(res, j, marks); first.Op != 2 || from != time.Second-focusLead {
+		t.Errorf("focus on op %d from %v; want op 2 from 950ms", first.Op, from)
 	}
 	j.Until = 990 * time.Millisecond
 	if _, from, _ := focusStart(res, j, marks); from != 990*time.Millisecond {

@@ -114,8 +114,13 @@ func ReadJournal(r io.Reader, max int, from time.Duration) (*Journal, error) {
 
 // Mark flags a message in the diagram as part of an anomaly's operation.
 type Mark struct {
-	// Op is the history index of the operation's invocation.
-	Op   int
+	// Op is the history index of the operation's invocation: the
+	// diagram's anchor for it.
+	Op int
+	// Name is the number its labels show: the index the checker cited,
+	// which may be the completion's, so that the diagram, the summary and
+	// the anomaly's own words call one operation by one number.
+	Name int
 	Kind string
 }
 
@@ -245,7 +250,7 @@ func Diagram(j *Journal, partitions []Interval, marks map[int64]Mark) []byte {
 		mark, marked := marks[ev.ID]
 		id := ""
 		if marked {
-			tip = fmt.Sprintf("op %d (%s): %s", mark.Op, mark.Kind, tip)
+			tip = fmt.Sprintf("op %d (%s): %s", mark.Name, mark.Kind, tip)
 			if !anchored[mark.Op] {
 				anchored[mark.Op] = true
 				id = fmt.Sprintf(` id="op-%d"`, mark.Op)
@@ -281,7 +286,7 @@ func Diagram(j *Journal, partitions []Interval, marks map[int64]Mark) []byte {
 			fill = colFail
 		}
 		if marked {
-			label = fmt.Sprintf("op %d %s: %s", mark.Op, mark.Kind, truncate(shortBody(desc), 30))
+			label = fmt.Sprintf("op %d %s: %s", mark.Name, mark.Kind, truncate(shortBody(desc), 30))
 		}
 		d.text(lx, ly, "middle", fill, label, "class", "l")
 		d.WriteString("</g>\n")

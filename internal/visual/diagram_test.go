@@ -116,17 +116,19 @@ func TestDiagramMarksAnomalousOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svg := string(Diagram(j, nil, map[int64]Mark{0: {Op: 4, Kind: "echo-mismatch"}, 1: {Op: 4, Kind: "echo-mismatch"}}))
+	// The checker cited the operation by its completion, 5; its anchor is
+	// its invocation, 4.
+	svg := string(Diagram(j, nil, map[int64]Mark{0: {Op: 4, Name: 5, Kind: "echo-mismatch"}, 1: {Op: 4, Name: 5, Kind: "echo-mismatch"}}))
 	wellFormed(t, []byte(svg))
 	if strings.Count(svg, `id="op-4"`) != 1 {
 		t.Errorf("want one anchor for op 4 (on its request):\n%s", svg)
 	}
-	for _, want := range []string{"op 4 echo-mismatch: echo_ok echo=&#34;A&#34;", "op 4 (echo-mismatch): c1 -&gt; n0"} {
+	for _, want := range []string{"op 5 echo-mismatch: echo_ok echo=&#34;A&#34;", "op 5 (echo-mismatch): c1 -&gt; n0"} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("diagram lacks %q", want)
 		}
 	}
-	if strings.Contains(svg, "op 4 echo-mismatch: echo echo=&#34;b&#34;") {
+	if strings.Contains(svg, "op 5 echo-mismatch: echo echo=&#34;b&#34;") {
 		t.Errorf("an unmarked message is marked")
 	}
 }
