@@ -27,7 +27,9 @@ func checkCommand() *Command {
 		Long: `Checks a node against STEP, the way the challenge's page asks: first the
 step's protocol transcripts (fixed exchanges the node must answer), then
 each Maelstrom run of the challenge, with the page's flags, in tutor's
-simulated network. Steps with efficiency targets (3d, 3e) must meet them.
+simulated network. Steps with efficiency targets (3d, 3e) must meet them
+on the run without partitions, as the page measures them; a run your flags
+give partitions shows its figures but does not judge them.
 
 TARGET is the node to check: an executable (in any language), or a
 directory holding a Go main package, which tutor builds first. Without
