@@ -18,6 +18,9 @@ func listCommand() *Command {
 		Short: "list the steps and your progress (the default)",
 		Long: `Lists every step of the course in order: its id, its title and your
 status, from the last check of that step: passed, failed or not tried.
+Checks of the reference solution do not count, nor do passes with flags
+that change the test (--time-limit 2, --run 1): the step counts as passed
+when "tutor check STEP" passes on your node as the page asks.
 Steps whose chapter or reference solution is not written yet say so.`,
 		Run: func(env *Env, args []string) error {
 			if len(args) > 0 {

@@ -20,11 +20,15 @@ var tutorOnlyFlags = map[string]bool{"run": true, "reference": false, "maelstrom
 
 // maelstromArgs drops tutor's own flags from the learner's flag tokens,
 // keeping the Maelstrom ones to pass on.
-func maelstromArgs(tokens []string) []string {
+func maelstromArgs(tokens []string) []string { return dropFlags(tokens, tutorOnlyFlags) }
+
+// dropFlags removes the flags named in drop (and their values, when the
+// map says they take one) from tokens.
+func dropFlags(tokens []string, drop map[string]bool) []string {
 	var out []string
 	for i := 0; i < len(tokens); i++ {
 		name, _, hasValue := strings.Cut(strings.TrimLeft(tokens[i], "-"), "=")
-		takesValue, ours := tutorOnlyFlags[name]
+		takesValue, ours := drop[name]
 		if !ours || !strings.HasPrefix(tokens[i], "-") {
 			out = append(out, tokens[i])
 			continue
