@@ -105,7 +105,9 @@ type TargetSpec struct {
 
 // Progress is a snapshot of a run, for a live progress line.
 type Progress struct {
-	Phase   string
+	Phase string
+	// Elapsed is the time spent in the phase so far; Limit is the most
+	// it may take (0 for a phase without a set length, like setup).
 	Elapsed time.Duration
 	Limit   time.Duration
 	Ops     int
