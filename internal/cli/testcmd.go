@@ -84,7 +84,13 @@ crashed or broke the protocol), 2 usage or harness error. (Maelstrom uses
 // runHarness runs one test with a live progress line when stderr is a
 // terminal, stopping cleanly on Ctrl-C.
 func runHarness(opts harness.Options, env *Env) (*harness.Result, error) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	return runHarnessContext(context.Background(), opts, env)
+}
+
+// runHarnessContext is runHarness stopping also when ctx ends (tutor
+// check's signals, tutor watch's next save).
+func runHarnessContext(ctx context.Context, opts harness.Options, env *Env) (*harness.Result, error) {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	opts.Stderr = env.Stderr
 	live := isTerminal(env.Stderr) && !opts.JSON
@@ -129,7 +135,11 @@ func printResult(env *Env, res *harness.Result, asJSON bool, hints []string) {
 
 func progressLine(w io.Writer, p harness.Progress) {
 	el := p.Elapsed.Truncate(100 * time.Millisecond)
-	fmt.Fprintf(w, "\r\033[K%-8s %6.1fs of %gs  %d ops  %d errors", p.Phase, el.Seconds(), p.Limit.Seconds(), p.Ops, p.Errors)
+	of := ""
+	if p.Limit > 0 {
+		of = fmt.Sprintf(" of %gs", p.Limit.Seconds())
+	}
+	fmt.Fprintf(w, "\r\033[K%-8s %6.1fs%s  %d ops  %d errors", p.Phase, el.Seconds(), of, p.Ops, p.Errors)
 }
 
 func isTerminal(w io.Writer) bool {

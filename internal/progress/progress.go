@@ -49,6 +49,10 @@ type Result struct {
 	// Target is what was checked, as the learner named it ("./mynode");
 	// empty for the reference solution.
 	Target string `json:"target,omitempty"`
+	// Flags are the learner's flags that changed the test ("--time-limit
+	// 2"), when a failure was found with them; empty at the page's
+	// parameters.
+	Flags string `json:"flags,omitempty"`
 }
 
 // Progress is the whole record.
