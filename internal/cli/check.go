@@ -360,7 +360,7 @@ func runCheck(ctx context.Context, env *Env, args []string) (err error) {
 	if record && (!passed || len(partial) == 0) {
 		rep.Recorded = recordProgress(env, step.ID, passed, tgt.name, partial)
 	}
-	rep.NotRecorded = why
+	rep.NotRecorded = strings.TrimPrefix(why, "Not recorded: ")
 	if why != "" && !tgt.reference {
 		fmt.Fprintf(env.Stdout, "\n%s\n", why)
 	}
@@ -368,10 +368,10 @@ func runCheck(ctx context.Context, env *Env, args []string) (err error) {
 	case !passed:
 		fmt.Fprintf(env.Stdout, "\nStep %s: not passed yet. The chapter may help: tutor read %s\n", step.ID, step.ID)
 		return &ExitError{Code: 1}
-	case tgt.reference:
-		fmt.Fprintf(env.Stdout, "\nStep %s passed, by the reference solution; tutor list counts your own nodes.\n", step.ID)
 	case cf.quick:
 		fmt.Fprintf(env.Stdout, "\nStep %s passes the quick run. The page's test: tutor check %s without --quick.\n", step.ID, step.ID)
+	case tgt.reference:
+		fmt.Fprintf(env.Stdout, "\nStep %s passed, by the reference solution; tutor list counts your own nodes.\n", step.ID)
 	case len(partial) > 0:
 		fmt.Fprintf(env.Stdout, "\nStep %s passed with your flags (%s); tutor list counts a pass at the page's parameters: tutor check %s without them.\n", step.ID, strings.Join(partial, " "), step.ID)
 	default:
