@@ -130,6 +130,9 @@ func runCheck(ctx context.Context, env *Env, args []string) (err error) {
 		}
 	}
 
+	if cf.quick && cf.maelstrom != "" {
+		return fmt.Errorf("check: --quick shortens tutor's own harness; with --maelstrom, give --time-limit instead")
+	}
 	if cf.maelstrom != "" {
 		p, err := checkMaelstromPath(cf.maelstrom)
 		if err != nil {

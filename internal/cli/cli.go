@@ -70,6 +70,7 @@ func commands() []*Command {
 		listCommand(),
 		readCommand(),
 		checkCommand(),
+		watchCommand(),
 		testCommand(),
 		nodeCommand(),
 		startCommand(),
