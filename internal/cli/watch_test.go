@@ -180,3 +180,26 @@ func TestWatchKeys(t *testing.T) {
 		}
 	}
 }
+
+// n moves the watch to the next step's workspace, made by tutor start
+// when there is none.
+func TestWatchNextStep(t *testing.T) {
+	t.Chdir(t.TempDir()) // tutor start writes glomers-work/2 here
+	type call struct{ step, dir string }
+	checks := make(chan call, 10)
+	f := startWatch(t, func(ctx context.Context, env *Env, step book.Step, dir string) error {
+		checks <- call{step.ID, dir}
+		return nil
+	})
+	if got := waitFor(t, checks, "first check"); got.step != "1" {
+		t.Fatalf("first check of step %s", got.step)
+	}
+	io.WriteString(f.stdin, "n\n")
+	got := waitFor(t, checks, "check of the next step")
+	if got.step != "2" || filepath.Base(got.dir) != "2" || filepath.Base(filepath.Dir(got.dir)) != WorkDir {
+		t.Fatalf("after n, a check of step %s in %s; want step 2 in %s/2", got.step, got.dir, WorkDir)
+	}
+	if _, err := os.Stat(filepath.Join(got.dir, "main.go")); err != nil {
+		t.Errorf("the next step's workspace has no main.go: %v", err)
+	}
+}
