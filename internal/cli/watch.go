@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -29,12 +28,12 @@ recorded; when one passes, "c" runs the page's test, which is.
 Without STEP, watch takes the latest step, in course order, you have a
 workspace for.
 
-Type a key and Enter:
+Keys (from a pipe, a key and Enter):
   h   the step's next hint (tutor hint STEP)
   l   the course list (tutor list)
   c   the page's test of the workspace (tutor check STEP)
   n   the next step: its workspace, made by tutor start if need be
-  q   quit (so do Ctrl-C and the end of the input)
+  q   quit (so do Ctrl-C, Ctrl-D and the end of the input)
 
 Files are polled a few times a second; hidden files and executables (a
 node built in place) are not watched.`,
@@ -156,23 +155,12 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 
 // loop watches until ctx ends or the learner quits.
 func (w *watcher) loop(ctx context.Context) error {
-	out := &lockedWriter{w: w.env.Stdout}
+	keys, wrap, restore := readKeys(ctx, w.env.Stdin)
+	defer restore()
+	out := &lockedWriter{w: wrap(w.env.Stdout)}
 	env := *w.env
 	env.Stdout = out
-	env.Stderr = &lockedWriter{w: w.env.Stderr}
-
-	keys := make(chan string)
-	go func() {
-		defer close(keys)
-		sc := bufio.NewScanner(w.env.Stdin)
-		for sc.Scan() {
-			select {
-			case keys <- strings.TrimSpace(sc.Text()):
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
+	env.Stderr = &lockedWriter{w: wrap(w.env.Stderr)}
 
 	// One check at a time: a new one starts only once the previous has
 	// stopped (and removed its build).
@@ -204,7 +192,7 @@ func (w *watcher) loop(ctx context.Context) error {
 	defer stopCheck()
 
 	help := func() {
-		fmt.Fprintf(out, "\nWatching %s for step %s. Keys (then Enter): h hint, l list, c the page's test, n next step, q quit.\n", shortPath(w.dir), w.step.ID)
+		fmt.Fprintf(out, "\nWatching %s for step %s. Keys: h hint, l list, c the page's test, n next step, q quit.\n", shortPath(w.dir), w.step.ID)
 	}
 	snap := snapshot(w.dir)
 	start(fmt.Sprintf("Checking %s (step %s, quick)", shortPath(w.dir), w.step.ID), false)

@@ -174,7 +174,7 @@ func TestWatchKeys(t *testing.T) {
 	}
 	f.ended <- nil // for the cleanup
 	out := f.out.String()
-	for _, want := range []string{"STEP  TITLE", "Keys (then Enter): h hint"} {
+	for _, want := range []string{"STEP  TITLE", "Keys: h hint"} {
 		if !bytes.Contains([]byte(out), []byte(want)) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
