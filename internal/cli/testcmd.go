@@ -143,6 +143,9 @@ func progressLine(w io.Writer, p harness.Progress) {
 }
 
 func isTerminal(w io.Writer) bool {
+	if u, ok := w.(interface{ Unwrap() io.Writer }); ok {
+		return isTerminal(u.Unwrap()) // tutor watch's shared terminal
+	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -147,6 +147,9 @@ type lockedWriter struct {
 	w  io.Writer
 }
 
+// Unwrap returns the writer underneath, to tell a terminal.
+func (l *lockedWriter) Unwrap() io.Writer { return l.w }
+
 func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

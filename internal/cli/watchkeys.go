@@ -70,6 +70,9 @@ func readKeys(ctx context.Context, in io.Reader) (keys <-chan string, wrap func(
 // crlfWriter ends lines with "\r\n", for a terminal in raw mode.
 type crlfWriter struct{ w io.Writer }
 
+// Unwrap returns the terminal underneath.
+func (c crlfWriter) Unwrap() io.Writer { return c.w }
+
 func (c crlfWriter) Write(p []byte) (int, error) {
 	if _, err := c.w.Write(bytes.ReplaceAll(p, []byte("\n"), []byte("\r\n"))); err != nil {
 		return 0, err
