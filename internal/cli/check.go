@@ -361,7 +361,12 @@ func runCheck(ctx context.Context, env *Env, args []string) (err error) {
 	rep.PageTest = !cf.quick && len(partial) == 0
 	record, why := recordDecision(step.ID, tgt, cf, wsErr == nil)
 	if record && (!passed || len(partial) == 0) {
-		rep.Recorded = recordProgress(env, step.ID, passed, tgt.name, partial)
+		// Kept absolute, so that tutor list can show it from anywhere.
+		name := tgt.name
+		if abs, err := filepath.Abs(name); err == nil {
+			name = abs
+		}
+		rep.Recorded = recordProgress(env, step.ID, passed, name, partial)
 	}
 	rep.NotRecorded = strings.TrimPrefix(why, "Not recorded: ")
 	if why != "" && !tgt.reference {
