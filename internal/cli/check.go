@@ -151,14 +151,24 @@ func runCheck(ctx context.Context, env *Env, args []string) (err error) {
 		human.Stdout = env.Stderr
 		env = &human
 		defer func() {
-			if err == nil || errors.As(err, new(*ExitError)) {
-				if werr := writeCheckJSON(stdout, rep); werr != nil && err == nil {
-					err = werr
-				}
+			var exit *ExitError
+			if err != nil && !errors.As(err, &exit) {
+				// The check could not be done (a build that failed, a
+				// harness error): still one document, which says so.
+				rep.Verdict, rep.Error = "error", err.Error()
+			} else if exit != nil && exit.Err != nil && rep.Verdict == "" {
+				rep.Verdict, rep.Error = "error", exit.Err.Error()
+			}
+			if werr := writeCheckJSON(stdout, rep); werr != nil && err == nil {
+				err = werr
 			}
 		}()
 	}
 
+	interrupted := func() error {
+		rep.Verdict = "interrupted"
+		return &ExitError{Code: 2, Err: errors.New("check: interrupted")}
+	}
 	var tgt *target
 	ws, wsErr := workspaceTarget(env, step)
 	switch {
@@ -180,7 +190,7 @@ func runCheck(ctx context.Context, env *Env, args []string) (err error) {
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return &ExitError{Code: 2, Err: fmt.Errorf("check: interrupted")}
+			return interrupted()
 		}
 		return fmt.Errorf("check: %v", err)
 	}
@@ -192,10 +202,6 @@ func runCheck(ctx context.Context, env *Env, args []string) (err error) {
 	}
 
 	passed := true
-	interrupted := func() error {
-		rep.Verdict = "interrupted"
-		return &ExitError{Code: 2, Err: errors.New("check: interrupted")}
-	}
 	// 1. The step's protocol transcripts.
 	trs, err := step.Transcripts()
 	if err != nil {

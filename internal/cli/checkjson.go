@@ -27,10 +27,12 @@ type checkReport struct {
 	// Runs are the step's workload runs, in order; a run not done says
 	// why in Skipped.
 	Runs []runReport `json:"runs"`
-	// Verdict is "passed", "failed" or "interrupted"; Passed is true
-	// only for "passed".
+	// Verdict is "passed", "failed", "interrupted", or "error" when the
+	// check could not be done (Error says why: a build that failed, a
+	// missing workspace); Passed is true only for "passed".
 	Verdict string `json:"verdict"`
 	Passed  bool   `json:"passed"`
+	Error   string `json:"error,omitempty"`
 	// Recorded is true when the result went into tutor list's progress;
 	// NotRecorded says why not.
 	Recorded    bool   `json:"recorded"`
@@ -66,7 +68,9 @@ else on stderr, so that "tutor check 1 --json | jq .passed" works:
   transcripts          [{name, passed, failure}] in order
   runs                 [{run, args, skipped, passed, results}]: results
                        is the run's results.json (as tutor test --json)
-  verdict, passed      "passed", "failed" or "interrupted"; true if passed
+  verdict, passed      "passed", "failed", "interrupted" or "error"; true
+                       only if passed
+  error                why the check could not be done, for "error"
   recorded             whether tutor list's progress took the result
   not_recorded         why not, when it did not`
 
