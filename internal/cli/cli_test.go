@@ -36,7 +36,8 @@ func tutor(t *testing.T, stdin string, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// Exit statuses and one-line errors: the CLI contract in DESIGN.md.
+// Exit statuses and one-line errors: 0 success, 1 a check that failed, 2 a
+// usage error, each error one line naming the culprit.
 func TestExitStatus(t *testing.T) {
 	for _, tc := range []struct {
 		args   []string

@@ -31,7 +31,8 @@ func TestStoreKeepsEverything(t *testing.T) {
 		t.Errorf("workload latest link: %q %v", target, err)
 	}
 
-	// results.json has the fields DESIGN.md promises.
+	// results.json has the fields that reports, scripts and the Maelstrom
+	// backend read (ARCHITECTURE.md, "A check").
 	b, err := os.ReadFile(filepath.Join(latest, "results.json"))
 	if err != nil {
 		t.Fatal(err)
