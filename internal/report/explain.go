@@ -73,6 +73,9 @@ type Evidence struct {
 	// Marks are the journal's messages of the anomalies' operations (the
 	// client's request and the node's reply), for the diagram to flag.
 	Marks map[int64]visual.Mark
+	// Tails are the last log lines of the nodes whose requests timed
+	// out, by node.
+	Tails map[string]LogExcerpt
 }
 
 // Bounds on what an explanation shows, so a badly broken node gives a
@@ -119,6 +122,9 @@ func Explain(res *harness.Result, ev Evidence) []Explanation {
 				ex.Logs = append(ex.Logs, ev.Logs[inv]...)
 			}
 		}
+		out = append(out, ex)
+	}
+	if ex, ok := explainTimeouts(res, ev); ok {
 		out = append(out, ex)
 	}
 	return out
@@ -192,7 +198,11 @@ func or(s, def string) string {
 // evidence, never an error.
 func Gather(res *harness.Result) Evidence {
 	ev := Evidence{Logs: map[int][]LogExcerpt{}, Trails: map[int][]string{}, Marks: map[int64]visual.Mark{}}
-	if res.StoreDir == "" || len(res.Anomalies) == 0 {
+	if res.StoreDir == "" {
+		return ev
+	}
+	ev.Tails = gatherTails(res)
+	if len(res.Anomalies) == 0 {
 		return ev
 	}
 	h := res.History

@@ -166,6 +166,9 @@ func verdictLine(res *harness.Result) string {
 		}
 		return "✓ VALID"
 	case "unknown":
+		if n := timedOut(timeouts(res.History)); n > 0 {
+			return fmt.Sprintf("? UNKNOWN: the history held too little to judge; %d request%s timed out", n, plural(n))
+		}
 		return "? UNKNOWN: the history held too little to judge"
 	case "interrupted":
 		return "■ INTERRUPTED before the checks ran"
