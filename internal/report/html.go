@@ -31,7 +31,25 @@ type KindGroup struct {
 	Kind    string
 	Meaning Meaning
 	Items   []Explanation
+	// Table sums up the kind's anomalies, when there are many.
+	Table *Table
 }
+
+// Shown are the items the page details: the first few, when a table sums
+// up all of them.
+func (g KindGroup) Shown() []Explanation {
+	if g.Table != nil && len(g.Items) > maxDetailed {
+		return g.Items[:maxDetailed]
+	}
+	return g.Items
+}
+
+// More is how many items the page does not detail.
+func (g KindGroup) More() int { return len(g.Items) - len(g.Shown()) }
+
+// maxDetailed is how many anomalies of a kind the page details when a
+// table sums them up.
+const maxDetailed = 3
 
 // Group gathers explanations by kind, in order of first appearance.
 func Group(ex []Explanation) []KindGroup {
@@ -45,6 +63,9 @@ func Group(ex []Explanation) []KindGroup {
 			out = append(out, KindGroup{Kind: e.Anomaly.Kind, Meaning: e.Meaning})
 		}
 		out[i].Items = append(out[i].Items, e)
+		if e.Table != nil && out[i].Table == nil {
+			out[i].Table = e.Table
+		}
 	}
 	return out
 }
@@ -84,6 +105,7 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 		return *p
 	},
 	"group":    Group,
+	"replayed": replayed,
 	"markdown": inlineMarkdown,
 }).Parse(pageSource))
 

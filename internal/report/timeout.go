@@ -291,7 +291,7 @@ func timeoutMeaning(res *harness.Result, ns []*nodeSilence) Meaning {
 	if some {
 		b.WriteString("A node that answers some requests and not others drops them: a handler for that type that returns without a reply, or returns early on some path, or blocks on a slow call. ")
 	}
-	if len(Partitions(res.Nemesis)) > 0 {
+	if partitioned(res) {
 		b.WriteString("This run had partitions: a handler that waits for a peer across a partition also times out; answer from what the node knows and talk to peers in the background. ")
 	}
 	b.WriteString("The node's last log lines show the last request it received and how far its handler got.")

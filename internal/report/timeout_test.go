@@ -89,3 +89,23 @@ func TestTimeoutsAreExplained(t *testing.T) {
 		t.Errorf("a valid run got %+v", ex)
 	}
 }
+
+// Words for runs without partitions replace kinds that exist, and blame
+// no partition; a partitioned run keeps the usual words.
+func TestMeaningsFitTheRun(t *testing.T) {
+	for k, m := range calmMeanings {
+		if _, ok := meanings[k]; !ok {
+			t.Errorf("calm meaning for %q, a kind with no usual meaning", k)
+		}
+		if strings.Contains(strings.ReplaceAll(m.Text, "no partitions", ""), "partition") {
+			t.Errorf("%q's words for a calm run blame a partition: %q", k, m.Text)
+		}
+	}
+	res := &harness.Result{Workload: "broadcast"}
+	calm, _ := meaningFor(res, "lost")
+	res.Options.Nemesis = []string{"partition"}
+	stormy, _ := meaningFor(res, "lost")
+	if calm == stormy || !strings.Contains(stormy.Text, "partition") {
+		t.Errorf("lost: calm %q, partitioned %q", calm.Text, stormy.Text)
+	}
+}
