@@ -211,7 +211,7 @@ func Gather(res *harness.Result) Evidence {
 		return ev
 	}
 	ev.Tails = gatherTails(res)
-	if len(res.Anomalies) == 0 {
+	if len(res.Anomalies) == 0 && ev.Tails == nil {
 		return ev
 	}
 	h := res.History
@@ -248,6 +248,7 @@ func Gather(res *harness.Result) Evidence {
 			want = append(want, w)
 		}
 	}
+	want = append(want, timeoutWindows(res, seen)...)
 	trails := lostTrails(res, pairs)
 	if len(want) == 0 && len(trails) == 0 {
 		return ev

@@ -300,3 +300,21 @@ func timeoutMeaning(res *harness.Result, ns []*nodeSilence) Meaning {
 	}
 	return Meaning{Title: "Requests timed out", Text: b.String()}
 }
+
+// timeoutWindows are the first timed-out request of each silent node, for
+// the diagram to mark (its logs are the node's last lines, not a search),
+// unless an anomaly already marks it.
+func timeoutWindows(res *harness.Result, seen map[int]bool) []opWindow {
+	if !tellsTimeouts(res) {
+		return nil
+	}
+	h := res.History
+	var out []opWindow
+	for _, n := range silentByNode(h) {
+		if i := n.firstOut; i >= 0 && !seen[i] && h[i].Client != "" {
+			seen[i] = true
+			out = append(out, opWindow{op: i, cited: i, kind: KindTimeout, client: h[i].Client, node: h[i].Node, from: h[i].Time, to: 1<<62 - 1})
+		}
+	}
+	return out
+}

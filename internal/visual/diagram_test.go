@@ -37,7 +37,7 @@ func TestDiagramDrawsMessagesDropsAndPartitions(t *testing.T) {
 	s := string(svg)
 	for _, want := range []string{
 		">clients</text>", ">n0</text>", ">n1</text>", ">lin-kv</text>", // one lifeline each
-		`c1: echo echo=&#34;a&lt;b &amp; c&#34;`,                          // label, escaped, msg_id left out
+		`c1: echo echo=&#34;a&lt;b &amp; c&#34;`,  // label, escaped, msg_id left out
 		`class="m drop"`, `✗ broadcast message=5`, // the drop, drawn as such
 		`partition: n0 drops n1 &lt;&amp;&gt;`, // the shaded partition, escaped
 		`class="m flight"`,                     // the reply never arrived
