@@ -296,7 +296,11 @@ func explain(w io.Writer, ex []Explanation) {
 			fmt.Fprintf(w, "\n  ... %d more kinds in report.html\n", len(groups)-maxKindsExplained)
 			break
 		}
-		fmt.Fprintf(w, "\n  %s (%s)\n", g.Meaning.Title, g.Kind)
+		count := ""
+		if len(g.Items) > 1 {
+			count = fmt.Sprintf(" ×%d", len(g.Items))
+		}
+		fmt.Fprintf(w, "\n  %s (%s%s)\n", g.Meaning.Title, g.Kind, count)
 		fmt.Fprint(w, wrap(g.Meaning.Text, "    ", "    ", 78))
 		for _, e := range g.Items {
 			if e.Table != nil {
