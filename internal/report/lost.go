@@ -24,8 +24,10 @@ type Table struct {
 
 // lostTable sums up many lost broadcast values in one table, a row per
 // node: how many of the lost values its last read held, how many it
-// missed, and how many of those no message between servers ever carried
-// to it. One table says what twenty near-identical anomalies would.
+// missed (as the checker judged it), how many of those no message between
+// servers ever carried to it, and how many were not read there since
+// they were broadcast. One table says what twenty near-identical
+// anomalies would.
 func lostTable(res *harness.Result, trails []*trail) Table {
 	held := lastReads(res.History)
 	nodes := map[string]bool{}
@@ -44,7 +46,7 @@ func lostTable(res *harness.Result, trails []*trail) Table {
 	slices.SortFunc(order, func(a, b string) int { return nodeOrder(a) - nodeOrder(b) })
 	tb := Table{
 		Caption: fmt.Sprintf("The %d lost values, node by node (as the node's last read saw them):", len(trails)),
-		Header:  []string{"node", "holds", "missing", "never sent there"},
+		Header:  []string{"node", "holds", "missing", "never sent there", "not read since"},
 	}
 	neverAll, missAll := 0, 0
 	for _, n := range order {
@@ -62,7 +64,8 @@ func lostTable(res *harness.Result, trails []*trail) Table {
 		}
 		neverAll += never
 		missAll += miss
-		tb.Rows = append(tb.Rows, []string{n, strconv.Itoa(has), strconv.Itoa(miss), strconv.Itoa(never)})
+		unread := len(trails) - has - miss
+		tb.Rows = append(tb.Rows, []string{n, strconv.Itoa(has), strconv.Itoa(miss), strconv.Itoa(never), strconv.Itoa(unread)})
 	}
 	switch {
 	case missAll > 0 && neverAll == missAll:
