@@ -26,6 +26,7 @@ const KindTimeout = "timeout"
 const (
 	maxSilentNodes = 2 // nodes whose last log lines are shown
 	tailLines      = 8 // lines of each (the terminal shows 8)
+	maxSilentTold  = 6 // nodes and request types named
 )
 
 // silence is the requests of one type sent to one node: how many were
@@ -211,11 +212,19 @@ func explainTimeouts(res *harness.Result, ev Evidence) (Explanation, bool) {
 	pairs, _ := h.Pair()
 	n := 0
 	var parts []string
+	untold := 0
 	for _, nd := range ns {
 		n += nd.out
 		for _, s := range nd.types {
+			if len(parts) == maxSilentTold {
+				untold++
+				continue
+			}
 			parts = append(parts, fmt.Sprintf("%d %s to %s", s.out, s.f, s.node))
 		}
+	}
+	if untold > 0 {
+		parts = append(parts, fmt.Sprintf("and %d more", untold))
 	}
 	ex := Explanation{
 		Anomaly: workload.Anomaly{
@@ -225,7 +234,11 @@ func explainTimeouts(res *harness.Result, ev Evidence) (Explanation, bool) {
 		Meaning: timeoutMeaning(res, ns),
 	}
 	ex.Trail = append(ex.Trail, fmt.Sprintf("%d request%s got no reply before the client's timeout:", n, plural(n)))
-	for _, nd := range ns {
+	for i, nd := range ns {
+		if i == maxSilentTold {
+			ex.Trail = append(ex.Trail, fmt.Sprintf("... and %d more nodes", len(ns)-i))
+			break
+		}
 		ex.Trail = append(ex.Trail, nd.pattern()...)
 		if len(ex.Ops) < maxOpLines {
 			ex.Ops = append(ex.Ops, OpLine{Index: nd.firstOut, Node: nd.node, Text: describeOp(h, pairs, nd.firstOut, nd.firstOut)})

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,5 +108,32 @@ func TestMeaningsFitTheRun(t *testing.T) {
 	stormy, _ := meaningFor(res, "lost")
 	if calm == stormy || !strings.Contains(stormy.Text, "partition") {
 		t.Errorf("lost: calm %q, partitioned %q", calm.Text, stormy.Text)
+	}
+}
+
+// Many silent nodes: the first few are named, the rest counted.
+func TestManySilentNodesAreCounted(t *testing.T) {
+	var b history.Builder
+	for i := range 10 {
+		node := fmt.Sprintf("n%d", i)
+		at := time.Duration(i) * time.Millisecond
+		b.Add(history.Op{Time: at, Type: history.Invoke, Process: i, F: "read", Node: node, Client: fmt.Sprintf("c%d", i+10)})
+	}
+	for i := range 10 {
+		b.Add(history.Op{Time: 5 * time.Second, Type: history.Fail, Process: i, F: "read", Error: "timeout", Node: fmt.Sprintf("n%d", i), Client: fmt.Sprintf("c%d", i+10)})
+	}
+	res := &harness.Result{Verdict: "unknown", Workload: "broadcast", History: b.History()}
+	ex, ok := explainTimeouts(res, Evidence{})
+	if !ok {
+		t.Fatal("no explanation")
+	}
+	if !strings.HasSuffix(ex.Anomaly.Message, ", 1 read to n5, and 4 more") {
+		t.Errorf("message %q", ex.Anomaly.Message)
+	}
+	if len(ex.Trail) != 8 || ex.Trail[7] != "... and 4 more nodes" || ex.Trail[1] != "n0 never answered a request: 1 timed out (read ×1)" {
+		t.Errorf("trail %q", ex.Trail)
+	}
+	if !strings.Contains(ex.Meaning.Text, "answers nothing") {
+		t.Errorf("meaning %q", ex.Meaning.Text)
 	}
 }
