@@ -35,20 +35,24 @@ type KindGroup struct {
 	Table *Table
 }
 
-// Shown are the items the page details: the first few, when a table sums
-// up all of them.
+// Shown are the items the page details: the first few. Near-identical
+// blocks of operations and log lines, twenty in a row, bury the one that
+// matters.
 func (g KindGroup) Shown() []Explanation {
-	if g.Table != nil && len(g.Items) > maxDetailed {
+	if len(g.Items) > maxDetailed {
 		return g.Items[:maxDetailed]
 	}
 	return g.Items
 }
 
-// More is how many items the page does not detail.
-func (g KindGroup) More() int { return len(g.Items) - len(g.Shown()) }
-
-// maxDetailed is how many anomalies of a kind the page details when a
+// Rest are the items the page does not detail: one line each, unless a
 // table sums them up.
+func (g KindGroup) Rest() []Explanation { return g.Items[len(g.Shown()):] }
+
+// More is how many items the page does not detail.
+func (g KindGroup) More() int { return len(g.Rest()) }
+
+// maxDetailed is how many anomalies of a kind the page details.
 const maxDetailed = 3
 
 // Group gathers explanations by kind, in order of first appearance.
