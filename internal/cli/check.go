@@ -59,6 +59,8 @@ Only a check of your workspace for the step (or of a TARGET given with
 node, such as a broken copy or the reference, says it is not recorded.
 A pass counts at the page's parameters; a failure counts whatever the
 flags (but --quick).
+Each run is stored under store/ with its report; the newest 20 runs of
+each workload are kept (--keep N; 0 keeps all; tutor clean removes them).
 
 ` + checkJSONHelp + `
 
@@ -403,7 +405,7 @@ func runCheck(ctx context.Context, env *Env, args []string) (err error) {
 // sameTestFlags change where a run's results go, how they print, or which
 // random choices it makes, but not what it tests; the value says whether
 // the flag takes a value.
-var sameTestFlags = map[string]bool{"json": false, "log-stderr": false, "store": true, "seed": true}
+var sameTestFlags = map[string]bool{"json": false, "log-stderr": false, "store": true, "seed": true, "keep": true}
 
 // sameRunKey identifies what a run does, whatever seed it would draw: two
 // runs with the same key test the same thing.

@@ -76,6 +76,7 @@ func commands() []*Command {
 		startCommand(),
 		hintCommand(),
 		diffCommand(),
+		cleanCommand(),
 		completionCommand(),
 		helpCommand(),
 	}
