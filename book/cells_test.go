@@ -176,3 +176,91 @@ func TestRenderKeepsURLsWhole(t *testing.T) {
 		t.Errorf("the URL is cut:\n%s", out)
 	}
 }
+
+// Code blocks and tables are never wrapped, at any width: every line of
+// every fenced block of every chapter comes out whole, and every table row
+// on one line with its cells in order.
+func TestRenderNeverWrapsCodeOrTables(t *testing.T) {
+	for _, s := range append([]Step{Intro()}, Steps()...) {
+		md, err := s.Markdown()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, width := range []int{40, 80} {
+			out, err := Render(md, RenderOptions{Style: NoTTY, Width: width})
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := map[string]bool{}
+			for _, l := range strings.Split(out, "\n") {
+				lines[strings.TrimSpace(l)] = true
+			}
+			_, blocks := lift(md)
+			for _, b := range blocks {
+				for _, l := range b.lines {
+					if b.lang == "|" {
+						if tableDelim.MatchString(l) {
+							continue
+						}
+						if !wholeRow(out, splitRow(l)) {
+							t.Errorf("%s at %d columns: table row %q is split", s.Chapter, width, l)
+						}
+						continue
+					}
+					if l = strings.TrimSpace(l); l != "" && !lines[l] {
+						t.Errorf("%s at %d columns: code line %q is wrapped", s.Chapter, width, l)
+					}
+				}
+			}
+		}
+	}
+}
+
+// wholeRow reports whether some line of out holds the cells in order.
+func wholeRow(out string, cells []string) bool {
+	for _, l := range strings.Split(out, "\n") {
+		rest, ok := l, true
+		for _, c := range cells {
+			i := strings.Index(rest, c)
+			if i < 0 {
+				ok = false
+				break
+			}
+			rest = rest[i+len(c):]
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+func TestRenderTable(t *testing.T) {
+	md := "Before.\n\n| run | msgs per op | result |\n|-----|------------:|--------|\n| `tutor check 3d` | 4.13 | **valid** |\n| b \\| c | 12.5 | ok |\n\nAfter.\n"
+	out, err := Render([]byte(md), RenderOptions{Style: NoTTY, Width: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "  Before.\n\n" +
+		"  run               msgs per op  result\n" +
+		"  ────────────────  ───────────  ──────\n" +
+		"  `tutor check 3d`         4.13  valid\n" +
+		"  b | c                    12.5  ok\n\n" +
+		"  After.\n"
+	if out != want {
+		t.Errorf("Render =\n%s\nwant\n%s", out, want)
+	}
+}
+
+// A code block in a list item stays in it, at the item's indentation,
+// and a fence that interrupts a paragraph still ends it.
+func TestRenderCodeInList(t *testing.T) {
+	md := "- Run it:\n  ```\n  tutor check 1 --a-very-long-flag-name value --another-flag-with-a-long-name value\n  ```\n- Next.\n"
+	out, err := Render([]byte(md), RenderOptions{Style: NoTTY, Width: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "\n      tutor check 1 --a-very-long-flag-name value --another-flag-with-a-long-name value\n") || !strings.Contains(out, "Next.") {
+		t.Errorf("Render =\n%s", out)
+	}
+}
