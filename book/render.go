@@ -182,7 +182,7 @@ func splice(out string, blocks []block, opts RenderOptions) string {
 		}
 		var body []string
 		if blocks[n].lang == "|" {
-			body = layoutTable(blocks[n].lines, opts)
+			body = layoutTable(blocks[n].lines, opts.Width-len(indent), opts)
 		} else {
 			indent += "  "
 			body = highlight(blocks[n], opts)
@@ -232,7 +232,12 @@ func highlight(b block, opts RenderOptions) []string {
 // apart, with a rule under the header; a column whose delimiter ends in
 // ":" is aligned right. Cells keep their inline code's backticks; bold
 // markers go.
-func layoutTable(rows []string, opts RenderOptions) []string {
+//
+// A table wider than width gets narrower columns: the widest column
+// gives up a column at a time, never below its longest word, and its
+// cells continue on the next lines of their row. A word or a number is
+// never split; a table that cannot fit overflows.
+func layoutTable(rows []string, width int, opts RenderOptions) []string {
 	var cells [][]string
 	var right []bool
 	for i, r := range rows {
@@ -245,46 +250,101 @@ func layoutTable(rows []string, opts RenderOptions) []string {
 		}
 		cells = append(cells, c)
 	}
-	widths := map[int]int{}
 	ncol := 0
 	for _, row := range cells {
 		ncol = max(ncol, len(row))
+	}
+	widths, least := make([]int, ncol), make([]int, ncol)
+	for _, row := range cells {
 		for j, c := range row {
-			widths[j] = max(widths[j], utf8.RuneCountInString(c))
+			widths[j] = max(widths[j], runes(c))
+			for _, w := range strings.Fields(c) {
+				least[j] = max(least[j], runes(w))
+			}
 		}
 	}
-	line := func(row []string) string {
-		var parts []string
-		for j := 0; j < ncol; j++ {
-			c := ""
-			if j < len(row) {
-				c = row[j]
-			}
-			pad := strings.Repeat(" ", widths[j]-utf8.RuneCountInString(c))
-			if j < len(right) && right[j] {
-				parts = append(parts, pad+c)
-			} else {
-				parts = append(parts, c+pad)
+	for {
+		total := 2 * (ncol - 1)
+		widest := -1
+		for j, w := range widths {
+			total += w
+			if w > least[j] && (widest < 0 || w > widths[widest]) {
+				widest = j
 			}
 		}
-		return strings.TrimRight(strings.Join(parts, "  "), " ")
+		if total <= width || widest < 0 {
+			break
+		}
+		widths[widest]--
+	}
+	row := func(row []string) []string {
+		cols := make([][]string, ncol)
+		height := 1
+		for j := range cols {
+			if j < len(row) {
+				cols[j] = fill(row[j], widths[j])
+			}
+			height = max(height, len(cols[j]))
+		}
+		var lines []string
+		for k := 0; k < height; k++ {
+			var parts []string
+			for j := range cols {
+				c := ""
+				if k < len(cols[j]) {
+					c = cols[j][k]
+				}
+				pad := strings.Repeat(" ", max(widths[j]-runes(c), 0))
+				if j < len(right) && right[j] {
+					parts = append(parts, pad+c)
+				} else {
+					parts = append(parts, c+pad)
+				}
+			}
+			lines = append(lines, strings.TrimRight(strings.Join(parts, "  "), " "))
+		}
+		return lines
 	}
 	var out []string
-	for i, row := range cells {
-		out = append(out, line(row))
+	for i, r := range cells {
+		lines := row(r)
+		if i == 0 && opts.Style != NoTTY {
+			for k, l := range lines {
+				lines[k] = termenv.String(l).Bold().String()
+			}
+		}
+		out = append(out, lines...)
 		if i == 0 {
 			var rule []string
-			for j := 0; j < ncol; j++ {
-				rule = append(rule, strings.Repeat("─", widths[j]))
+			for _, w := range widths {
+				rule = append(rule, strings.Repeat("─", w))
 			}
 			out = append(out, strings.Join(rule, "  "))
 		}
 	}
-	if opts.Style != NoTTY && len(out) > 0 {
-		out[0] = termenv.String(out[0]).Bold().String()
-	}
 	return out
 }
+
+// fill breaks text into lines of at most width columns at spaces; a word
+// longer than width has a line of its own.
+func fill(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = w
+		case runes(line)+1+runes(w) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	return append(lines, line)
+}
+
+func runes(s string) int { return utf8.RuneCountInString(s) }
 
 // splitRow returns a table row's cells, trimmed, with escaped pipes and
 // bold markers resolved.
@@ -366,4 +426,63 @@ func protectBreaks(md []byte) []byte {
 		}
 	}
 	return []byte(strings.Join(lines, "\n"))
+}
+
+var (
+	codeSpan = regexp.MustCompile("`+[^`]+`+")
+	link     = regexp.MustCompile(`\[([^\]]+)\]\(([^)\s]+)\)`)
+	strong   = regexp.MustCompile(`\*\*([^*]+)\*\*`)
+	emph     = regexp.MustCompile(`\*([^*\s][^*]*)\*`)
+)
+
+// RenderHint renders a hint, a paragraph or two of inline Markdown, as
+// text to be wrapped and indented by the caller: paragraphs on one line
+// each, separated by a blank line. Plain output (the notty style) keeps
+// inline code's backticks and drops the other marks; a terminal shows
+// code and emphasis in colour and bold instead. A link becomes its text
+// followed by its address in parentheses.
+func RenderHint(md string, opts RenderOptions) string {
+	var paras []string
+	for _, p := range strings.Split(strings.TrimSpace(md), "\n\n") {
+		p = strings.Join(strings.Fields(p), " ")
+		if p != "" {
+			paras = append(paras, inline(p, opts))
+		}
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+// inline renders one paragraph's inline Markdown (see RenderHint).
+func inline(p string, opts RenderOptions) string {
+	color := opts.Style != NoTTY && opts.Profile != termenv.Ascii
+	style := func(s string, f func(termenv.Style) termenv.Style) string {
+		if !color {
+			return s
+		}
+		return f(opts.Profile.String(s)).String()
+	}
+	var b strings.Builder
+	text := func(s string) {
+		s = link.ReplaceAllString(s, "$1 ($2)")
+		s = strong.ReplaceAllStringFunc(s, func(m string) string {
+			return style(m[2:len(m)-2], termenv.Style.Bold)
+		})
+		s = emph.ReplaceAllStringFunc(s, func(m string) string {
+			return style(m[1:len(m)-1], termenv.Style.Italic)
+		})
+		b.WriteString(s)
+	}
+	last := 0
+	for _, m := range codeSpan.FindAllStringIndex(p, -1) {
+		text(p[last:m[0]])
+		code := p[m[0]:m[1]]
+		if color {
+			code = strings.TrimSpace(strings.Trim(code, "`"))
+			code = style(code, func(s termenv.Style) termenv.Style { return s.Foreground(opts.Profile.Color("203")) })
+		}
+		b.WriteString(code)
+		last = m[1]
+	}
+	text(p[last:])
+	return b.String()
 }
