@@ -31,11 +31,13 @@ func readCommand() *Command {
 		Long: `Renders the chapter of STEP, with the code and transcripts its cells
 name expanded from the reference solutions and tests.
 
-On a terminal the chapter is styled for its background and wrapped to its
-width (at most 120 columns); otherwise it is plain text, 80 columns wide.
-GLAMOUR_STYLE=dark, light or notty picks the style without asking the
-terminal its background colour (which some terminals never answer).
-A chapter not written yet shows the challenge's page and Maelstrom runs.
+On a terminal the chapter is styled and wrapped to the terminal's width
+(at most 120 columns); otherwise it is plain text, 80 columns wide. Code
+blocks, JSON lines and transcripts are never wrapped, so they paste as
+they are. The style is GLAMOUR_STYLE (dark, light or notty), else light
+when COLORFGBG says the background is, else dark: the terminal is never
+asked, as some never answer. A chapter not written yet shows the
+challenge's page and Maelstrom runs.
 
 A step's walkthrough (the reference solution and its explanation) and
 its experiments stay hidden until your own node passes the step (tutor
