@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 )
 
 const sample = `// Package sample is a solution.
@@ -264,5 +267,18 @@ func TestRenderCodeInList(t *testing.T) {
 	}
 	if !strings.Contains(out, "\n      tutor check 1 --a-very-long-flag-name value --another-flag-with-a-long-name value\n") || !strings.Contains(out, "Next.") {
 		t.Errorf("Render =\n%s", out)
+	}
+}
+
+// On a terminal a hint shows no Markdown marks at all: code and emphasis
+// are coloured and bold instead.
+func TestRenderHintOnATerminal(t *testing.T) {
+	md := "Reply with `n.Reply`, **not** `n.Send` ([docs](https://x.dev))."
+	got := RenderHint(md, RenderOptions{Style: "dark", Width: 80, Profile: termenv.ANSI256})
+	if plain := ansi.Strip(got); strings.ContainsAny(plain, "`*[") || plain != "Reply with n.Reply, not n.Send (docs (https://x.dev))." || !strings.Contains(got, "n.Reply") || !strings.Contains(got, "docs (https://x.dev)") || !strings.Contains(got, "\x1b[") {
+		t.Errorf("RenderHint on a terminal = %q", got)
+	}
+	if got := RenderHint(md, RenderOptions{Style: NoTTY}); got != "Reply with `n.Reply`, not `n.Send` (docs (https://x.dev))." {
+		t.Errorf("RenderHint, plain = %q", got)
 	}
 }
