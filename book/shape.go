@@ -173,9 +173,10 @@ func WithoutSpoilers(md []byte, step string) []byte {
 // SolutionLines returns the distinctive lines of the step's reference
 // solution (its Go files, tests left out), trimmed: those a chapter could
 // only show by quoting the solution. Lines of ten characters or fewer
-// ("}", "return nil"), the package clause and import paths are left out,
-// as any Go code or prose might hold them. Tests use it to make sure a
-// page does not show the solution.
+// ("}", "return nil"), the package clause, import paths and lines that
+// open with a string (`"type": "echo_ok",`, which a JSON example may
+// hold too) are left out, as other code or prose might hold them. Tests
+// use it to make sure a page does not show the solution.
 func (s Step) SolutionLines() ([]string, error) {
 	return solutionLines(content, s.Solution)
 }
@@ -202,7 +203,7 @@ func solutionLines(fsys fs.FS, dir string) ([]string, error) {
 			l = strings.TrimSpace(l)
 			switch {
 			case len(l) <= 10, strings.HasPrefix(l, "package "), strings.HasPrefix(l, "import "),
-				strings.HasPrefix(l, `"`) && strings.HasSuffix(l, `"`), seen[l]:
+				strings.HasPrefix(l, `"`), seen[l]:
 				continue
 			}
 			seen[l] = true

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -135,13 +136,15 @@ func TestReadHidesSolutionsInChapters(t *testing.T) {
 		}
 		all = append(all, lines...)
 	}
+	slices.Sort(all)
+	all = slices.Compact(all)
 	for _, s := range book.Steps() {
 		env, stdout, _ := readEnv(t)
 		if code := run(env, commands(), []string{"read", s.ID}); code != 0 {
 			t.Fatalf("tutor read %s: exit %d: %s", s.ID, code, env.Stderr)
 		}
 		if shown := shownLines(stdout.String(), all); len(shown) > 0 {
-			t.Errorf("tutor read %s, before a pass, shows solution lines %q", s.ID, shown)
+			t.Errorf("tutor read %s, before a pass, shows %d lines of reference solutions, such as %q", s.ID, len(shown), shown[:min(len(shown), 3)])
 		}
 		stdout.Reset()
 		if code := run(env, commands(), []string{"read", "--solution", s.ID}); code != 0 {
