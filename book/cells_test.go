@@ -282,3 +282,23 @@ func TestRenderHintOnATerminal(t *testing.T) {
 		t.Errorf("RenderHint, plain = %q", got)
 	}
 }
+
+// On a colour terminal too, code lines come out whole (highlighted), at
+// the code block's indentation.
+func TestRenderColourKeepsCodeWhole(t *testing.T) {
+	const init = `{"src":"c0","dest":"n0","body":{"type":"init","msg_id":1,"node_id":"n0","node_ids":["n0"]}}`
+	md := "# T\n\nSend it:\n\n```json\n" + init + "\n```\n\n```go\nfunc Register(n *maelstrom.Node) { n.Handle(\"echo\", func(msg maelstrom.Message) error { return nil }) }\n```\n"
+	for _, style := range []string{"dark", "light"} {
+		out, err := Render([]byte(md), RenderOptions{Style: style, Width: 80, Profile: termenv.ANSI256})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := ansi.Strip(out)
+		if !strings.Contains(plain, "\n    "+init+"\n") || !strings.Contains(plain, "\n    func Register(n *maelstrom.Node) { n.Handle(\"echo\", func(msg maelstrom.Message) error { return nil }) }\n") {
+			t.Errorf("%s: code wrapped or misplaced:\n%s", style, plain)
+		}
+		if !strings.Contains(out, "\x1b[") || strings.Contains(plain, "GLOMERSBLOCK") {
+			t.Errorf("%s: no colour, or a placeholder left:\n%q", style, out)
+		}
+	}
+}
