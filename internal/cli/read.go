@@ -41,9 +41,8 @@ challenge's page and Maelstrom runs.
 
 A step's walkthrough (the reference solution and its explanation) and
 its experiments stay hidden until your own node passes the step (tutor
-check STEP, on your workspace): try first, then read. --solution shows
-them anyway; --raw prints the whole chapter, as its Markdown file holds
-it.
+check STEP): try first, then read. --solution shows them anyway; --raw
+prints the whole chapter, as its Markdown file holds it.
 
 On a terminal the chapter goes through a pager: $PAGER, or less -R
 (with LESS=FRX unless LESS is set), as git does; --no-pager prints it
