@@ -37,9 +37,9 @@ const NoTTY = styles.NoTTYStyle
 // loses its columns. Render lifts them out of the Markdown before glamour
 // sees it (see lift), leaving a placeholder paragraph, and splices them
 // back into glamour's output at the placeholder's indentation: code
-// lines as they are (highlighted on a colour terminal), tables laid out
-// in aligned columns. A line longer than the width overflows; it never
-// breaks.
+// lines as they are (highlighted on a colour terminal), tables in aligned
+// columns that narrow to fit without splitting a word (see layoutTable).
+// A code line longer than the width overflows; it never breaks.
 //
 // glamour pads every line of the notty style with spaces to the wrap
 // width; Render trims them, and trims blank lines at both ends, so that the
