@@ -264,7 +264,7 @@ func runCheck(env *Env, args []string) error {
 	case len(partial) > 0:
 		fmt.Fprintf(env.Stdout, "\nStep %s passed with your flags (%s); tutor list counts a pass at the page's parameters: tutor check %s without them.\n", step.ID, strings.Join(partial, " "), step.ID)
 	default:
-		fmt.Fprintf(env.Stdout, "\nStep %s passed.\n", step.ID)
+		fmt.Fprintf(env.Stdout, "\nStep %s passed.\nIts walkthrough and experiments are open now: tutor read %s\n", step.ID, step.ID)
 	}
 	return nil
 }
