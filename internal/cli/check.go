@@ -51,6 +51,8 @@ Flags after STEP override the run's flags, with Maelstrom's names (see
                 its verdict and figures read back from store/latest
 
 The result of each check is remembered for "tutor list".
+Each run is stored under store/ with its report; the newest 20 runs of
+each workload are kept (--keep N; 0 keeps all; tutor clean removes them).
 
 Exit status: 0 passed, 1 the node is wrong (or missed a target), 2 usage
 or harness error.`,
@@ -272,7 +274,7 @@ func runCheck(env *Env, args []string) error {
 // sameTestFlags change where a run's results go, how they print, or which
 // random choices it makes, but not what it tests; the value says whether
 // the flag takes a value.
-var sameTestFlags = map[string]bool{"json": false, "log-stderr": false, "store": true, "seed": true}
+var sameTestFlags = map[string]bool{"json": false, "log-stderr": false, "store": true, "seed": true, "keep": true}
 
 // sameRunKey identifies what a run does, whatever seed it would draw: two
 // runs with the same key test the same thing.

@@ -75,6 +75,7 @@ func commands() []*Command {
 		startCommand(),
 		hintCommand(),
 		diffCommand(),
+		cleanCommand(),
 		completionCommand(),
 		helpCommand(),
 	}

@@ -37,7 +37,8 @@ blocks, JSON lines and transcripts are never wrapped, so they paste as
 they are. The style is GLAMOUR_STYLE (dark, light or notty), else light
 when COLORFGBG says the background is, else dark: the terminal is never
 asked, as some never answer. A chapter not written yet shows the
-challenge's page and Maelstrom runs.
+challenge's page and Maelstrom runs. "measurements" is the appendix of
+measured figures the chapters refer to.
 
 A step's walkthrough (the reference solution and its explanation) and
 its experiments stay hidden until your own node passes the step (tutor
@@ -54,7 +55,7 @@ directly. Piped output never goes through a pager.`,
 			fs.IntVar(&width, "width", 0, "wrap at `N` columns")
 		},
 		Run: func(env *Env, args []string) error {
-			id, err := stepArg("read", args, append([]string{"intro"}, book.IDs()...))
+			id, err := stepArg("read", args, book.PageIDs())
 			if err != nil {
 				return err
 			}

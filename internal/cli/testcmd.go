@@ -39,6 +39,7 @@ And ours:
   --seed N                  replay the same operations, latencies and partitions
   --recovery-wait S         seconds between healing and the final reads (default 10)
   --store DIR               where results go (default store; the newest in store/latest)
+  --keep N                  runs of each workload the store keeps (default 20; 0: all)
   --json                    print results.json instead of the summary`
 
 func testCommand() *Command {

@@ -66,6 +66,9 @@ type Options struct {
 	// Store is the directory results are written under (--store, default
 	// "store"); "" writes nothing.
 	Store string `json:"store,omitempty"`
+	// Keep is how many runs of the workload the store keeps, the newest
+	// (--keep, default DefaultKeep; 0 keeps every run).
+	Keep int `json:"-"`
 	// JSON prints results.json to stdout instead of the summary (--json).
 	JSON bool `json:"-"`
 	// RecoveryWait is the pause between healing and the final phase
@@ -126,6 +129,7 @@ func Defaults() Options {
 		MaxTxnLength:      4,
 		MaxWritesPerKey:   16,
 		Store:             "store",
+		Keep:              DefaultKeep,
 		RecoveryWait:      10 * time.Second,
 		RPCTimeout:        5 * time.Second,
 		InitTimeout:       10 * time.Second,
@@ -262,6 +266,14 @@ func (o *Options) FlagSet(name string) *flag.FlagSet {
 		return nil
 	})
 	fs.StringVar(&o.Store, "store", o.Store, "directory to write results under")
+	fs.Func("keep", "runs of each workload the store keeps (default 20; 0 keeps all)", func(s string) error {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return errors.New("must be an integer >= 0 (0 keeps every run)")
+		}
+		o.Keep = n
+		return nil
+	})
 	fs.BoolVar(&o.JSON, "json", o.JSON, "print results.json to stdout")
 	fs.Func("recovery-wait", "seconds between healing and the final reads (default 10)", func(s string) error {
 		d, err := seconds(s)

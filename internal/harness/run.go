@@ -163,6 +163,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: %w", err)
 		}
+		sd.keep = opts.Keep
 		run.store = sd
 	}
 
@@ -580,6 +581,7 @@ type storeDir struct {
 	root    string
 	wl      string
 	stamp   string
+	keep    int // runs of the workload to keep; 0 keeps all
 }
 
 func newStoreDir(root, wl string) (*storeDir, error) {
