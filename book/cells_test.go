@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 )
 
 const sample = `// Package sample is a solution.
@@ -174,5 +177,128 @@ func TestRenderKeepsURLsWhole(t *testing.T) {
 	}
 	if !strings.Contains(out, "  "+u+"\n") {
 		t.Errorf("the URL is cut:\n%s", out)
+	}
+}
+
+// Code blocks are never wrapped, at any width: every line of every fenced
+// block of every chapter comes out whole. Tables never split a word or a
+// number.
+func TestRenderNeverWrapsCodeOrTables(t *testing.T) {
+	for _, s := range append([]Step{Intro()}, Steps()...) {
+		md, err := s.Markdown()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, width := range []int{40, 80} {
+			out, err := Render(md, RenderOptions{Style: NoTTY, Width: width})
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines, words := map[string]bool{}, map[string]bool{}
+			for _, l := range strings.Split(out, "\n") {
+				lines[strings.TrimSpace(l)] = true
+				for _, w := range strings.Fields(l) {
+					words[w] = true
+				}
+			}
+			_, blocks := lift(md)
+			for _, b := range blocks {
+				for _, l := range b.lines {
+					if b.lang == "|" {
+						if tableDelim.MatchString(l) {
+							continue
+						}
+						for _, w := range strings.Fields(strings.Join(splitRow(l), " ")) {
+							if !words[w] {
+								t.Errorf("%s at %d columns: table row %q: %q is split", s.Chapter, width, l, w)
+							}
+						}
+						continue
+					}
+					if l = strings.TrimSpace(l); l != "" && !lines[l] {
+						t.Errorf("%s at %d columns: code line %q is wrapped", s.Chapter, width, l)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestRenderTable(t *testing.T) {
+	md := "Before.\n\n| run | msgs per op | result |\n|-----|------------:|--------|\n| `tutor check 3d` | 4.13 | **valid** |\n| b \\| c | 12.5 | ok |\n\nAfter.\n"
+	out, err := Render([]byte(md), RenderOptions{Style: NoTTY, Width: 80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "  Before.\n\n" +
+		"  run               msgs per op  result\n" +
+		"  ────────────────  ───────────  ──────\n" +
+		"  `tutor check 3d`         4.13  valid\n" +
+		"  b | c                    12.5  ok\n\n" +
+		"  After.\n"
+	if out != want {
+		t.Errorf("Render =\n%s\nwant\n%s", out, want)
+	}
+	// Too wide for 30 columns: the widest column wraps its words.
+	out, err = Render([]byte(md), RenderOptions{Style: NoTTY, Width: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = "  Before.\n\n" +
+		"  run         msgs per  result\n" +
+		"                    op\n" +
+		"  ─────────  ─────────  ──────\n" +
+		"  `tutor          4.13  valid\n" +
+		"  check 3d`\n" +
+		"  b | c           12.5  ok\n\n" +
+		"  After.\n"
+	if out != want {
+		t.Errorf("Render at 30 columns =\n%s\nwant\n%s", out, want)
+	}
+}
+
+// A code block in a list item stays in it, at the item's indentation,
+// and a fence that interrupts a paragraph still ends it.
+func TestRenderCodeInList(t *testing.T) {
+	md := "- Run it:\n  ```\n  tutor check 1 --a-very-long-flag-name value --another-flag-with-a-long-name value\n  ```\n- Next.\n"
+	out, err := Render([]byte(md), RenderOptions{Style: NoTTY, Width: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "\n      tutor check 1 --a-very-long-flag-name value --another-flag-with-a-long-name value\n") || !strings.Contains(out, "Next.") {
+		t.Errorf("Render =\n%s", out)
+	}
+}
+
+// On a terminal a hint shows no Markdown marks at all: code and emphasis
+// are coloured and bold instead.
+func TestRenderHintOnATerminal(t *testing.T) {
+	md := "Reply with `n.Reply`, **not** `n.Send` ([docs](https://x.dev))."
+	got := RenderHint(md, RenderOptions{Style: "dark", Width: 80, Profile: termenv.ANSI256})
+	if plain := ansi.Strip(got); strings.ContainsAny(plain, "`*[") || plain != "Reply with n.Reply, not n.Send (docs (https://x.dev))." || !strings.Contains(got, "n.Reply") || !strings.Contains(got, "docs (https://x.dev)") || !strings.Contains(got, "\x1b[") {
+		t.Errorf("RenderHint on a terminal = %q", got)
+	}
+	if got := RenderHint(md, RenderOptions{Style: NoTTY}); got != "Reply with `n.Reply`, not `n.Send` (docs (https://x.dev))." {
+		t.Errorf("RenderHint, plain = %q", got)
+	}
+}
+
+// On a colour terminal too, code lines come out whole (highlighted), at
+// the code block's indentation.
+func TestRenderColourKeepsCodeWhole(t *testing.T) {
+	const init = `{"src":"c0","dest":"n0","body":{"type":"init","msg_id":1,"node_id":"n0","node_ids":["n0"]}}`
+	md := "# T\n\nSend it:\n\n```json\n" + init + "\n```\n\n```go\nfunc Register(n *maelstrom.Node) { n.Handle(\"echo\", func(msg maelstrom.Message) error { return nil }) }\n```\n"
+	for _, style := range []string{"dark", "light"} {
+		out, err := Render([]byte(md), RenderOptions{Style: style, Width: 80, Profile: termenv.ANSI256})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := ansi.Strip(out)
+		if !strings.Contains(plain, "\n    "+init+"\n") || !strings.Contains(plain, "\n    func Register(n *maelstrom.Node) { n.Handle(\"echo\", func(msg maelstrom.Message) error { return nil }) }\n") {
+			t.Errorf("%s: code wrapped or misplaced:\n%s", style, plain)
+		}
+		if !strings.Contains(out, "\x1b[") || strings.Contains(plain, "GLOMERSBLOCK") {
+			t.Errorf("%s: no colour, or a placeholder left:\n%q", style, out)
+		}
 	}
 }

@@ -396,6 +396,8 @@ func runCheck(ctx context.Context, env *Env, args []string) (err error) {
 		fmt.Fprintf(env.Stdout, "\nStep %s passed, by the reference solution; tutor list counts your own nodes.\n", step.ID)
 	case len(partial) > 0:
 		fmt.Fprintf(env.Stdout, "\nStep %s passed with your flags (%s); tutor list counts a pass at the page's parameters: tutor check %s without them.\n", step.ID, strings.Join(partial, " "), step.ID)
+	case rep.Recorded:
+		fmt.Fprintf(env.Stdout, "\nStep %s passed.\nIts walkthrough and experiments are open now: tutor read %s\n", step.ID, step.ID)
 	default:
 		fmt.Fprintf(env.Stdout, "\nStep %s passed.\n", step.ID)
 	}

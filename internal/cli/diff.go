@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -16,14 +17,22 @@ import (
 )
 
 func diffCommand() *Command {
+	var solution bool
 	return &Command{
 		Name:  "diff",
-		Args:  "STEP",
+		Args:  "[--solution] STEP",
 		Short: "show what a step's reference solution changed from the previous step's",
 		Long: `Shows, as a unified diff, how the reference solution of STEP differs
 from the previous step's: the lesson of the step, in code. Package names
 are made equal first, so that only real changes show. Test files are
-left out.`,
+left out.
+
+The diff is the step's answer: until your own node passes the step
+(tutor check STEP), tutor diff says so and shows it only with
+--solution.`,
+		Flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&solution, "solution", false, "show the diff even before your node passed the step")
+		},
 		Run: func(env *Env, args []string) error {
 			id, err := stepArg("diff", args, book.IDs())
 			if err != nil {
@@ -38,6 +47,9 @@ left out.`,
 			if i == 0 {
 				_, err := fmt.Fprintf(env.Stdout, "Step %s is the first: there is nothing to compare it with. Its solution is in %s.\n", step.ID, step.Solution)
 				return err
+			}
+			if !solution && !passedOwn(env, step.ID) {
+				return fmt.Errorf("diff: the diff is step %s's solution: pass the step with your own node first (tutor check %s), or see it now with tutor diff --solution %s", step.ID, step.ID, step.ID)
 			}
 			prev, _ := book.Lookup(ids[i-1])
 			for _, s := range []book.Step{prev, step} {

@@ -4,6 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"slices"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/glomers/glomers/book"
 	"github.com/glomers/glomers/internal/progress"
@@ -66,11 +69,10 @@ is kept with your progress.
 			}
 			opts := renderOptions(env)
 			for i := from; i < to; i++ {
-				out, err := book.Render([]byte(hints[i].Text), opts)
-				if err != nil {
-					return err
+				if i > from {
+					fmt.Fprintln(env.Stdout)
 				}
-				fmt.Fprintf(env.Stdout, "Hint %d of %d for step %s:\n%s", i+1, len(hints), step.ID, out)
+				fmt.Fprintf(env.Stdout, "Hint %d of %d for step %s:\n%s\n", i+1, len(hints), step.ID, renderHint(hints[i].Text, opts))
 			}
 			if to < len(hints) && !all {
 				fmt.Fprintf(env.Stdout, "\nStill stuck? tutor hint %s shows the next one.\n", step.ID)
@@ -95,4 +97,20 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// renderHint shows a hint's Markdown as the terminal reads it: wrapped to
+// the width and indented two spaces, with backticks kept in plain output
+// and colour for code on a terminal (see book.RenderHint). tutor hint and
+// a failed check's hints both use it.
+func renderHint(md string, opts book.RenderOptions) string {
+	width := max(opts.Width-2, 20)
+	var out []string
+	for _, l := range strings.Split(ansi.Wordwrap(book.RenderHint(md, opts), width, ""), "\n") {
+		if l != "" {
+			l = "  " + l
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
 }

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/glomers/glomers/book"
 	"github.com/glomers/glomers/internal/harness"
 	"github.com/glomers/glomers/internal/report"
 )
@@ -131,7 +132,14 @@ func printResult(env *Env, res *harness.Result, asJSON bool, hints []string) {
 		fmt.Fprintf(env.Stdout, "%s\n", b)
 		return
 	}
-	report.Explained(env.Stdout, res, ex, hints)
+	// The report files keep the hints' Markdown; the terminal reads them
+	// rendered, without Markdown's marks.
+	opts := renderOptions(env)
+	shown := make([]string, len(hints))
+	for i, h := range hints {
+		shown[i] = book.RenderHint(h, opts)
+	}
+	report.Explained(env.Stdout, res, ex, shown)
 }
 
 func progressLine(w io.Writer, p harness.Progress) {
