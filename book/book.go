@@ -258,6 +258,11 @@ func Page(id string) (Step, error) {
 // Tests of the internals pass their own fs.FS to the unexported functions.
 var content fs.FS = glomers.Content
 
+// Sources is the course's content as files, at the repository's paths
+// (chapters/, solutions/, testdata/script/). The CLI reads solution sources
+// through it, so that package glomers has one reader.
+func Sources() fs.FS { return content }
+
 // HasChapter reports whether the step's chapter is written.
 func (s Step) HasChapter() bool { return hasFile(content, s.Chapter) }
 

@@ -12,7 +12,6 @@ import (
 
 	"github.com/rogpeppe/go-internal/diff"
 
-	glomers "github.com/glomers/glomers"
 	"github.com/glomers/glomers/book"
 )
 
@@ -57,7 +56,7 @@ The diff is the step's answer: until your own node passes the step
 					return fmt.Errorf("diff: step %s has no reference solution yet", s.ID)
 				}
 			}
-			return diffSolutions(env.Stdout, glomers.Content, prev.Solution, step.Solution)
+			return diffSolutions(env.Stdout, book.Sources(), prev.Solution, step.Solution)
 		},
 	}
 }
