@@ -187,6 +187,7 @@ func runCheck(env *Env, args []string) error {
 		opts.Bin = tgt.path
 		opts.Args = tgt.args
 		opts.JSON = overrides.JSON
+		opts.Strict = true // the course judges by its own rules too (strict.go)
 		fmt.Fprintf(env.Stdout, "\nRun %d of %d: tutor test %s", i+1, len(step.Runs), strings.Join(r.Args, " "))
 		if len(overrideArgs) > 0 {
 			fmt.Fprintf(env.Stdout, " (overridden: %s)", strings.Join(overrideArgs, " "))
@@ -237,6 +238,7 @@ func runCheck(env *Env, args []string) error {
 			return fmt.Errorf("check: %v", err)
 		}
 		printResult(env, res, opts.JSON, hintsFor(step, res))
+		printStrict(env, res, opts.JSON)
 		if res.Interrupted {
 			return &ExitError{Code: 2}
 		}

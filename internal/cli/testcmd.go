@@ -20,7 +20,7 @@ import (
 const maelstromFlags = `Maelstrom's flags, with its names and defaults:
   -w, --workload NAME       echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register
   --bin PATH                the node binary (any language)
-  --node-count N            nodes n0..n{N-1} (default 5)
+  --node-count N            nodes n0..n{N-1} (default: Jepsen's five, n1..n5)
   --time-limit S            seconds of client operations (default 60)
   --rate R                  operations per second, all clients together (default 5)
   --concurrency N|Kn        client threads (default 1n: one per node)
@@ -38,7 +38,8 @@ And ours:
   --seed N                  replay the same operations, latencies and partitions
   --recovery-wait S         seconds between healing and the final reads (default 10)
   --store DIR               where results go (default store; the newest in store/latest)
-  --json                    print results.json instead of the summary`
+  --json                    print results.json instead of the summary
+  --strict                  judge by the course's stricter rules too (as tutor check does)`
 
 func testCommand() *Command {
 	return &Command{
@@ -53,6 +54,26 @@ are passed to the binary.
 
 ` + maelstromFlags + `
 
+Verdicts: every run gets real Maelstrom's verdict, by Maelstrom's rules,
+and a strict one that adds the course's rules (a read of a value nobody
+wrote in txn-rw-register, a message listed twice or invented in a
+broadcast read), which real Maelstrom does not check. tutor test is judged
+by Maelstrom's verdict, --strict by the strict one; results.json has both
+(maelstrom_verdict, strict_verdict, judged_by, strict_findings), and each
+anomaly only the course counts carries "strict": true.
+
+Files: besides results.json, the run's directory has results.edn in
+Maelstrom's shape, so scripts written against Maelstrom's store/latest
+keep working:
+  :valid?                           results.json maelstrom_valid
+  :stats {:valid? :count :ok-count :fail-count :info-count :by-f}
+                                    stats (Jepsen's stats checker)
+  :net {:all :clients :servers {:send-count :recv-count :msg-count
+        :msgs-per-op}}              net (msg_count, msgs_per_op, ...)
+  :workload {:valid? :stable-latencies {0 .. 0.5 .. 1 ms}}
+                                    stable_latency_ms (broadcast)
+  :availability {:valid? :ok-fraction}  availability
+
 Exit status: 0 valid, 1 invalid (a checker found a problem, or a node
 crashed or broke the protocol), 2 usage or harness error. (Maelstrom uses
 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 internal error.)`,
@@ -61,6 +82,9 @@ crashed or broke the protocol), 2 usage or harness error. (Maelstrom uses
 			fs := opts.FlagSet("test")
 			if err := opts.Parse(fs, args); err != nil {
 				return fmt.Errorf("test: %v", err)
+			}
+			if !opts.NodeCountSet() {
+				opts.JepsenNodes = true // Maelstrom's nodes are Jepsen's n1..n5 then
 			}
 			if opts.Workload == "" {
 				return errors.New("test: -w/--workload is required (echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register)")

@@ -119,10 +119,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, &UsageError{Msg: err.Error()}
 	}
-	nodes := make([]string, opts.NodeCount)
-	for i := range nodes {
-		nodes[i] = fmt.Sprintf("n%d", i)
-	}
+	nodes := nodeNames(opts)
 	wopts := workload.Options{
 		Nodes: nodes, Concurrency: opts.Concurrency, Rate: opts.Rate, TimeLimit: opts.TimeLimit,
 		Latency: opts.Latency, Topology: opts.Topology, KeyCount: opts.KeyCount,
@@ -190,7 +187,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	routerDone := make(chan struct{})
 	go func() { r.loop(routerStop); close(routerDone) }()
 
-	res := &Result{Workload: wl.Name(), Step: opts.Step, Options: opts.effective(), Seed: opts.Seed, Started: run.start}
+	res := &Result{JudgedBy: judgedBy(opts.Strict), Workload: wl.Name(), Step: opts.Step, Options: opts.effective(), Seed: opts.Seed, Started: run.start}
 	var launchErr error
 	run.setPhase("start")
 	stopping := make(chan struct{})
