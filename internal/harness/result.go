@@ -179,7 +179,7 @@ func (res *Result) judge(maelstrom, strict workload.Validity, byStrict bool) {
 		}
 		if counts[a.Kind] == 0 {
 			res.StrictFindings = append(res.StrictFindings, StrictFinding{
-				Rule: a.Kind, Why: workload.StrictRules[res.Workload][a.Kind], Maelstrom: "real Maelstrom would accept this",
+				Rule: a.Kind, Why: workload.StrictRule(res.Workload, a.Kind), Maelstrom: "real Maelstrom would accept this",
 			})
 		}
 		counts[a.Kind]++
@@ -326,6 +326,46 @@ func (res *Result) finishProblem(err error) {
 		return
 	}
 	res.judge(workload.Invalid, workload.Invalid, res.JudgedBy == "strict")
+}
+
+// judgeRecorded gives a run that a protocol fault stopped Maelstrom's
+// verdict on what was recorded. Maelstrom does not stop on a bad line: it
+// logs it and stops reading that node, whose later replies are lost, and
+// its verdict is the checkers' on the history. The harness stops at once,
+// to name the cause while it is fresh; the checkers then judge the
+// operations recorded so far. The fault stays the first anomaly, and the
+// strict verdict invalid: when Maelstrom's checkers find nothing, the
+// fault is a strict finding (real Maelstrom would accept the run).
+func (res *Result) judgeRecorded(err error, wl workload.Workload, wopts workload.Options) {
+	var pe *protocolError
+	if !errors.As(err, &pe) || res.Interrupted {
+		return
+	}
+	if _, perr := res.History.Pair(); perr != nil {
+		return
+	}
+	wr := safeCheck(wl, res.History, wopts)
+	lax := wr.Maelstrom()
+	for _, a := range wr.Anomalies {
+		if !a.Strict {
+			res.Anomalies = append(res.Anomalies, a)
+		}
+	}
+	if a, bad := res.Stats.anomaly(); bad {
+		res.Anomalies = append(res.Anomalies, a)
+		lax = workload.Invalid
+	}
+	if lax == workload.Valid {
+		res.Anomalies[0].Strict = true // the fault is the only reason
+	}
+	ops := "operations"
+	if res.Ops.Invoked == 1 {
+		ops = "operation"
+	}
+	res.Notes = append(res.Notes, workload.Anomaly{Kind: "stopped-early", Message: fmt.Sprintf(
+		"the run stopped at the protocol fault, where real Maelstrom would log it, stop reading %s and go on; its checkers' verdict on the %d %s recorded: %s",
+		pe.node, res.Ops.Invoked, ops, lax)})
+	res.judge(lax, workload.Invalid, res.JudgedBy == "strict")
 }
 
 func (res *Result) countOps() {

@@ -296,6 +296,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		res.finishProblem(problem)
 	case problem != nil:
 		res.finishProblem(problem)
+		res.judgeRecorded(problem, wl, wopts)
 	default:
 		res.check(wl, wopts, opts)
 		res.evaluate(opts.Targets)

@@ -26,6 +26,8 @@ var meanings = map[string]Meaning{
 		"A node did not answer init with init_ok in time, or did not answer the workload's setup. Check that the node reads stdin line by line and replies to init before anything else."},
 	"availability": {"Too many operations failed",
 		"The run asks for a share of operations to succeed (--availability), and fewer did. Operations fail when the node answers with an error, and are indeterminate when no reply came before the client's timeout: look for requests the node never answered, and for handlers that wait on a partitioned peer."},
+	"stats": {"An operation type never succeeded",
+		"Maelstrom runs Jepsen's stats checker on every test, and it fails a run in which some kind of operation (every read, say) never completed ok. Look for a handler that always answers with an error, or never answers at all."},
 	"checker-error": {"The checker itself failed",
 		"This is a bug in tutor, not in your node. Please report it with the run's history.jsonl."},
 	"malformed-reply": {"A reply had the wrong shape",

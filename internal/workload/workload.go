@@ -180,7 +180,12 @@ func (r Result) Maelstrom() Validity {
 // for that real Maelstrom does not catch, each with why the course asks
 // it. Such anomalies carry Strict; a checker that reports one also sets
 // MaelstromValidity to what it would say without them.
+// The rules under "" hold for every workload.
 var StrictRules = map[string]map[string]string{
+	"": {
+		"protocol": "a node wrote something other than a well-formed message to stdout (or sent one to nobody); real Maelstrom logs the line, " +
+			"stops reading that node and judges the rest, which often passes, but the bad line is a bug and the course stops there to name it",
+	},
 	"txn-rw-register": {
 		"garbage-read": "a read returned a value no transaction wrote (often Go's zero value for a key never written, where the protocol asks for null); " +
 			"Elle, Maelstrom's checker, ignores values nobody wrote, so it misses this, but a client cannot tell such a 0 from a written one",
@@ -193,12 +198,20 @@ var StrictRules = map[string]map[string]string{
 	},
 }
 
+// StrictRule returns why the course fails a run for kind in workload when
+// real Maelstrom does not, or "" when Maelstrom does too.
+func StrictRule(workload, kind string) string {
+	if why, ok := StrictRules[workload][kind]; ok {
+		return why
+	}
+	return StrictRules[""][kind]
+}
+
 // MarkStrict flags the anomalies of res that workload's StrictRules name
 // and returns whether any non-strict anomaly remains.
 func MarkStrict(workload string, as []Anomaly) (others bool) {
-	rules := StrictRules[workload]
 	for i := range as {
-		if _, ok := rules[as[i].Kind]; ok {
+		if StrictRule(workload, as[i].Kind) != "" {
 			as[i].Strict = true
 		} else {
 			others = true
