@@ -576,7 +576,7 @@ func (s *storeDir) finish(res *Result) error {
 	if err == nil {
 		err = os.WriteFile(filepath.Join(s.dir, "results.json"), append(b, '\n'), 0o644)
 	}
-	errs = append(errs, err)
+	errs = append(errs, err, res.writeEDN(s.dir))
 	hf, err := os.Create(filepath.Join(s.dir, "history.jsonl"))
 	if err == nil {
 		err = res.History.WriteJSONLines(hf)
