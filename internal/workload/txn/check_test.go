@@ -428,7 +428,7 @@ func TestRealtimeStaleRead(t *testing.T) {
 	res := Check(h.history(), []string{"strict-serializable"})
 	expectInvalid(t, res, KindGSingleRT)
 	expectOps(t, res.Anomalies, KindGSingleRT, t2, t1)
-	if a := find(res.Anomalies, KindGSingleRT); !strings.Contains(a.Message, "completed at op") || !strings.Contains(a.Message, "strict serializability puts it later") {
+	if a := find(res.Anomalies, KindGSingleRT); !strings.Contains(a.Message, "completed;") || !strings.Contains(a.Message, "strict serializability puts it later") {
 		t.Errorf("the cycle does not say why real time orders it: %s", a.Message)
 	}
 	if res := Check(h.history(), []string{"serializable"}); res.Validity != workload.Valid {

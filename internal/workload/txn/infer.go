@@ -652,6 +652,9 @@ func (c *checker) say(n *namer, r reason) string {
 	case rsInvoke:
 		return fmt.Sprintf("%s, invoked afterwards at op %d, wrote %s", n.name(r.t), c.txns[r.t].inv, c.kv(r.v))
 	case rsDone:
+		if !n.seen[r.t] {
+			return fmt.Sprintf("%s completed", n.name(r.t)) // the label names the op
+		}
 		return fmt.Sprintf("%s completed at op %d", n.name(r.t), c.txns[r.t].done)
 	case rsBegan:
 		return fmt.Sprintf("%s was invoked after that, at op %d, so strict serializability puts it later", n.name(r.t), c.txns[r.t].inv)
