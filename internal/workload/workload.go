@@ -190,6 +190,12 @@ var StrictRules = map[string]map[string]string{
 		"garbage-read": "a read returned a value no transaction wrote (often Go's zero value for a key never written, where the protocol asks for null); " +
 			"Elle, Maelstrom's checker, ignores values nobody wrote, so it misses this, but a client cannot tell such a 0 from a written one",
 	},
+	"kafka": {
+		"poll-skip": "a client's poll of a key skipped messages after an earlier poll had returned an empty list for it; Jepsen's kafka checker forgets " +
+			"the client's position at an empty list, so Maelstrom misses it, but the client's next poll did start where it had left off",
+		"nonmonotonic-poll": "a client's poll of a key went back after an earlier poll had returned an empty list for it; Jepsen's kafka checker forgets " +
+			"the client's position at an empty list, so Maelstrom misses it",
+	},
 	"broadcast": {
 		"duplicate": "a read listed the same message more than once; Jepsen's set-full checker means to fail this " +
 			"but its duplicate test never fires (the comparison is reversed), so Maelstrom misses it, while the read still reports a set that was never broadcast",
