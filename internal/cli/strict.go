@@ -33,16 +33,17 @@ func printStrict(env *Env, res *harness.Result, asJSON bool) {
 // after rest.
 func wrapText(s, first, rest string, width int) string {
 	var b strings.Builder
-	line := first
+	line, words := first, 0
 	for _, w := range strings.Fields(s) {
-		if len(line)+len(w)+1 > width && strings.TrimSpace(line) != "" {
-			b.WriteString(strings.TrimRight(line, " ") + "\n")
-			line = rest
+		if words > 0 && len(line)+len(w)+1 > width {
+			b.WriteString(line + "\n")
+			line, words = rest, 0
 		}
-		if strings.TrimSpace(line) != "" {
+		if words > 0 {
 			line += " "
 		}
 		line += w
+		words++
 	}
 	b.WriteString(line + "\n")
 	return b.String()
