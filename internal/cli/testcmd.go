@@ -54,13 +54,18 @@ are passed to the binary.
 
 ` + maelstromFlags + `
 
-Verdicts: every run gets real Maelstrom's verdict, by Maelstrom's rules,
-and a strict one that adds the course's rules (a read of a value nobody
-wrote in txn-rw-register, a message listed twice or invented in a
-broadcast read), which real Maelstrom does not check. tutor test is judged
-by Maelstrom's verdict, --strict by the strict one; results.json has both
-(maelstrom_verdict, strict_verdict, judged_by, strict_findings), and each
-anomaly only the course counts carries "strict": true.
+Verdicts: every run gets real Maelstrom's verdict, by Maelstrom's rules
+(Jepsen's stats checker included: an operation type that never succeeds
+fails the run), and a strict one that adds the course's own rules, which
+real Maelstrom does not check: a read of a value nobody wrote
+(txn-rw-register), a message listed twice or invented (broadcast), a poll
+skip seen across an empty list (kafka), and any line a node writes that
+is not a message (Maelstrom logs it, stops reading the node and judges
+the rest; tutor stops the run there and judges what was recorded).
+tutor test is judged by Maelstrom's verdict, --strict by the strict one;
+results.json has both (maelstrom_verdict, strict_verdict, judged_by,
+strict_findings), and each anomaly only the course counts carries
+"strict": true.
 
 Files: besides results.json, the run's directory has results.edn in
 Maelstrom's shape, so scripts written against Maelstrom's store/latest
@@ -74,9 +79,10 @@ keep working:
                                     stable_latency_ms (broadcast)
   :availability {:valid? :ok-fraction}  availability
 
-Exit status: 0 valid, 1 invalid (a checker found a problem, or a node
-crashed or broke the protocol), 2 usage or harness error. (Maelstrom uses
-0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 internal error.)`,
+Exit status, by the verdict the run is judged by: 0 valid, 1 invalid or
+unknown (a checker found a problem, too little to judge, or a node
+crashed), 2 usage or harness error. (Maelstrom uses 0 valid, 1 invalid,
+2 unknown, 254 bad arguments, 255 internal error.)`,
 		Run: func(env *Env, args []string) error {
 			opts := harness.Defaults()
 			fs := opts.FlagSet("test")
