@@ -3,6 +3,7 @@ package harness
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/glomers/glomers/internal/edn"
@@ -69,5 +70,22 @@ func TestJudgeSeparatesMaelstromAndStrict(t *testing.T) {
 	res.judge(workload.Valid, workload.Invalid, true)
 	if res.Valid || res.Verdict != "invalid" || res.JudgedBy != "strict" || !res.MaelstromValid {
 		t.Fatalf("strict: %+v", res)
+	}
+}
+
+// Without --node-count Maelstrom runs Jepsen's default nodes, n1 to n5;
+// with it, n0 to n{N-1}.
+func TestNodeNames(t *testing.T) {
+	o := Defaults()
+	if got := nodeNames(o); !slices.Equal(got, []string{"n0", "n1", "n2", "n3", "n4"}) {
+		t.Errorf("--node-count 5: %v", got)
+	}
+	o.JepsenNodes = true
+	if got := nodeNames(o); !slices.Equal(got, []string{"n1", "n2", "n3", "n4", "n5"}) {
+		t.Errorf("Jepsen's defaults: %v", got)
+	}
+	fs := o.FlagSet("test")
+	if err := o.Parse(fs, []string{"--node-count", "3"}); err != nil || !o.NodeCountSet() {
+		t.Fatalf("--node-count 3: %v, set %v", err, o.NodeCountSet())
 	}
 }
