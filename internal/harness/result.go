@@ -90,7 +90,8 @@ type StrictFinding struct {
 
 // Stats are Jepsen's stats checker: counts of completed client operations,
 // overall and by operation type. It is invalid when some type never
-// completed ok (as Jepsen's, Maelstrom's kafka ignores the crash type).
+// completed ok, crash and debug-topic-partitions aside (Maelstrom wraps
+// the checker in Jepsen's kafka stats-checker for every workload).
 type Stats struct {
 	Valid bool `json:"valid"`
 	StatCounts
@@ -139,7 +140,7 @@ func statsOf(h history.History) *Stats {
 	return s
 }
 
-// statsAnomaly names the operation types that never succeeded.
+// anomaly names the operation types that never succeeded.
 func (s *Stats) anomaly() (workload.Anomaly, bool) {
 	var parts []string
 	fs := make([]string, 0, len(s.ByF))
