@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,6 +31,8 @@ func TestMain(m *testing.M) {
 // TestScripts runs testdata/script/*.txtar: the CLI's behaviour (scripts
 // named after the command they exercise) and the transcripts
 // (transcript_<step>_<what>), each replayed against the reference solution.
+// Scripts that run a real-time workload of many seconds start with
+// testscript's built-in `[short] skip`, so go test -short stays quick.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
@@ -49,14 +50,6 @@ func TestScripts(t *testing.T) {
 				env.Setenv(k, v)
 			}
 			return nil
-		},
-		Condition: func(cond string) (bool, error) {
-			// [long] marks scripts that run real-time workloads of many
-			// seconds; go test -short skips them.
-			if cond == "long" {
-				return !testing.Short(), nil
-			}
-			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"replay":    cmdReplay,

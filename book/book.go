@@ -223,15 +223,33 @@ func Lookup(id string) (Step, error) {
 	return Step{}, &UnknownStepError{ID: id, Valid: IDs()}
 }
 
-// Page returns what `tutor read` can show: the introduction ("intro") or a
-// step.
+// Measurements returns the appendix of measured figures. Figures depend
+// on the machine, so the chapters quote commands and keep the numbers of
+// particular runs (with their seeds and dates) here. Like the
+// introduction it has no solution and no runs.
+func Measurements() Step {
+	return Step{ID: "measurements", Title: "Measurements", Chapter: "chapters/measurements.md",
+		Page: "https://fly.io/dist-sys/"}
+}
+
+// PageIDs returns the ids `tutor read` accepts, in reading order: the
+// introduction, the steps, then the appendix.
+func PageIDs() []string {
+	return append(append([]string{"intro"}, IDs()...), "measurements")
+}
+
+// Page returns what `tutor read` can show: the introduction ("intro"), a
+// step, or the measurements appendix ("measurements").
 func Page(id string) (Step, error) {
-	if NormalizeID(id) == "intro" {
+	switch NormalizeID(id) {
+	case "intro":
 		return Intro(), nil
+	case "measurements":
+		return Measurements(), nil
 	}
 	s, err := Lookup(id)
 	if err != nil {
-		return Step{}, &UnknownStepError{ID: id, Valid: append([]string{"intro"}, IDs()...)}
+		return Step{}, &UnknownStepError{ID: id, Valid: PageIDs()}
 	}
 	return s, nil
 }

@@ -130,7 +130,13 @@ func TestLookup(t *testing.T) {
 	if s, err := Page("Intro"); err != nil || s.ID != "intro" {
 		t.Errorf("Page(Intro) = %q, %v", s.ID, err)
 	}
-	if _, err := Page("9z"); err == nil || !strings.Contains(err.Error(), "valid steps: intro, 1, 2,") {
+	if s, err := Page("Measurements"); err != nil || s.ID != "measurements" {
+		t.Errorf("Page(Measurements) = %q, %v", s.ID, err)
+	}
+	if _, err := Lookup("measurements"); err == nil {
+		t.Error("Lookup(measurements) succeeded; the appendix is not a step")
+	}
+	if _, err := Page("9z"); err == nil || !strings.Contains(err.Error(), "valid steps: intro, 1, 2,") || !strings.HasSuffix(err.Error(), "6c, measurements") {
 		t.Errorf("Page(9z) error = %v, want it to offer intro too", err)
 	}
 }
@@ -138,7 +144,7 @@ func TestLookup(t *testing.T) {
 // Every chapter in the content belongs to a step (or is the introduction)
 // and opens with the step's title, so the book and the prose agree.
 func TestChapters(t *testing.T) {
-	pages := append([]Step{Intro()}, Steps()...)
+	pages := append([]Step{Intro(), Measurements()}, Steps()...)
 	known := map[string]Step{}
 	for _, s := range pages {
 		known[s.Chapter] = s
@@ -158,7 +164,7 @@ func TestChapters(t *testing.T) {
 			t.Errorf("%s starts with %q, want %q", f, first, "# "+s.Title)
 		}
 	}
-	for _, id := range []string{"intro", "1", "2"} {
+	for _, id := range []string{"intro", "1", "2", "measurements"} {
 		if s, _ := Page(id); !s.HasChapter() {
 			t.Errorf("chapter %s is missing", id)
 		}
@@ -168,7 +174,7 @@ func TestChapters(t *testing.T) {
 // Every cell of every chapter resolves, and the expanded Markdown is as
 // in testdata/golden (rerun with -update to accept a change).
 func TestExpandedChaptersGolden(t *testing.T) {
-	for _, s := range append([]Step{Intro()}, Steps()...) {
+	for _, s := range append([]Step{Intro(), Measurements()}, Steps()...) {
 		if !s.HasChapter() {
 			continue
 		}

@@ -9,12 +9,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/glomers/glomers/book"
 	"github.com/glomers/glomers/internal/harness"
 	"github.com/glomers/glomers/internal/proc"
-	"github.com/glomers/glomers/internal/progress"
 	"github.com/glomers/glomers/internal/transcript"
 )
 
@@ -29,7 +27,8 @@ step's protocol transcripts (fixed exchanges the node must answer), then
 each Maelstrom run of the challenge, with the page's flags, in tutor's
 simulated network. Steps with efficiency targets (3d, 3e) must meet them
 on the run without partitions, as the page measures them; a run your flags
-give partitions shows its figures but does not judge them.
+give partitions shows its figures but does not judge them. A node that
+fails a transcript cannot pass, so the workload is then skipped.
 
 TARGET is the node to check: an executable (in any language), or a
 directory holding a Go main package, which tutor builds first. Without
@@ -38,40 +37,54 @@ one, and otherwise the step's reference solution, run as "tutor node
 STEP".
 
 Flags after STEP override the run's flags, with Maelstrom's names (see
-"tutor help test"): for example --time-limit 5 for a quick look, or
---nemesis partition. Also:
+"tutor help test"): for example --nemesis partition. Also:
+  --quick       a short run for a quick look: 3 s of operations and 2 s
+                of recovery; not the page's test, and never recorded
+  --full        run the workload even when a transcript fails, for its
+                report
   --run N       only the step's Nth run (3d's second run adds partitions)
   --reference   check the reference solution, even when "tutor start"
                 made you a workspace for the step (which is otherwise
                 what is checked when there is no TARGET)
+  --record      record the result of a TARGET that is not your workspace
+  --json        one JSON document on stdout (below)
   --maelstrom PATH
                 run each workload with real Maelstrom (PATH is its
                 maelstrom script) instead of tutor's harness: the page's
                 command with your overrides, Maelstrom's own output, then
                 its verdict and figures read back from store/latest
 
-The result of each check is remembered for "tutor list".
+Only a check of your workspace for the step (or of a TARGET given with
+--record) changes the step's result in "tutor list"; checking another
+node, such as a broken copy or the reference, says it is not recorded.
+A pass counts at the page's parameters; a failure counts whatever the
+flags (but --quick).
+Each run is stored under store/ with its report; the newest 20 runs of
+each workload are kept (--keep N; 0 keeps all; tutor clean removes them).
+
+` + checkJSONHelp + `
 
 Exit status: 0 passed, 1 the node is wrong (or missed a target), 2 usage
 or harness error.`,
 		Run: func(env *Env, args []string) error {
-			return runCheck(env, args)
+			ctx, stop := signalContext(context.Background())
+			defer stop()
+			return runCheck(ctx, env, args)
 		},
 	}
 }
 
-func runCheck(env *Env, args []string) error {
-	overrides := harness.Defaults()
+// parseCheckArgs splits check's arguments into the positional STEP and
+// TARGET and the flag tokens, parsing check's own flags into cf and
+// Maelstrom's into overrides.
+func parseCheckArgs(args []string, cf *checkFlags, overrides *harness.Options) (positional, flagTokens []string, err error) {
 	fs := overrides.FlagSet("check")
-	only := fs.Int("run", 0, "only this run of the step (1 is the first)")
-	reference := fs.Bool("reference", false, "check the reference solution even when you have a workspace")
-	maelstromPath := fs.String("maelstrom", "", "run the step's workload with real Maelstrom at `PATH`")
+	cf.declare(fs)
 	// Flags and the positional STEP and TARGET may be interleaved; keep
 	// the flag tokens to parse them again on top of each run's flags.
-	var positional, flagTokens []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return fmt.Errorf("check: %s", harness.FlagError(err))
+			return nil, nil, fmt.Errorf("check: %s", harness.FlagError(err))
 		}
 		rest := fs.Args()
 		consumed := args[:len(args)-len(rest)]
@@ -87,6 +100,16 @@ func runCheck(env *Env, args []string) error {
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
+	return positional, flagTokens, nil
+}
+
+func runCheck(ctx context.Context, env *Env, args []string) (err error) {
+	overrides := harness.Defaults()
+	var cf checkFlags
+	positional, flagTokens, err := parseCheckArgs(args, &cf, &overrides)
+	if err != nil {
+		return err
+	}
 	if len(positional) == 0 {
 		return fmt.Errorf("check: missing STEP; valid steps: %s", strings.Join(book.IDs(), ", "))
 	}
@@ -97,36 +120,88 @@ func runCheck(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *only < 0 || *only > len(step.Runs) {
-		return fmt.Errorf("check: --run %d: step %s has %d run(s)", *only, step.ID, len(step.Runs))
+	if cf.run < 0 || cf.run > len(step.Runs) {
+		return fmt.Errorf("check: --run %d: step %s has %d run(s)", cf.run, step.ID, len(step.Runs))
+	}
+	if cf.record && cf.quick {
+		return fmt.Errorf("check: --record with --quick: a quick run is never recorded; drop one of them")
+	}
+	if cf.record && (cf.reference || len(positional) == 1) {
+		if _, wsErr := workspaceTarget(env, step); cf.reference || wsErr != nil {
+			return fmt.Errorf("check: --record records your own node: give it as TARGET (the reference solution is never recorded)")
+		}
 	}
 
-	if *maelstromPath != "" {
-		p, err := checkMaelstromPath(*maelstromPath)
+	if cf.quick && cf.maelstrom != "" {
+		return fmt.Errorf("check: --quick shortens tutor's own harness; with --maelstrom, give --time-limit instead")
+	}
+	if cf.maelstrom != "" {
+		p, err := checkMaelstromPath(cf.maelstrom)
 		if err != nil {
 			return fmt.Errorf("check: %v", err)
 		}
-		*maelstromPath = p
+		cf.maelstrom = p
 	}
 
-	ctx := context.Background()
+	// With --json, stdout gets one document at the end; everything a
+	// person reads goes to stderr.
+	jsonOut := overrides.JSON
+	rep := &checkReport{Step: step.ID, Title: step.Title, Quick: cf.quick}
+	if jsonOut {
+		stdout := env.Stdout
+		human := *env
+		human.Stdout = env.Stderr
+		env = &human
+		defer func() {
+			var exit *ExitError
+			if err != nil && !errors.As(err, &exit) {
+				// The check could not be done (a build that failed, a
+				// harness error): still one document, which says so.
+				rep.Verdict, rep.Error = "error", err.Error()
+			} else if exit != nil && exit.Err != nil && rep.Verdict == "" {
+				rep.Verdict, rep.Error = "error", exit.Err.Error()
+			}
+			if werr := writeCheckJSON(stdout, rep); werr != nil && err == nil {
+				err = werr
+			}
+		}()
+	}
+
+	interrupted := func() error {
+		rep.Verdict = "interrupted"
+		return &ExitError{Code: 2, Err: errors.New("check: interrupted")}
+	}
 	var tgt *target
-	switch ws, wsErr := workspaceTarget(env, step); {
+	ws, wsErr := workspaceTarget(env, step)
+	switch {
 	case len(positional) == 2:
 		tgt, err = resolveTarget(ctx, positional[1], env)
-	case !*reference && wsErr == nil:
+		if err == nil && isWorkspace(positional[1], ws) {
+			tgt.workspace = true
+		}
+	case !cf.reference && wsErr == nil:
 		fmt.Fprintf(env.Stdout, "Checking your workspace %s (from tutor start %s; --reference checks the reference solution).\n", ws, step.ID)
 		tgt, err = resolveTarget(ctx, ws, env)
-	case !*reference && !errors.Is(wsErr, errNoWorkspace):
+		if err == nil {
+			tgt.workspace = true
+		}
+	case !cf.reference && !errors.Is(wsErr, errNoWorkspace):
 		err = wsErr
 	default:
 		tgt, err = referenceTarget(step)
 	}
 	if err != nil {
+		if ctx.Err() != nil {
+			return interrupted()
+		}
 		return fmt.Errorf("check: %v", err)
 	}
 	defer tgt.cleanup()
+	rep.Target, rep.Reference = tgt.name, tgt.reference
 	fmt.Fprintf(env.Stdout, "Checking step %s (%s) against %s\n", step.ID, step.Title, tgt.name)
+	if cf.quick {
+		fmt.Fprintf(env.Stdout, "Quick run (--quick): %gs of operations, %gs of recovery. It is not the page's test, and it is not recorded.\n", quickTimeLimit.Seconds(), quickRecoveryWait.Seconds())
+	}
 
 	passed := true
 	// 1. The step's protocol transcripts.
@@ -139,41 +214,58 @@ func runCheck(env *Env, args []string) error {
 			continue
 		}
 		err := transcript.Run(ctx, tr, exec.Command(tgt.path, tgt.args...), transcript.Options{})
+		if ctx.Err() != nil {
+			return interrupted()
+		}
 		var f *transcript.Failure
 		switch {
 		case err == nil:
 			fmt.Fprintf(env.Stdout, "  ✓ transcript %s\n", tr.Name)
+			rep.Transcripts = append(rep.Transcripts, transcriptReport{Name: tr.Name, Passed: true})
 		case errors.As(err, &f):
 			fmt.Fprintf(env.Stdout, "  ✗ transcript %s\n%s\n", tr.Name, indentLines(err.Error(), "    "))
 			if typ := missingHandler(err.Error()); typ != "" {
 				fmt.Fprintf(env.Stdout, "\n  Your node has no handler for %q messages (the Maelstrom library stops on one):\n  register one with n.Handle(%q, ...), or read the chapter: tutor read %s\n", typ, typ, step.ID)
 			}
+			rep.Transcripts = append(rep.Transcripts, transcriptReport{Name: tr.Name, Failure: err.Error()})
 			passed = false
 		default:
 			return fmt.Errorf("check: transcript %s: %v", tr.Name, err)
 		}
 	}
-	if !passed {
-		// Run the workload all the same: its report (the summary, the
-		// message diagram, the node's log lines) often shows the mistake
-		// more plainly than one exchange does.
+	skipWorkload := !passed && !cf.full
+	switch {
+	case skipWorkload:
+		fmt.Fprintln(env.Stdout, "\nThe node does not answer the step's fixed exchanges (above), so the step cannot pass.")
+		fmt.Fprintln(env.Stdout, "The workload is skipped; --full runs it all the same, for its report.")
+	case !passed:
+		// --full: its report (the summary, the message diagram, the
+		// node's log lines) often shows the mistake more plainly than
+		// one exchange does.
 		fmt.Fprintln(env.Stdout, "\nThe node does not answer the step's fixed exchanges (above); the step cannot pass until it does.")
-		fmt.Fprintln(env.Stdout, "Running the workload anyway, for the full picture.")
+		fmt.Fprintln(env.Stdout, "Running the workload all the same (--full), for the full picture.")
 	}
 
 	// 2. The step's Maelstrom runs.
 	ran := map[string]int{} // a run's effective options → its number
 	for i, r := range step.Runs {
-		if *only != 0 && *only != i+1 {
+		if cf.run != 0 && cf.run != i+1 {
+			continue
+		}
+		rr := runReport{Run: i + 1, Args: r.Args}
+		if skipWorkload {
+			rr.Skipped = "a transcript failed"
+			rep.Runs = append(rep.Runs, rr)
 			continue
 		}
 		opts := harness.Defaults()
 		rfs := opts.FlagSet("check")
-		rfs.Int("run", 0, "")
-		rfs.Bool("reference", false, "")
-		rfs.String("maelstrom", "", "")
+		new(checkFlags).declare(rfs)
 		if err := opts.Parse(rfs, r.Args); err != nil {
 			return fmt.Errorf("check: step %s's flags: %v", step.ID, err)
+		}
+		if cf.quick {
+			applyQuick(&opts)
 		}
 		// The learner's flags override the book's.
 		if err := opts.Parse(rfs, flagTokens); err != nil {
@@ -186,11 +278,14 @@ func runCheck(env *Env, args []string) error {
 		opts.Step = step.ID
 		opts.Bin = tgt.path
 		opts.Args = tgt.args
-		opts.JSON = overrides.JSON
+		opts.JSON = false
 		opts.Strict = true // the course judges by its own rules too (strict.go)
 		fmt.Fprintf(env.Stdout, "\nRun %d of %d: tutor test %s", i+1, len(step.Runs), strings.Join(r.Args, " "))
 		if len(overrideArgs) > 0 {
 			fmt.Fprintf(env.Stdout, " (overridden: %s)", strings.Join(overrideArgs, " "))
+		}
+		if cf.quick {
+			fmt.Fprintf(env.Stdout, " (quick: %gs, recovery %gs)", opts.TimeLimit.Seconds(), opts.RecoveryWait.Seconds())
 		}
 		fmt.Fprintln(env.Stdout)
 		// The learner's flags can make two of the page's runs one and the
@@ -198,6 +293,8 @@ func runCheck(env *Env, args []string) error {
 		key := sameRunKey(opts)
 		if j, dup := ran[key]; dup {
 			fmt.Fprintf(env.Stdout, "  (with your flags this is run %d again; not run twice)\n", j)
+			rr.Skipped = fmt.Sprintf("the same as run %d with these flags", j)
+			rep.Runs = append(rep.Runs, rr)
 			continue
 		}
 		ran[key] = i + 1
@@ -206,17 +303,22 @@ func runCheck(env *Env, args []string) error {
 		}
 		// The page measures its efficiency targets on a healthy network;
 		// under partitions a correct node must wait for the heal, and no
-		// limit the page sets applies.
-		if len(r.Targets) > 0 && len(opts.Nemesis) > 0 {
+		// limit the page sets applies. A quick run is too short to
+		// measure them fairly.
+		switch {
+		case len(r.Targets) > 0 && len(opts.Nemesis) > 0:
 			fmt.Fprintln(env.Stdout, "  (targets not judged: the page measures them without partitions; drop --nemesis to judge them)")
+			r.Targets = nil
+		case len(r.Targets) > 0 && cf.quick:
+			fmt.Fprintln(env.Stdout, "  (targets not judged in a --quick run; the figures are shown all the same)")
 			r.Targets = nil
 		}
 		for _, t := range r.Targets {
 			opts.Targets = append(opts.Targets, harness.TargetSpec{Name: t.Name, Metric: t.Metric, Limit: t.Limit})
 		}
 		fmt.Fprintln(env.Stdout)
-		if *maelstromPath != "" {
-			v, err := runMaelstrom(env, *maelstromPath, r, flagTokens, tgt)
+		if cf.maelstrom != "" {
+			v, err := runMaelstrom(env, cf.maelstrom, r, flagTokens, tgt)
 			if err != nil {
 				return fmt.Errorf("check: %v", err)
 			}
@@ -228,39 +330,70 @@ func runCheck(env *Env, args []string) error {
 			if len(v.targets) > 0 {
 				fmt.Fprintf(env.Stdout, "Targets\n%s\n", strings.Join(v.targets, "\n"))
 			}
-			if v.valid != "true" || !v.met {
+			rr.Maelstrom = v.valid
+			rr.Passed = v.valid == "true" && v.met
+			if !rr.Passed {
 				passed = false
 			}
+			rep.Runs = append(rep.Runs, rr)
 			continue
 		}
-		res, err := runHarness(opts, env)
+		res, err := runHarnessContext(ctx, opts, env)
 		if err != nil {
 			return fmt.Errorf("check: %v", err)
 		}
-		printResult(env, res, opts.JSON, hintsFor(step, res))
-		printStrict(env, res, opts.JSON)
-		if res.Interrupted {
-			return &ExitError{Code: 2}
+		printResult(env, res, false, hintsFor(step, res))
+		printStrict(env, res, false)
+		rr.Results = res
+		rr.Passed = exitCode(res) == 0
+		rep.Runs = append(rep.Runs, rr)
+		if res.Interrupted || ctx.Err() != nil {
+			return interrupted()
 		}
-		if exitCode(res) != 0 {
+		if !rr.Passed {
 			passed = false
 		}
 	}
 	// tutor list counts the learner's own nodes, and a pass only at the
-	// page's parameters: a quick --time-limit 2 run, or one run of two,
-	// shows the node works so far, not that the step is done. A failure
-	// is worth remembering whatever the flags.
+	// page's parameters: a --time-limit 2 run, or one run of two, shows
+	// the node works so far, not that the step is done. A failure is
+	// worth remembering whatever the flags (but --quick, which watch
+	// runs on every save of a half-written file).
 	partial := dropFlags(maelstromArgs(flagTokens), sameTestFlags)
-	if *only != 0 {
-		partial = append([]string{fmt.Sprintf("--run %d", *only)}, partial...)
+	if cf.run != 0 {
+		partial = append([]string{fmt.Sprintf("--run %d", cf.run)}, partial...)
 	}
-	if !tgt.reference && (!passed || len(partial) == 0) {
-		recordProgress(env, step.ID, passed, tgt.name)
+	rep.Passed = passed
+	rep.Verdict = "failed"
+	if passed {
+		rep.Verdict = "passed"
+	}
+	rep.PageTest = !cf.quick && len(partial) == 0
+	record, why := recordDecision(step.ID, tgt, cf, wsErr == nil)
+	if record && passed && len(partial) > 0 {
+		// Said by the verdict line below; the document says it here.
+		rep.NotRecorded = "a pass with flags that change the test counts only at the page's parameters"
+	}
+	if record && (!passed || len(partial) == 0) {
+		// Kept absolute, so that tutor list can show it from anywhere.
+		name := tgt.name
+		if abs, err := filepath.Abs(name); err == nil {
+			name = abs
+		}
+		rep.Recorded = recordProgress(env, step.ID, passed, name, partial)
+	}
+	if why != "" {
+		rep.NotRecorded = strings.TrimPrefix(why, "Not recorded: ")
+	}
+	if why != "" && !tgt.reference {
+		fmt.Fprintf(env.Stdout, "\n%s\n", why)
 	}
 	switch {
 	case !passed:
 		fmt.Fprintf(env.Stdout, "\nStep %s: not passed yet. The chapter may help: tutor read %s\n", step.ID, step.ID)
 		return &ExitError{Code: 1}
+	case cf.quick:
+		fmt.Fprintf(env.Stdout, "\nStep %s passes the quick run. The page's test: tutor check %s without --quick.\n", step.ID, step.ID)
 	case tgt.reference:
 		fmt.Fprintf(env.Stdout, "\nStep %s passed, by the reference solution; tutor list counts your own nodes.\n", step.ID)
 	case len(partial) > 0:
@@ -274,7 +407,7 @@ func runCheck(env *Env, args []string) error {
 // sameTestFlags change where a run's results go, how they print, or which
 // random choices it makes, but not what it tests; the value says whether
 // the flag takes a value.
-var sameTestFlags = map[string]bool{"json": false, "log-stderr": false, "store": true, "seed": true}
+var sameTestFlags = map[string]bool{"json": false, "log-stderr": false, "store": true, "seed": true, "keep": true}
 
 // sameRunKey identifies what a run does, whatever seed it would draw: two
 // runs with the same key test the same thing.
@@ -290,6 +423,7 @@ type target struct {
 	path      string
 	args      []string
 	reference bool // tutor's own solution, not the learner's node
+	workspace bool // the learner's workspace for the step
 	cleanup   func()
 }
 
@@ -315,6 +449,11 @@ func resolveTarget(ctx context.Context, arg string, env *Env) (*target, error) {
 		return nil, fmt.Errorf("target %s: %v", arg, err)
 	}
 	if !st.IsDir() {
+		if filepath.Ext(arg) == ".go" {
+			// A Go source file is not something to run: its package's
+			// directory is what tutor builds.
+			return nil, fmt.Errorf("target %s is a Go source file: give its package's directory instead (%s), which tutor builds", arg, filepath.Dir(arg))
+		}
 		e, err := proc.NewExec(arg)
 		if err != nil {
 			return nil, err
@@ -345,16 +484,6 @@ func resolveTarget(ctx context.Context, arg string, env *Env) (*target, error) {
 		return nil, fmt.Errorf("go build %s failed:\n%s", arg, indentLines(strings.TrimSpace(buildOut.String()), "  "))
 	}
 	return &target{name: arg, path: out, cleanup: func() { os.RemoveAll(tmp) }}, nil
-}
-
-func recordProgress(env *Env, step string, passed bool, target string) {
-	path, err := progress.Path(env.Getenv)
-	if err != nil {
-		return
-	}
-	if err := progress.Record(path, step, progress.Result{Passed: passed, At: time.Now(), Target: target}); err != nil {
-		fmt.Fprintf(env.Stderr, "tutor: could not record progress in %s: %v\n", path, err)
-	}
 }
 
 // noHandler matches the Maelstrom Go library's error for a message type

@@ -70,11 +70,13 @@ func commands() []*Command {
 		listCommand(),
 		readCommand(),
 		checkCommand(),
+		watchCommand(),
 		testCommand(),
 		nodeCommand(),
 		startCommand(),
 		hintCommand(),
 		diffCommand(),
+		cleanCommand(),
 		completionCommand(),
 		helpCommand(),
 	}

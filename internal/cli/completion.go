@@ -26,7 +26,7 @@ and step ids. Load it in your shell's startup file:
 			for _, c := range commands() {
 				cmds = append(cmds, c.Name)
 			}
-			steps := append([]string{"intro"}, book.IDs()...)
+			steps := book.PageIDs()
 			script, err := completionScript(args[0], cmds, steps)
 			if err != nil {
 				return err

@@ -17,10 +17,12 @@ func listCommand() *Command {
 		Name:  "list",
 		Short: "list the steps and your progress (the default)",
 		Long: `Lists every step of the course in order: its id, its title and your
-status, from the last check of that step: passed, failed or not tried.
-Checks of the reference solution do not count, nor do passes with flags
-that change the test (--time-limit 2, --run 1): the step counts as passed
-when "tutor check STEP" passes on your node as the page asks.
+status, from the last recorded check of that step: passed, failed or not
+tried, and when and against what that check ran (LAST CHECK). Only checks
+of your workspace for the step (or of a node given with --record) are
+recorded; passes with flags that change the test (--quick, --time-limit
+2, --run 1) do not count: the step counts as passed when "tutor check
+STEP" passes on your node as the page asks.
 Steps whose chapter or reference solution is not written yet say so.`,
 		Run: func(env *Env, args []string) error {
 			if len(args) > 0 {
@@ -30,10 +32,11 @@ Steps whose chapter or reference solution is not written yet say so.`,
 			var b bytes.Buffer
 			fmt.Fprintf(&b, "Gossip Glomers, one step at a time. Start with: tutor read intro\n\n")
 			tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "STEP\tTITLE\tSTATUS\t")
+			fmt.Fprintln(tw, "STEP\tTITLE\tSTATUS\tLAST CHECK\t")
 			steps := book.Steps()
 			for _, s := range steps {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.Title, statusCell(p.Status(s.ID)), written(s))
+				r, ok := p.Steps[s.ID]
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Title, statusCell(p.Status(s.ID)), lastCheck(r, ok), written(s))
 			}
 			tw.Flush()
 			fmt.Fprintf(&b, "\n%s\n", courseBar(p, steps, 28))

@@ -16,7 +16,7 @@ import (
 
 // tutorOnlyFlags are check's own flags, which Maelstrom does not know;
 // the value says whether the flag takes a value.
-var tutorOnlyFlags = map[string]bool{"run": true, "reference": false, "maelstrom": true, "strict": false}
+var tutorOnlyFlags = checkOnlyFlags
 
 // maelstromArgs drops tutor's own flags from the learner's flag tokens,
 // keeping the Maelstrom ones to pass on.

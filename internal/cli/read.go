@@ -32,13 +32,14 @@ On a terminal the chapter is styled for its background and wrapped to its
 width (at most 120 columns); otherwise it is plain text, 80 columns wide.
 GLAMOUR_STYLE=dark, light or notty picks the style without asking the
 terminal its background colour (which some terminals never answer).
-A chapter not written yet shows the challenge's page and Maelstrom runs.`,
+A chapter not written yet shows the challenge's page and Maelstrom runs.
+"measurements" is the appendix of measured figures the chapters refer to.`,
 		Flags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&raw, "raw", false, "print the chapter's Markdown, cells expanded, instead of rendering it")
 			fs.IntVar(&width, "width", 0, "wrap at `N` columns")
 		},
 		Run: func(env *Env, args []string) error {
-			id, err := stepArg("read", args, append([]string{"intro"}, book.IDs()...))
+			id, err := stepArg("read", args, book.PageIDs())
 			if err != nil {
 				return err
 			}

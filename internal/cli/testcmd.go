@@ -38,6 +38,7 @@ And ours:
   --seed N                  replay the same operations, latencies and partitions
   --recovery-wait S         seconds between healing and the final reads (default 10)
   --store DIR               where results go (default store; the newest in store/latest)
+  --keep N                  runs of each workload the store keeps (default 20; 0: all)
   --json                    print results.json instead of the summary
   --strict                  judge by the course's stricter rules too (as tutor check does)`
 
@@ -114,7 +115,13 @@ crashed), 2 usage or harness error. (Maelstrom uses 0 valid, 1 invalid,
 // runHarness runs one test with a live progress line when stderr is a
 // terminal, stopping cleanly on Ctrl-C.
 func runHarness(opts harness.Options, env *Env) (*harness.Result, error) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	return runHarnessContext(context.Background(), opts, env)
+}
+
+// runHarnessContext is runHarness stopping also when ctx ends (tutor
+// check's signals, tutor watch's next save).
+func runHarnessContext(ctx context.Context, opts harness.Options, env *Env) (*harness.Result, error) {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	opts.Stderr = env.Stderr
 	live := isTerminal(env.Stderr) && !opts.JSON
@@ -159,10 +166,17 @@ func printResult(env *Env, res *harness.Result, asJSON bool, hints []string) {
 
 func progressLine(w io.Writer, p harness.Progress) {
 	el := p.Elapsed.Truncate(100 * time.Millisecond)
-	fmt.Fprintf(w, "\r\033[K%-8s %6.1fs of %gs  %d ops  %d errors", p.Phase, el.Seconds(), p.Limit.Seconds(), p.Ops, p.Errors)
+	of := ""
+	if p.Limit > 0 {
+		of = fmt.Sprintf(" of %gs", p.Limit.Seconds())
+	}
+	fmt.Fprintf(w, "\r\033[K%-8s %6.1fs%s  %d ops  %d errors", p.Phase, el.Seconds(), of, p.Ops, p.Errors)
 }
 
 func isTerminal(w io.Writer) bool {
+	if u, ok := w.(interface{ Unwrap() io.Writer }); ok {
+		return isTerminal(u.Unwrap()) // tutor watch's shared terminal
+	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -42,7 +42,7 @@ func under(path, prefix string) bool {
 	return path == prefix || strings.HasPrefix(path, prefix+"/")
 }
 
-// DESIGN.md: the harness never imports solutions, the CLI or the Maelstrom
+// ARCHITECTURE.md, "Rules the tests enforce": the harness never imports solutions, the CLI or the Maelstrom
 // library, so learners' nodes and ours are tested the same way, as
 // processes.
 func TestHarnessIndependentOfSolutionsAndCLI(t *testing.T) {
@@ -60,7 +60,7 @@ func TestHarnessIndependentOfSolutionsAndCLI(t *testing.T) {
 	}
 }
 
-// STYLE.md: checkers, histories, the network model, the nemesis and the
+// ARCHITECTURE.md: checkers, histories, the network model, the nemesis and the
 // services are pure: no files, processes or sockets; so are the drawings
 // (internal/visual), functions from recorded data to bytes.
 func TestPureCoreDoesNoIO(t *testing.T) {
@@ -90,7 +90,7 @@ func TestPureCoreDoesNoIO(t *testing.T) {
 	}
 }
 
-// DESIGN.md: solutions are what learners read; they depend on the
+// ARCHITECTURE.md: solutions are what learners read; they depend on the
 // Maelstrom library and the standard library only.
 func TestSolutionsStandAlone(t *testing.T) {
 	for _, p := range list(t) {

@@ -66,6 +66,9 @@ type Options struct {
 	// Store is the directory results are written under (--store, default
 	// "store"); "" writes nothing.
 	Store string `json:"store,omitempty"`
+	// Keep is how many runs of the workload the store keeps, the newest
+	// (--keep, default DefaultKeep; 0 keeps every run).
+	Keep int `json:"-"`
 	// JSON prints results.json to stdout instead of the summary (--json).
 	JSON bool `json:"-"`
 	// Strict judges the run by the course's rules as well as Maelstrom's
@@ -138,7 +141,9 @@ type TargetSpec struct {
 
 // Progress is a snapshot of a run, for a live progress line.
 type Progress struct {
-	Phase   string
+	Phase string
+	// Elapsed is the time spent in the phase so far; Limit is the most
+	// it may take (0 for a phase without a set length, like setup).
 	Elapsed time.Duration
 	Limit   time.Duration
 	Ops     int
@@ -159,6 +164,7 @@ func Defaults() Options {
 		MaxTxnLength:      4,
 		MaxWritesPerKey:   16,
 		Store:             "store",
+		Keep:              DefaultKeep,
 		RecoveryWait:      10 * time.Second,
 		RPCTimeout:        5 * time.Second,
 		InitTimeout:       10 * time.Second,
@@ -296,6 +302,14 @@ func (o *Options) FlagSet(name string) *flag.FlagSet {
 		return nil
 	})
 	fs.StringVar(&o.Store, "store", o.Store, "directory to write results under")
+	fs.Func("keep", "runs of each workload the store keeps (default 20; 0 keeps all)", func(s string) error {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return errors.New("must be an integer >= 0 (0 keeps every run)")
+		}
+		o.Keep = n
+		return nil
+	})
 	fs.BoolVar(&o.JSON, "json", o.JSON, "print results.json to stdout")
 	fs.BoolVar(&o.Strict, "strict", o.Strict, "judge by the course's stricter rules too")
 	fs.Func("recovery-wait", "seconds between healing and the final reads (default 10)", func(s string) error {

@@ -561,8 +561,9 @@ func (res *Result) TargetsMet() bool {
 	return true
 }
 
-// finish writes results.json and the history, closes the logs and points
-// the latest links at this run.
+// finish writes results.json and the history, closes the logs, points
+// the latest links at this run and removes the workload's oldest runs
+// beyond the ones to keep.
 func (s *storeDir) finish(res *Result) error {
 	s.mu.Lock()
 	for _, f := range s.logs {
@@ -587,6 +588,8 @@ func (s *storeDir) finish(res *Result) error {
 	}
 	errs = append(errs, relink(filepath.Join(s.root, "latest"), filepath.Join(s.wl, s.stamp)))
 	errs = append(errs, relink(filepath.Join(s.root, s.wl, "latest"), s.stamp))
+	_, err = Prune(s.root, s.wl, s.keep)
+	errs = append(errs, err)
 	return errors.Join(errs...)
 }
 

@@ -54,8 +54,9 @@ type run struct {
 	clientMu sync.Mutex
 	clientN  int
 
-	phaseMu sync.Mutex
-	phase_  string
+	phaseMu    sync.Mutex
+	phase_     string
+	phaseStart time.Duration // since run.start
 
 	problemMu sync.Mutex
 	problem   error
@@ -80,7 +81,30 @@ func (run *run) nextClient() string {
 func (run *run) setPhase(p string) {
 	run.phaseMu.Lock()
 	run.phase_ = p
+	run.phaseStart = run.now()
 	run.phaseMu.Unlock()
+}
+
+// phaseProgress is the current phase, the time spent in it and what it
+// may take at most (0 when it has no set length): a progress line reads
+// "recovery 1.2s of 2s", never the whole run's time against one phase's
+// length.
+func (run *run) phaseProgress() (string, time.Duration, time.Duration) {
+	run.phaseMu.Lock()
+	name, start := run.phase_, run.phaseStart
+	run.phaseMu.Unlock()
+	var limit time.Duration
+	switch name {
+	case "init":
+		limit = run.opts.InitTimeout
+	case "main":
+		limit = run.opts.TimeLimit
+	case "recovery":
+		limit = run.opts.RecoveryWait
+	case "final":
+		limit = run.opts.FinalLimit
+	}
+	return name, run.now() - start, limit
 }
 
 func (run *run) phaseName() string {
@@ -160,6 +184,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: %w", err)
 		}
+		sd.keep = opts.Keep
 		run.store = sd
 	}
 
@@ -539,7 +564,8 @@ func (run *run) startProgress(ctx context.Context) func() {
 		defer t.Stop()
 		for {
 			ops, errs := run.rec.snapshot()
-			run.opts.Progress(Progress{Phase: run.phaseName(), Elapsed: run.now(), Limit: run.opts.TimeLimit, Ops: ops, Errors: errs})
+			phase, elapsed, limit := run.phaseProgress()
+			run.opts.Progress(Progress{Phase: phase, Elapsed: elapsed, Limit: limit, Ops: ops, Errors: errs})
 			select {
 			case <-t.C:
 			case <-stop:
@@ -578,6 +604,7 @@ type storeDir struct {
 	root    string
 	wl      string
 	stamp   string
+	keep    int // runs of the workload to keep; 0 keeps all
 }
 
 func newStoreDir(root, wl string) (*storeDir, error) {

@@ -8,7 +8,8 @@
 //
 //	{
 //	  "steps": {
-//	    "1": {"passed": true, "at": "2026-11-25T10:04:05Z", "target": "./mynode"}
+//	    "1": {"passed": true, "at": "2026-11-25T10:04:05Z", "target": "/home/me/glomers-work/1"},
+//	    "2": {"passed": false, "at": "2026-11-25T10:09:00Z", "target": "/home/me/glomers-work/2", "flags": "--time-limit 2"}
 //	  }
 //	}
 //
@@ -46,9 +47,14 @@ type Result struct {
 	Passed bool `json:"passed"`
 	// At is when the check ran.
 	At time.Time `json:"at"`
-	// Target is what was checked, as the learner named it ("./mynode");
-	// empty for the reference solution.
+	// Target is the node checked: the learner's workspace, or a node
+	// given with --record, as an absolute path (older records may hold
+	// a relative one).
 	Target string `json:"target,omitempty"`
+	// Flags are the learner's flags that changed the test ("--time-limit
+	// 2"), when a failure was found with them; empty at the page's
+	// parameters.
+	Flags string `json:"flags,omitempty"`
 }
 
 // Progress is the whole record.

@@ -34,6 +34,8 @@ type Explanation struct {
 	Logs []LogExcerpt
 	// Trail follows the anomaly's value through the network.
 	Trail []string
+	// Table, when set, sums up every anomaly of this one's kind.
+	Table *Table
 }
 
 // OpLine is one operation of an anomaly, described.
@@ -73,6 +75,13 @@ type Evidence struct {
 	// Marks are the journal's messages of the anomalies' operations (the
 	// client's request and the node's reply), for the diagram to flag.
 	Marks map[int64]visual.Mark
+	// Tables maps an anomaly's position in the result to a table that
+	// sums up every anomaly of its kind, shown with the first of them:
+	// for lost broadcast values, what each node holds and misses.
+	Tables map[int]Table
+	// Tails are the last log lines of the nodes whose requests timed
+	// out, by node.
+	Tails map[string]LogExcerpt
 }
 
 // Bounds on what an explanation shows, so a badly broken node gives a
@@ -100,11 +109,14 @@ func Explain(res *harness.Result, ev Evidence) []Explanation {
 			break
 		}
 		perKind[a.Kind]++
-		m, ok := MeaningOf(res.Workload, a.Kind)
+		m, ok := meaningFor(res, a.Kind)
 		if !ok {
 			m = Meaning{Title: a.Kind, Text: "This kind of anomaly has no explanation yet; the message above says what the checker saw."}
 		}
 		ex := Explanation{Anomaly: a, Meaning: m, Trail: ev.Trails[i]}
+		if t, ok := ev.Tables[i]; ok {
+			ex.Table = &t
+		}
 		seen := map[int]bool{}
 		for _, idx := range a.Ops {
 			inv := invocationOf(h, pairs, idx)
@@ -119,6 +131,9 @@ func Explain(res *harness.Result, ev Evidence) []Explanation {
 				ex.Logs = append(ex.Logs, ev.Logs[inv]...)
 			}
 		}
+		out = append(out, ex)
+	}
+	if ex, ok := explainTimeouts(res, ev); ok {
 		out = append(out, ex)
 	}
 	return out
@@ -192,7 +207,11 @@ func or(s, def string) string {
 // evidence, never an error.
 func Gather(res *harness.Result) Evidence {
 	ev := Evidence{Logs: map[int][]LogExcerpt{}, Trails: map[int][]string{}, Marks: map[int64]visual.Mark{}}
-	if res.StoreDir == "" || len(res.Anomalies) == 0 {
+	if res.StoreDir == "" {
+		return ev
+	}
+	ev.Tails = gatherTails(res)
+	if len(res.Anomalies) == 0 && ev.Tails == nil {
 		return ev
 	}
 	h := res.History
@@ -229,16 +248,24 @@ func Gather(res *harness.Result) Evidence {
 			want = append(want, w)
 		}
 	}
+	want = append(want, timeoutWindows(res, seen)...)
 	trails := lostTrails(res, pairs)
 	if len(want) == 0 && len(trails) == 0 {
 		return ev
 	}
+	scanned := false
 	if f, err := os.Open(filepath.Join(res.StoreDir, "journal.jsonl")); err == nil {
 		scanJournal(f, want, trails)
 		f.Close()
+		scanned = true
 	}
-	for _, tr := range trails {
-		ev.Trails[tr.anomaly] = tr.describe(Partitions(res.Nemesis))
+	for i, tr := range trails {
+		if i < maxTrails {
+			ev.Trails[tr.anomaly] = tr.describe(Partitions(res.Nemesis))
+		}
+	}
+	if len(trails) > 1 && scanned {
+		ev.Tables = map[int]Table{trails[0].anomaly: lostTable(res, trails)}
 	}
 	for _, w := range want {
 		for _, id := range []int64{w.request, w.reply} {
@@ -397,8 +424,9 @@ func clip(s string) string {
 
 // Bounds on a trail.
 const (
-	maxTrails   = 3 // lost values followed through the journal
-	maxTrailMsg = 6 // messages listed for each
+	maxTrails     = 3   // lost values whose journey is told
+	maxTrailMsg   = 6   // messages listed for each
+	maxLostValues = 200 // lost values followed through the journal, for the table
 )
 
 // trail follows one lost broadcast value: the messages between servers
@@ -407,7 +435,8 @@ type trail struct {
 	anomaly int
 	value   int64
 	missing map[string]bool
-	order   []int64 // message ids, in order sent
+	sentTo  map[string]bool // missing nodes some server message carried it to
+	order   []int64         // message ids, in order sent
 	msgs    map[int64]*trailMsg
 	more    int
 }
@@ -428,7 +457,7 @@ func lostTrails(res *harness.Result, pairs []int) []*trail {
 	h := res.History
 	var out []*trail
 	for i, a := range res.Anomalies {
-		if a.Kind != "lost" || len(a.Ops) < 2 || len(out) == maxTrails {
+		if a.Kind != "lost" || len(a.Ops) < 2 || len(out) == maxLostValues {
 			continue
 		}
 		inv := invocationOf(h, pairs, a.Ops[0])
@@ -439,7 +468,7 @@ func lostTrails(res *harness.Result, pairs []int) []*trail {
 		if json.Unmarshal(h[inv].Value, &v) != nil {
 			continue
 		}
-		t := &trail{anomaly: i, value: v, missing: map[string]bool{}, msgs: map[int64]*trailMsg{}}
+		t := &trail{anomaly: i, value: v, missing: map[string]bool{}, sentTo: map[string]bool{}, msgs: map[int64]*trailMsg{}}
 		for _, idx := range a.Ops[1:] {
 			if j := invocationOf(h, pairs, idx); j >= 0 && h[j].Node != "" {
 				t.missing[h[j].Node] = true
@@ -459,6 +488,7 @@ func (t *trail) see(e visual.Event) {
 		if !t.missing[e.Dest] || proto.IsClient(e.Src) || !carries(e.Body, t.value) {
 			return
 		}
+		t.sentTo[e.Dest] = true
 		if len(t.order) == maxTrailMsg {
 			t.more++
 			return

@@ -31,7 +31,29 @@ type KindGroup struct {
 	Kind    string
 	Meaning Meaning
 	Items   []Explanation
+	// Table sums up the kind's anomalies, when there are many.
+	Table *Table
 }
+
+// Shown are the items the page details: the first few. Near-identical
+// blocks of operations and log lines, twenty in a row, bury the one that
+// matters.
+func (g KindGroup) Shown() []Explanation {
+	if len(g.Items) > maxDetailed {
+		return g.Items[:maxDetailed]
+	}
+	return g.Items
+}
+
+// Rest are the items the page does not detail: one line each, unless a
+// table sums them up.
+func (g KindGroup) Rest() []Explanation { return g.Items[len(g.Shown()):] }
+
+// More is how many items the page does not detail.
+func (g KindGroup) More() int { return len(g.Rest()) }
+
+// maxDetailed is how many anomalies of a kind the page details.
+const maxDetailed = 3
 
 // Group gathers explanations by kind, in order of first appearance.
 func Group(ex []Explanation) []KindGroup {
@@ -45,6 +67,9 @@ func Group(ex []Explanation) []KindGroup {
 			out = append(out, KindGroup{Kind: e.Anomaly.Kind, Meaning: e.Meaning})
 		}
 		out[i].Items = append(out[i].Items, e)
+		if e.Table != nil && out[i].Table == nil {
+			out[i].Table = e.Table
+		}
 	}
 	return out
 }
@@ -84,6 +109,7 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 		return *p
 	},
 	"group":    Group,
+	"replayed": replayed,
 	"markdown": inlineMarkdown,
 }).Parse(pageSource))
 

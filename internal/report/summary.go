@@ -32,6 +32,10 @@ const (
 // rest are in results.json.
 const maxAnomalies = 12
 
+// maxPerKindListed is how many anomalies of one kind the summary lists
+// before it counts the rest.
+const maxPerKindListed = 3
+
 // Summary writes the terminal summary of res: the verdict first, then each
 // anomaly in plain words, the figures, the targets, where the files are, and
 // Maelstrom's closing line.
@@ -64,17 +68,7 @@ func Explained(w io.Writer, res *harness.Result, ex []Explanation, hints []strin
 	}
 	if len(anomalies) > 0 {
 		fmt.Fprintln(w)
-		for i, a := range anomalies {
-			if i == maxAnomalies {
-				fmt.Fprintf(w, "  ... and %d more in results.json\n", len(anomalies)-maxAnomalies)
-				break
-			}
-			tag := ""
-			if a.Strict {
-				tag = " [stricter than Maelstrom]"
-			}
-			fmt.Fprintf(w, "  %s%s: %s%s\n", a.Kind, tag, a.Message, opsSuffix(a))
-		}
+		listAnomalies(w, anomalies)
 	}
 	explain(w, ex)
 	if len(hints) > 0 {
@@ -127,7 +121,7 @@ func Explained(w io.Writer, res *harness.Result, ex []Explanation, hints []strin
 		fmt.Fprintf(w, "Open %s for the plots and the message diagram.\n", filepath.Join(res.StoreDir, "report.html"))
 	}
 	if !res.Valid && res.Verdict != "interrupted" {
-		fmt.Fprintf(w, "Rerun with --seed %d to replay the same operations, latencies and partitions.\n", res.Seed)
+		fmt.Fprintf(w, "Rerun with --seed %d to replay the same %s.\n", res.Seed, replayed(res))
 	}
 	fmt.Fprintln(w)
 	switch res.Verdict {
@@ -173,6 +167,9 @@ func verdictLine(res *harness.Result) string {
 		}
 		return "✓ VALID"
 	case "unknown":
+		if n := timedOut(timeouts(res.History)); n > 0 {
+			return fmt.Sprintf("? UNKNOWN: the history held too little to judge; %d request%s timed out", n, plural(n))
+		}
 		return "? UNKNOWN: the history held too little to judge"
 	case "interrupted":
 		return "■ INTERRUPTED before the checks ran"
@@ -217,6 +214,42 @@ func strictLine(res *harness.Result) string {
 		return fmt.Sprintf("  Real Maelstrom would accept this run (its verdict: valid); the course fails it for %s, a rule stricter than Maelstrom's", r)
 	}
 	return fmt.Sprintf("  Maelstrom's verdict: %s; the course also counts %s, which real Maelstrom would accept", res.MaelstromVerdict, r)
+}
+
+// listAnomalies writes one line per anomaly, the first few of each kind
+// only: twenty lost values in a row say no more than three and a count.
+func listAnomalies(w io.Writer, anomalies []workload.Anomaly) {
+	count := map[string]int{}
+	for _, a := range anomalies {
+		count[a.Kind]++
+	}
+	seen := map[string]int{}
+	lines, untold := 0, 0
+	for _, a := range anomalies {
+		seen[a.Kind]++
+		n := seen[a.Kind]
+		switch {
+		case n > maxPerKindListed+1:
+			// counted in its kind's "and N more" line
+		case lines == maxAnomalies && n == maxPerKindListed+1:
+			untold += count[a.Kind] - maxPerKindListed
+		case lines == maxAnomalies:
+			untold++
+		case n <= maxPerKindListed:
+			tag := ""
+			if a.Strict {
+				tag = " [stricter than Maelstrom]"
+			}
+			fmt.Fprintf(w, "  %s%s: %s%s\n", a.Kind, tag, a.Message, opsSuffix(a))
+			lines++
+		default:
+			fmt.Fprintf(w, "  ... and %d more %s\n", count[a.Kind]-maxPerKindListed, a.Kind)
+			lines++
+		}
+	}
+	if untold > 0 {
+		fmt.Fprintf(w, "  ... and %d more in results.json\n", untold)
+	}
 }
 
 // opsSuffix names the anomaly's operations after its message, unless the
@@ -293,8 +326,18 @@ func explain(w io.Writer, ex []Explanation) {
 			fmt.Fprintf(w, "\n  ... %d more kinds in report.html\n", len(groups)-maxKindsExplained)
 			break
 		}
-		fmt.Fprintf(w, "\n  %s (%s)\n", g.Meaning.Title, g.Kind)
+		count := ""
+		if len(g.Items) > 1 {
+			count = fmt.Sprintf(" ×%d", len(g.Items))
+		}
+		fmt.Fprintf(w, "\n  %s (%s%s)\n", g.Meaning.Title, g.Kind, count)
 		fmt.Fprint(w, wrap(g.Meaning.Text, "    ", "    ", 78))
+		for _, e := range g.Items {
+			if e.Table != nil {
+				e.Table.write(w, "    ")
+				break
+			}
+		}
 		shown := 0
 		for _, e := range g.Items {
 			for _, op := range e.Ops {
@@ -358,4 +401,13 @@ func wrap(text, first, rest string, width int) string {
 	}
 	b.WriteString(line + "\n")
 	return b.String()
+}
+
+// replayed is what a seed replays on this run: partitions only when it
+// had them.
+func replayed(res *harness.Result) string {
+	if partitioned(res) {
+		return "operations, latencies and partitions"
+	}
+	return "operations and latencies"
 }

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/glomers/glomers/internal/workload"
@@ -26,5 +28,30 @@ func TestOpsSuffix(t *testing.T) {
 		if got := opsSuffix(workload.Anomaly{Kind: "k", Message: tt.msg, Ops: tt.ops}); got != tt.want {
 			t.Errorf("opsSuffix(%q, %v) = %q, want %q", tt.msg, tt.ops, got, tt.want)
 		}
+	}
+}
+
+// Many anomalies of one kind: three listed, the rest counted; the cap on
+// lines counts what it leaves out.
+func TestListAnomaliesCountsTheRest(t *testing.T) {
+	var as []workload.Anomaly
+	for i := range 21 {
+		as = append(as, workload.Anomaly{Kind: "lost", Message: fmt.Sprintf("value %d", i)})
+	}
+	as = append(as, workload.Anomaly{Kind: "unexpected", Message: "u"})
+	var b strings.Builder
+	listAnomalies(&b, as)
+	want := "  lost: value 0\n  lost: value 1\n  lost: value 2\n  ... and 18 more lost\n  unexpected: u\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+	as = nil
+	for i := range 14 {
+		as = append(as, workload.Anomaly{Kind: fmt.Sprint("k", i), Message: "m"})
+	}
+	b.Reset()
+	listAnomalies(&b, as)
+	if !strings.HasSuffix(b.String(), "  k11: m\n  ... and 2 more in results.json\n") {
+		t.Errorf("got\n%s", b.String())
 	}
 }

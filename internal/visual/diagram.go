@@ -133,10 +133,13 @@ const (
 	footH   = 44.0
 )
 
-// Diagram draws a Lamport diagram of j: one vertical line per node, client
-// and service; an arrow per message from the row of its send to the row of
-// its receipt, labelled with the body's type and fields (the whole body is
-// the arrow's tooltip); dropped messages dashed and crossed out where they
+// Diagram draws a Lamport diagram of j: one vertical line per node and
+// service, and one shared by every client (a run has a client per node and
+// more, each busy only now and then: a lane each would spread the picture
+// wide and leave it empty); an arrow per message from the row of its send
+// to the row of its receipt, labelled beside its start, off the line, with
+// the client's name where there is one and the body's type and fields (the
+// whole body is the arrow's tooltip); dropped messages dashed and crossed out where they
 // were lost; messages still in flight at the end dotted to the bottom; the
 // partitions shaded over the rows they cover.
 //
@@ -147,7 +150,9 @@ const (
 //
 // Marked messages, those of operations that show an anomaly, are drawn
 // bold in red with the operation and kind in their label; the first
-// message of operation N is the target of the link "#op-N".
+// message of operation N is the target of the link "#op-N". The picture's
+// title, which a browser shows as the window's, names the first anomaly
+// it shows.
 func Diagram(j *Journal, partitions []Interval, marks map[int64]Mark) []byte {
 	cols := columns(j.Events)
 	x := map[string]float64{}
@@ -158,7 +163,7 @@ func Diagram(j *Journal, partitions []Interval, marks map[int64]Mark) []byte {
 	width := gutterW + float64(max(len(cols), 1))*colW
 	height := headH + float64(rows+1)*rowH + footH
 	rowY := func(i int) float64 { return headH + float64(i+1)*rowH }
-	d := newDoc(width, height, "Messages between nodes, clients and services")
+	d := newDoc(width, height, diagramTitle(j, marks))
 	// Two diagrams of one run may share a page: their arrowheads' ids
 	// differ by the time each starts at.
 	arrowID := fmt.Sprintf("arrow-%d", j.From.Milliseconds())
@@ -225,7 +230,7 @@ func Diagram(j *Journal, partitions []Interval, marks map[int64]Mark) []byte {
 		if ev.Kind != "send" {
 			continue
 		}
-		x1, x2 := x[ev.Src], x[ev.Dest]
+		x1, x2 := x[lane(ev.Src)], x[lane(ev.Dest)]
 		y1 := rowY(i)
 		end, done := ends[ev.ID]
 		y2 := headH + float64(rows+1)*rowH
@@ -280,7 +285,6 @@ func Diagram(j *Journal, partitions []Interval, marks map[int64]Mark) []byte {
 		if kind == "drop" {
 			label = "✗ " + label
 		}
-		lx, ly := (x1+x2)/2, (y1+y2)/2-3
 		fill := colText
 		if kind == "drop" || marked {
 			fill = colFail
@@ -288,7 +292,17 @@ func Diagram(j *Journal, partitions []Interval, marks map[int64]Mark) []byte {
 		if marked {
 			label = fmt.Sprintf("op %d %s: %s", mark.Name, mark.Kind, truncate(shortBody(desc), 30))
 		}
-		d.text(lx, ly, "middle", fill, label, "class", "l")
+		if c := clientOf(ev); c != "" {
+			label = c + ": " + label
+		}
+		// Beside the arrow's start, above its row, on the side it heads
+		// for: every arrow goes down from there, so the text never lies
+		// on its own line.
+		lx, anchor := x1+6, "start"
+		if x2 < x1 {
+			lx, anchor = x1-6, "end"
+		}
+		d.text(lx, y1-4, anchor, fill, label, "class", "l")
 		d.WriteString("</g>\n")
 	}
 
@@ -373,14 +387,48 @@ func shortBody(desc string) string {
 	return strings.Join(out, " ")
 }
 
-// columns orders the endpoints: nodes first, where most of a protocol
-// happens, then services, then clients, each by number where they have
-// one.
+// clientsLane is the one lifeline of every client.
+const clientsLane = "clients"
+
+// lane is the lifeline an endpoint's messages start or end on.
+func lane(id string) string {
+	if proto.IsClient(id) {
+		return clientsLane
+	}
+	return id
+}
+
+// clientOf is the client a message comes from or goes to, or "".
+func clientOf(ev Event) string {
+	switch {
+	case proto.IsClient(ev.Src):
+		return ev.Src
+	case proto.IsClient(ev.Dest):
+		return ev.Dest
+	}
+	return ""
+}
+
+// diagramTitle names the first anomaly the diagram shows, if any, so that
+// a window with messages.svg open says what to look for.
+func diagramTitle(j *Journal, marks map[int64]Mark) string {
+	const all = "messages between nodes, services and clients"
+	for _, ev := range j.Events {
+		if m, ok := marks[ev.ID]; ok && ev.Kind == "send" {
+			return fmt.Sprintf("op %d (%s), the first anomaly shown: %s", m.Name, m.Kind, all)
+		}
+	}
+	return "M" + all[1:]
+}
+
+// columns orders the lifelines: nodes first, where most of a protocol
+// happens, then services, each by number where they have one, then the
+// clients' shared one.
 func columns(events []Event) []string {
 	seen := map[string]bool{}
 	var ids []string
 	for _, ev := range events {
-		for _, id := range []string{ev.Src, ev.Dest} {
+		for _, id := range []string{lane(ev.Src), lane(ev.Dest)} {
 			if !seen[id] {
 				seen[id] = true
 				ids = append(ids, id)
@@ -391,7 +439,7 @@ func columns(events []Event) []string {
 		switch {
 		case isNode(id):
 			return 0
-		case proto.IsClient(id):
+		case id == clientsLane:
 			return 2
 		}
 		return 1

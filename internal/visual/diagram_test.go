@@ -36,8 +36,8 @@ func TestDiagramDrawsMessagesDropsAndPartitions(t *testing.T) {
 	wellFormed(t, svg)
 	s := string(svg)
 	for _, want := range []string{
-		">c1</text>", ">n0</text>", ">n1</text>", ">lin-kv</text>", // one lifeline each
-		`echo echo=&#34;a&lt;b &amp; c&#34;`,      // label, escaped, msg_id left out
+		">clients</text>", ">n0</text>", ">n1</text>", ">lin-kv</text>", // one lifeline each
+		`c1: echo echo=&#34;a&lt;b &amp; c&#34;`,  // label, escaped, msg_id left out
 		`class="m drop"`, `✗ broadcast message=5`, // the drop, drawn as such
 		`partition: n0 drops n1 &lt;&amp;&gt;`, // the shaded partition, escaped
 		`class="m flight"`,                     // the reply never arrived
@@ -49,8 +49,11 @@ func TestDiagramDrawsMessagesDropsAndPartitions(t *testing.T) {
 		}
 	}
 	// Columns: nodes, then services, then clients.
-	if a, b, c := strings.Index(s, ">n1</text>"), strings.Index(s, ">lin-kv</text>"), strings.Index(s, ">c1</text>"); !(a < b && b < c) {
-		t.Errorf("columns out of order: n1 at %d, lin-kv at %d, c1 at %d", a, b, c)
+	if a, b, c := strings.Index(s, ">n1</text>"), strings.Index(s, ">lin-kv</text>"), strings.Index(s, ">clients</text>"); !(a < b && b < c) {
+		t.Errorf("columns out of order: n1 at %d, lin-kv at %d, clients at %d", a, b, c)
+	}
+	if !strings.Contains(s, "<title>Messages between nodes, services and clients</title>") {
+		t.Errorf("a diagram without anomalies has the plain title")
 	}
 }
 
@@ -160,5 +163,40 @@ func TestReadJournalFromATime(t *testing.T) {
 	svg := string(Diagram(j, nil, nil))
 	if !strings.Contains(svg, "The 10 messages sent from 50 ms to 60 ms, of the run&#39;s 100; the other 90 are in journal.jsonl.") {
 		t.Errorf("the diagram does not say which messages it shows:\n%s", svg)
+	}
+}
+
+// Every client shares one lane; a label starts beside its arrow's start,
+// above its row, so it never lies on its own arrow; the title names the
+// first anomaly shown.
+func TestDiagramSharesTheClientsLaneAndKeepsLabelsOffArrows(t *testing.T) {
+	var evs []Event
+	for i := range 8 {
+		c := fmt.Sprintf("c%d", i+10)
+		evs = append(evs,
+			send(int64(2*i), 4*i, c, "n0", `{"type":"echo","msg_id":1,"echo":"x"}`),
+			end("recv", int64(2*i), 4*i+1, c, "n0"),
+			send(int64(2*i+1), 4*i+2, "n0", c, `{"type":"echo_ok","in_reply_to":1,"echo":"x"}`),
+			end("recv", int64(2*i+1), 4*i+3, "n0", c))
+	}
+	j, err := ReadJournal(strings.NewReader(journalLines(evs...)), 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg := string(Diagram(j, nil, map[int64]Mark{5: {Op: 7, Name: 8, Kind: "echo-mismatch"}, 9: {Op: 9, Name: 9, Kind: "echo-mismatch"}}))
+	if n := strings.Count(svg, `font-weight="bold"`); n != 2 {
+		t.Errorf("%d lifelines, want 2 (n0 and the clients')", n)
+	}
+	if !strings.Contains(svg, "<title>op 8 (echo-mismatch), the first anomaly shown: messages between nodes, services and clients</title>") {
+		t.Errorf("title does not name the first anomaly:\n%.300s", svg)
+	}
+	// n0's lane is left of the clients': a request's label ends left of
+	// the clients' lane, a reply's starts right of n0's, both above the
+	// row the arrow leaves from (y - 4).
+	if !strings.Contains(svg, `text-anchor="end"`) || !strings.Contains(svg, `text-anchor="start"`) {
+		t.Errorf("labels are not anchored beside the arrows' starts")
+	}
+	if strings.Contains(svg, `text-anchor="middle" fill="#222222" class="l"`) {
+		t.Errorf("a label is centred on its arrow")
 	}
 }

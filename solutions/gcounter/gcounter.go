@@ -5,12 +5,12 @@
 //
 // Two lessons. Adds must not overwrite each other: each node owns one key
 // and changes it only by compare-and-swap, retrying when it lost a race
-// (with itself, since handlers run concurrently) or read a stale value.
+// with itself (handlers run concurrently; no other node writes the key).
 // Reads must not be stale at the end: seq-kv only promises that a caller
 // never goes back past what it has already seen, so before summing the
-// keys a read first writes a value nobody wrote before. A write is applied
-// to seq-kv's newest state and moves this caller there, so every read that
-// follows sees every add acknowledged before the write.
+// keys a read first writes a value nobody wrote before. Maelstrom's seq-kv
+// applies a write to its newest state and moves this caller there, so
+// every read that follows sees every add acknowledged before the write.
 package gcounter
 
 import (
@@ -69,8 +69,9 @@ func Register(n *maelstrom.Node) {
 	})
 }
 
-// add adds delta to key by compare-and-swap. A failed swap means the value
-// read was stale or another handler got there first; reading again is
+// add adds delta to key by compare-and-swap. A failed swap means another
+// handler of this node changed the key since we read it (seq-kv never
+// shows a caller a state older than its own changes); reading again is
 // always safe because nothing was changed.
 func add(kv *maelstrom.KV, key string, delta int) error {
 	if delta == 0 {

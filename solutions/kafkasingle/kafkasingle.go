@@ -4,8 +4,9 @@
 //
 // With one node the whole job is bookkeeping under one lock. The lesson is
 // in what the log promises: an offset, once handed out, names one message
-// for ever, offsets of a key only grow, and a poll returns a run of
-// messages with no gaps, so a client that moves past what it was given
+// for ever; a send that starts after another to the same key was
+// acknowledged gets a higher offset; and a poll never steps over an offset
+// that holds a message, so a client that moves past what it was given
 // never skips anything.
 package kafkasingle
 

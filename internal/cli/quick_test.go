@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// --quick is quick: step 3b's run (twenty seconds and a ten-second
+// recovery at the page's parameters) takes three seconds of operations
+// and two of recovery, well under ten seconds in all; it says it is not
+// the page's test and is not recorded.
+func TestQuickCheck3bIsShort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a broadcast workload in real time")
+	}
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string {
+		if k == progressEnv {
+			return filepath.Join(dir, "progress.json")
+		}
+		return ""
+	}}
+	began := time.Now()
+	code := run(env, commands(), []string{"check", "3b", "--quick", "--json", "--store", filepath.Join(dir, "store")})
+	wall := time.Since(began)
+	if code != 0 {
+		t.Fatalf("exit status %d; stderr:\n%s", code, stderr.String())
+	}
+	var doc struct {
+		Passed, Recorded, PageTest bool
+		Runs                       []struct {
+			Results struct {
+				Options struct {
+					TimeLimit float64 `json:"time_limit"`
+				} `json:"options"`
+				Seconds float64 `json:"duration_seconds"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if !doc.Passed || doc.Recorded || doc.PageTest || len(doc.Runs) != 1 {
+		t.Fatalf("document %+v: want one run passed, not recorded, not the page's test", doc)
+	}
+	r := doc.Runs[0].Results
+	if r.Options.TimeLimit != 3 {
+		t.Errorf("quick run's time limit %gs, want 3s", r.Options.TimeLimit)
+	}
+	// The run itself: 3 s + 2 s and the final reads. A loaded machine
+	// slows the rest (the build, the transcripts), not these waits.
+	if r.Seconds >= 10 {
+		t.Errorf("quick 3b run took %.1fs, want under 10s", r.Seconds)
+	}
+	t.Logf("quick 3b: run %.1fs, whole check %v", r.Seconds, wall.Round(100*time.Millisecond))
+	for _, want := range []string{"It is not the page's test, and it is not recorded.", "(quick: 3s, recovery 2s)"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q", want)
+		}
+	}
+}

@@ -1,0 +1,36 @@
+package report
+
+import "github.com/glomers/glomers/internal/harness"
+
+// calmMeanings replace the usual words for a kind on a run without
+// partitions, where the network delivered every message: the usual
+// cause of a lost value on 3c is a partition, but on 3b, with none, it
+// cannot be, and naming it sends the learner looking in the wrong place.
+// Keys are as in meanings.
+var calmMeanings = map[string]Meaning{
+	"lost": {"A value was lost",
+		"A broadcast was acknowledged (or once read), but later reads on some nodes did not hold it. This run had no partitions and the network delivered every message it was given, so the value never reached those nodes from their peers: the node kept it to itself (no gossip at all), sent it to some neighbours only (a topology ignored or read the wrong way, a peer skipped), or a peer received it and did not keep or pass it on (values from other nodes handled differently from a client's). The lines below say whether any message between servers carried it there."},
+	"availability": {"Too many operations failed",
+		"The run asks for a share of operations to succeed (--availability), and fewer did. Operations fail when the node answers with an error, and are indeterminate when no reply came before the client's timeout. This run had no partitions, so look for requests the node never answered: a handler that returns without a reply, or one that blocks (a deadlock, or a call to a peer that never answers)."},
+	"wrong-final-read": {"The final count was wrong",
+		"After the operations stopped and the nodes had time to agree, a read returned a total that no set of the acknowledged adds could make. Usually an add was lost (a lost update on the shared counter: read, add, write without a compare-and-swap), or counted twice (a retry applied again)."},
+}
+
+// partitioned reports whether the run had partitions, or asked for them.
+func partitioned(res *harness.Result) bool {
+	return len(res.Options.Nemesis) > 0 || len(Partitions(res.Nemesis)) > 0
+}
+
+// meaningFor returns the plain words for a kind that fit the run: on a
+// run without partitions, words that do not blame one.
+func meaningFor(res *harness.Result, kind string) (Meaning, bool) {
+	if !partitioned(res) {
+		if m, ok := calmMeanings[res.Workload+"/"+kind]; ok {
+			return m, true
+		}
+		if m, ok := calmMeanings[kind]; ok {
+			return m, true
+		}
+	}
+	return MeaningOf(res.Workload, kind)
+}
