@@ -279,6 +279,7 @@ func runCheck(ctx context.Context, env *Env, args []string) (err error) {
 		opts.Bin = tgt.path
 		opts.Args = tgt.args
 		opts.JSON = false
+		opts.Strict = true // the course judges by its own rules too (strict.go)
 		fmt.Fprintf(env.Stdout, "\nRun %d of %d: tutor test %s", i+1, len(step.Runs), strings.Join(r.Args, " "))
 		if len(overrideArgs) > 0 {
 			fmt.Fprintf(env.Stdout, " (overridden: %s)", strings.Join(overrideArgs, " "))
@@ -342,6 +343,7 @@ func runCheck(ctx context.Context, env *Env, args []string) (err error) {
 			return fmt.Errorf("check: %v", err)
 		}
 		printResult(env, res, false, hintsFor(step, res))
+		printStrict(env, res, false)
 		rr.Results = res
 		rr.Passed = exitCode(res) == 0
 		rep.Runs = append(rep.Runs, rr)

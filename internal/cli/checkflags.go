@@ -23,7 +23,7 @@ type checkFlags struct {
 var checkOnlyFlags = map[string]bool{
 	"run": true, "reference": false, "maelstrom": true,
 	"record": false, "quick": false, "full": false, "json": false,
-	"keep": true,
+	"keep": true, "strict": false,
 }
 
 // declare adds check's own flags to fs, into c.

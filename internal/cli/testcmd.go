@@ -21,7 +21,7 @@ import (
 const maelstromFlags = `Maelstrom's flags, with its names and defaults:
   -w, --workload NAME       echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register
   --bin PATH                the node binary (any language)
-  --node-count N            nodes n0..n{N-1} (default 5)
+  --node-count N            nodes n0..n{N-1} (default: Jepsen's five, n1..n5)
   --time-limit S            seconds of client operations (default 60)
   --rate R                  operations per second, all clients together (default 5)
   --concurrency N|Kn        client threads (default 1n: one per node)
@@ -40,7 +40,8 @@ And ours:
   --recovery-wait S         seconds between healing and the final reads (default 10)
   --store DIR               where results go (default store; the newest in store/latest)
   --keep N                  runs of each workload the store keeps (default 20; 0: all)
-  --json                    print results.json instead of the summary`
+  --json                    print results.json instead of the summary
+  --strict                  judge by the course's stricter rules too (as tutor check does)`
 
 func testCommand() *Command {
 	return &Command{
@@ -55,14 +56,43 @@ are passed to the binary.
 
 ` + maelstromFlags + `
 
-Exit status: 0 valid, 1 invalid (a checker found a problem, or a node
-crashed or broke the protocol), 2 usage or harness error. (Maelstrom uses
-0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 internal error.)`,
+Verdicts: every run gets real Maelstrom's verdict, by Maelstrom's rules
+(Jepsen's stats checker included: an operation type that never succeeds
+fails the run), and a strict one that adds the course's own rules, which
+real Maelstrom does not check: a read of a value nobody wrote
+(txn-rw-register), a message listed twice or invented (broadcast), a poll
+skip seen across an empty list (kafka), and any line a node writes that
+is not a message (Maelstrom logs it, stops reading the node and judges
+the rest; tutor stops the run there and judges what was recorded).
+tutor test is judged by Maelstrom's verdict, --strict by the strict one;
+results.json has both (maelstrom_verdict, strict_verdict, judged_by,
+strict_findings), and each anomaly only the course counts carries
+"strict": true.
+
+Files: besides results.json, the run's directory has results.edn in
+Maelstrom's shape, so scripts written against Maelstrom's store/latest
+keep working:
+  :valid?                           results.json maelstrom_valid
+  :stats {:valid? :count :ok-count :fail-count :info-count :by-f}
+                                    stats (Jepsen's stats checker)
+  :net {:all :clients :servers {:send-count :recv-count :msg-count
+        :msgs-per-op}}              net (msg_count, msgs_per_op, ...)
+  :workload {:valid? :stable-latencies {0 .. 0.5 .. 1 ms}}
+                                    stable_latency_ms (broadcast)
+  :availability {:valid? :ok-fraction}  availability
+
+Exit status, by the verdict the run is judged by: 0 valid, 1 invalid or
+unknown (a checker found a problem, too little to judge, or a node
+crashed), 2 usage or harness error. (Maelstrom uses 0 valid, 1 invalid,
+2 unknown, 254 bad arguments, 255 internal error.)`,
 		Run: func(env *Env, args []string) error {
 			opts := harness.Defaults()
 			fs := opts.FlagSet("test")
 			if err := opts.Parse(fs, args); err != nil {
 				return fmt.Errorf("test: %v", err)
+			}
+			if !opts.NodeCountSet() {
+				opts.JepsenNodes = true // Maelstrom's nodes are Jepsen's n1..n5 then
 			}
 			if opts.Workload == "" {
 				return errors.New("test: -w/--workload is required (echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register)")

@@ -247,8 +247,9 @@ func parseNodeLine(id string, line []byte) (proto.Message, error) {
 	if err != nil {
 		return m, &protocolError{node: id, err: err}
 	}
-	if m.Src != id {
-		return m, &protocolError{node: id, err: fmt.Errorf("message has src %q, but this node is %s: %s", m.Src, id, proto.Quote(line))}
-	}
+	// A src other than id is allowed, as in Maelstrom, as long as it
+	// exists (the network rejects an unknown one): a node may forward a
+	// client's request to another node, which then replies to the client
+	// itself.
 	return m, nil
 }

@@ -71,6 +71,13 @@ type Options struct {
 	Keep int `json:"-"`
 	// JSON prints results.json to stdout instead of the summary (--json).
 	JSON bool `json:"-"`
+	// Strict judges the run by the course's rules as well as Maelstrom's
+	// (--strict; tutor check always does). See workload.StrictRules.
+	Strict bool `json:"strict,omitempty"`
+	// JepsenNodes names the nodes n1..n5, Jepsen's default node list, as
+	// Maelstrom does when --node-count is not given (tutor test sets it
+	// then); otherwise they are n0..n{N-1}.
+	JepsenNodes bool `json:"jepsen_nodes,omitempty"`
 	// RecoveryWait is the pause between healing and the final phase
 	// (--recovery-wait, seconds, default 10 as in Maelstrom).
 	RecoveryWait time.Duration `json:"recovery_wait"`
@@ -95,6 +102,32 @@ type Options struct {
 	Progress func(Progress) `json:"-"`
 
 	concurrencySpec string
+	nodeCountSet    bool
+}
+
+// NodeCountSet reports whether --node-count was given.
+func (o *Options) NodeCountSet() bool { return o.nodeCountSet }
+
+// nodeNames are the run's node ids: Jepsen's default n1..n5 when
+// JepsenNodes is set and the count is Jepsen's five, n0..n{N-1} otherwise
+// (Maelstrom's --node-count).
+func nodeNames(o Options) []string {
+	nodes := make([]string, o.NodeCount)
+	for i := range nodes {
+		if o.JepsenNodes && o.NodeCount == 5 {
+			nodes[i] = fmt.Sprintf("n%d", i+1)
+		} else {
+			nodes[i] = fmt.Sprintf("n%d", i)
+		}
+	}
+	return nodes
+}
+
+func judgedBy(strict bool) string {
+	if strict {
+		return "strict"
+	}
+	return "maelstrom"
 }
 
 // TargetSpec is an efficiency goal: Metric must be strictly below Limit.
@@ -164,6 +197,7 @@ func (o *Options) FlagSet(name string) *flag.FlagSet {
 			return errors.New("must be an integer from 1 to 1000")
 		}
 		o.NodeCount = n
+		o.nodeCountSet = true
 		return nil
 	})
 	fs.Func("time-limit", "seconds of client operations (default 60)", func(s string) error {
@@ -277,6 +311,7 @@ func (o *Options) FlagSet(name string) *flag.FlagSet {
 		return nil
 	})
 	fs.BoolVar(&o.JSON, "json", o.JSON, "print results.json to stdout")
+	fs.BoolVar(&o.Strict, "strict", o.Strict, "judge by the course's stricter rules too")
 	fs.Func("recovery-wait", "seconds between healing and the final reads (default 10)", func(s string) error {
 		d, err := seconds(s)
 		if err != nil || d < 0 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,11 +19,26 @@ import (
 // Result is the outcome of a run, and the content of results.json. Field
 // names are stable: add, never rename.
 type Result struct {
-	// Valid is the verdict: true only when every check passed.
+	// Valid is the verdict the run is judged by (JudgedBy): true only when
+	// every check passed.
 	Valid bool `json:"valid"`
 	// Verdict is "valid", "invalid", "unknown" (too little to judge) or
 	// "interrupted".
-	Verdict  string `json:"verdict"`
+	Verdict string `json:"verdict"`
+	// JudgedBy says which verdict Valid and Verdict are: "maelstrom" (real
+	// Maelstrom's rules; tutor test) or "strict" (those and the course's
+	// own; tutor check, tutor test --strict).
+	JudgedBy string `json:"judged_by"`
+	// MaelstromValid and MaelstromVerdict are the verdict by real
+	// Maelstrom's rules alone; StrictValid and StrictVerdict add the
+	// course's rules, each of which fired is a StrictFinding.
+	MaelstromValid   bool            `json:"maelstrom_valid"`
+	MaelstromVerdict string          `json:"maelstrom_verdict"`
+	StrictValid      bool            `json:"strict_valid"`
+	StrictVerdict    string          `json:"strict_verdict"`
+	StrictFindings   []StrictFinding `json:"strict_findings,omitempty"`
+	// Stats are Jepsen's stats checker: completions by operation type.
+	Stats    *Stats `json:"stats,omitempty"`
 	Workload string `json:"workload"`
 	// Step is the course step when the run was started by tutor check.
 	Step string `json:"step,omitempty"`
@@ -58,6 +74,120 @@ type Result struct {
 	Seconds     float64         `json:"duration_seconds"`
 	StoreDir    string          `json:"store_dir,omitempty"`
 	History     history.History `json:"-"`
+}
+
+// StrictFinding is a rule the course adds to Maelstrom's that the run
+// broke: real Maelstrom would accept the run for all of it.
+type StrictFinding struct {
+	// Rule is the anomaly kind ("garbage-read", "duplicate").
+	Rule string `json:"rule"`
+	// Why says why the course asks more than Maelstrom.
+	Why string `json:"why"`
+	// Maelstrom is always "real Maelstrom would accept this".
+	Maelstrom string `json:"maelstrom"`
+	Count     int    `json:"count"`
+}
+
+// Stats are Jepsen's stats checker: counts of completed client operations,
+// overall and by operation type. It is invalid when some type never
+// completed ok, crash and debug-topic-partitions aside (Maelstrom wraps
+// the checker in Jepsen's kafka stats-checker for every workload).
+type Stats struct {
+	Valid bool `json:"valid"`
+	StatCounts
+	ByF map[string]StatCounts `json:"by_f"`
+}
+
+// StatCounts are one group of completions.
+type StatCounts struct {
+	Valid bool `json:"valid"`
+	Count int  `json:"count"`
+	OK    int  `json:"ok_count"`
+	Fail  int  `json:"fail_count"`
+	Info  int  `json:"info_count"`
+}
+
+func (c *StatCounts) add(t history.Type) {
+	c.Count++
+	switch t {
+	case history.OK:
+		c.OK++
+	case history.Fail:
+		c.Fail++
+	default:
+		c.Info++
+	}
+	c.Valid = c.OK > 0
+}
+
+// statsOf computes Jepsen's stats over the completions of h.
+func statsOf(h history.History) *Stats {
+	s := &Stats{Valid: true, ByF: map[string]StatCounts{}}
+	for _, op := range h {
+		if op.Type == history.Invoke {
+			continue
+		}
+		s.StatCounts.add(op.Type)
+		c := s.ByF[op.F]
+		c.add(op.Type)
+		s.ByF[op.F] = c
+	}
+	for f, c := range s.ByF {
+		if !c.Valid && f != "crash" && f != "debug-topic-partitions" {
+			s.Valid = false
+		}
+	}
+	return s
+}
+
+// anomaly names the operation types that never succeeded.
+func (s *Stats) anomaly() (workload.Anomaly, bool) {
+	var parts []string
+	fs := make([]string, 0, len(s.ByF))
+	for f := range s.ByF {
+		fs = append(fs, f)
+	}
+	slices.Sort(fs)
+	for _, f := range fs {
+		c := s.ByF[f]
+		if !c.Valid && f != "crash" && f != "debug-topic-partitions" {
+			parts = append(parts, fmt.Sprintf("no %s ever succeeded (%d failed, %d indeterminate)", f, c.Fail, c.Info))
+		}
+	}
+	if len(parts) == 0 {
+		return workload.Anomaly{}, false
+	}
+	return workload.Anomaly{Kind: "stats", Message: strings.Join(parts, "; ") +
+		": Jepsen's stats checker, which Maelstrom runs, fails a run where an operation type never completes ok"}, true
+}
+
+// judge sets the maelstrom and strict verdicts, and Valid and Verdict by
+// the one the run is judged by.
+func (res *Result) judge(maelstrom, strict workload.Validity, byStrict bool) {
+	res.MaelstromVerdict, res.MaelstromValid = string(maelstrom), maelstrom == workload.Valid
+	res.StrictVerdict, res.StrictValid = string(strict), strict == workload.Valid
+	res.JudgedBy = "maelstrom"
+	res.Verdict, res.Valid = res.MaelstromVerdict, res.MaelstromValid
+	if byStrict {
+		res.JudgedBy = "strict"
+		res.Verdict, res.Valid = res.StrictVerdict, res.StrictValid
+	}
+	res.StrictFindings = nil
+	counts := map[string]int{}
+	for _, a := range res.Anomalies {
+		if !a.Strict {
+			continue
+		}
+		if counts[a.Kind] == 0 {
+			res.StrictFindings = append(res.StrictFindings, StrictFinding{
+				Rule: a.Kind, Why: workload.StrictRule(res.Workload, a.Kind), Maelstrom: "real Maelstrom would accept this",
+			})
+		}
+		counts[a.Kind]++
+	}
+	for i := range res.StrictFindings {
+		res.StrictFindings[i].Count = counts[res.StrictFindings[i].Rule]
+	}
 }
 
 // EffectiveOptions are the options of a run as results.json shows them.
@@ -191,6 +321,52 @@ func (res *Result) finishProblem(err error) {
 		kind = "init"
 	}
 	res.Anomalies = append(res.Anomalies, workload.Anomaly{Kind: kind, Message: res.Problem})
+	res.Stats = statsOf(res.History)
+	if res.Verdict == "interrupted" {
+		res.judge("interrupted", "interrupted", res.JudgedBy == "strict")
+		return
+	}
+	res.judge(workload.Invalid, workload.Invalid, res.JudgedBy == "strict")
+}
+
+// judgeRecorded gives a run that a protocol fault stopped Maelstrom's
+// verdict on what was recorded. Maelstrom does not stop on a bad line: it
+// logs it and stops reading that node, whose later replies are lost, and
+// its verdict is the checkers' on the history. The harness stops at once,
+// to name the cause while it is fresh; the checkers then judge the
+// operations recorded so far. The fault stays the first anomaly, and the
+// strict verdict invalid: when Maelstrom's checkers find nothing, the
+// fault is a strict finding (real Maelstrom would accept the run).
+func (res *Result) judgeRecorded(err error, wl workload.Workload, wopts workload.Options) {
+	var pe *protocolError
+	if !errors.As(err, &pe) || res.Interrupted {
+		return
+	}
+	if _, perr := res.History.Pair(); perr != nil {
+		return
+	}
+	wr := safeCheck(wl, res.History, wopts)
+	lax := wr.Maelstrom()
+	for _, a := range wr.Anomalies {
+		if !a.Strict {
+			res.Anomalies = append(res.Anomalies, a)
+		}
+	}
+	if a, bad := res.Stats.anomaly(); bad {
+		res.Anomalies = append(res.Anomalies, a)
+		lax = workload.Invalid
+	}
+	if lax == workload.Valid {
+		res.Anomalies[0].Strict = true // the fault is the only reason
+	}
+	ops := "operations"
+	if res.Ops.Invoked == 1 {
+		ops = "operation"
+	}
+	res.Notes = append(res.Notes, workload.Anomaly{Kind: "stopped-early", Message: fmt.Sprintf(
+		"the run stopped at the protocol fault, where real Maelstrom would log it, stop reading %s and go on; its checkers' verdict on the %d %s recorded: %s",
+		pe.node, res.Ops.Invoked, ops, lax)})
+	res.judge(lax, workload.Invalid, res.JudgedBy == "strict")
 }
 
 func (res *Result) countOps() {
@@ -207,10 +383,15 @@ func (res *Result) check(wl workload.Workload, wopts workload.Options, opts Opti
 	res.Notes = append(res.Notes, wr.Notes...)
 	res.Metrics = wr.Metrics
 	res.StableLatencyMS = wr.StableLatency
-	verdict := wr.Validity
+	verdict, lax := wr.Validity, wr.Maelstrom()
 	if bad := malformedReplies(res.History); len(bad.Ops) > 0 {
 		res.Anomalies = append(res.Anomalies, bad)
-		verdict = workload.Invalid
+		verdict, lax = workload.Invalid, workload.Invalid
+	}
+	res.Stats = statsOf(res.History)
+	if a, bad := res.Stats.anomaly(); bad {
+		res.Anomalies = append(res.Anomalies, a)
+		verdict, lax = workload.Invalid, workload.Invalid
 	}
 	if opts.Availability != "" {
 		a := availability(res.Ops, opts.Availability)
@@ -223,13 +404,18 @@ func (res *Result) check(wl workload.Workload, wopts workload.Options, opts Opti
 					opts.Availability, a.OKFraction, res.Ops.OK, res.Ops.Invoked, res.Ops.Fail, res.Ops.Info),
 				Ops: unavailableOps(res.History, 20),
 			})
+			lax = workload.Invalid
 		}
 	}
 	if verdict == workload.Valid && len(res.Anomalies) > 0 {
 		verdict = workload.Invalid
 	}
-	res.Verdict = string(verdict)
-	res.Valid = verdict == workload.Valid
+	for _, a := range res.Anomalies {
+		if !a.Strict && lax == workload.Valid {
+			lax = workload.Invalid
+		}
+	}
+	res.judge(lax, verdict, opts.Strict)
 	if res.Anomalies == nil {
 		res.Anomalies = []workload.Anomaly{}
 	}
@@ -392,7 +578,7 @@ func (s *storeDir) finish(res *Result) error {
 	if err == nil {
 		err = os.WriteFile(filepath.Join(s.dir, "results.json"), append(b, '\n'), 0o644)
 	}
-	errs = append(errs, err)
+	errs = append(errs, err, res.writeEDN(s.dir))
 	hf, err := os.Create(filepath.Join(s.dir, "history.jsonl"))
 	if err == nil {
 		err = res.History.WriteJSONLines(hf)

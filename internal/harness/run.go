@@ -143,10 +143,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, &UsageError{Msg: err.Error()}
 	}
-	nodes := make([]string, opts.NodeCount)
-	for i := range nodes {
-		nodes[i] = fmt.Sprintf("n%d", i)
-	}
+	nodes := nodeNames(opts)
 	wopts := workload.Options{
 		Nodes: nodes, Concurrency: opts.Concurrency, Rate: opts.Rate, TimeLimit: opts.TimeLimit,
 		Latency: opts.Latency, Topology: opts.Topology, KeyCount: opts.KeyCount,
@@ -215,7 +212,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	routerDone := make(chan struct{})
 	go func() { r.loop(routerStop); close(routerDone) }()
 
-	res := &Result{Workload: wl.Name(), Step: opts.Step, Options: opts.effective(), Seed: opts.Seed, Started: run.start}
+	res := &Result{JudgedBy: judgedBy(opts.Strict), Workload: wl.Name(), Step: opts.Step, Options: opts.effective(), Seed: opts.Seed, Started: run.start}
 	var launchErr error
 	run.setPhase("start")
 	stopping := make(chan struct{})
@@ -324,6 +321,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		res.finishProblem(problem)
 	case problem != nil:
 		res.finishProblem(problem)
+		res.judgeRecorded(problem, wl, wopts)
 	default:
 		res.check(wl, wopts, opts)
 		res.evaluate(opts.Targets)

@@ -50,6 +50,9 @@ func Explained(w io.Writer, res *harness.Result, ex []Explanation, hints []strin
 	headline(w, res)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, verdictLine(res))
+	if l := strictLine(res); l != "" {
+		fmt.Fprintln(w, l)
+	}
 	if res.Problem != "" && res.Verdict != "interrupted" {
 		fmt.Fprintf(w, "  %s\n", res.Problem)
 		if len(res.ProblemLog) > 0 {
@@ -190,6 +193,29 @@ func verdictLine(res *harness.Result) string {
 	return "✗ INVALID: " + strings.Join(parts, ", ")
 }
 
+// strictLine says where Maelstrom's verdict and the course's strict one
+// part: the rules that only the course counts, and which verdict the run
+// is judged by.
+func strictLine(res *harness.Result) string {
+	if len(res.StrictFindings) == 0 || res.Verdict == "interrupted" {
+		return ""
+	}
+	var rules []string
+	for _, f := range res.StrictFindings {
+		rules = append(rules, f.Rule)
+	}
+	r := strings.Join(rules, ", ")
+	switch {
+	case res.JudgedBy == "maelstrom" && res.MaelstromVerdict != res.StrictVerdict:
+		return fmt.Sprintf("  Maelstrom's verdict: %s. Stricter than Maelstrom: %s (real Maelstrom would accept this); --strict fails the run for it", res.MaelstromVerdict, r)
+	case res.JudgedBy == "maelstrom":
+		return fmt.Sprintf("  Stricter than Maelstrom, also found: %s (real Maelstrom would accept this)", r)
+	case res.MaelstromValid:
+		return fmt.Sprintf("  Real Maelstrom would accept this run (its verdict: valid); the course fails it for %s, a rule stricter than Maelstrom's", r)
+	}
+	return fmt.Sprintf("  Maelstrom's verdict: %s; the course also counts %s, which real Maelstrom would accept", res.MaelstromVerdict, r)
+}
+
 // listAnomalies writes one line per anomaly, the first few of each kind
 // only: twenty lost values in a row say no more than three and a count.
 func listAnomalies(w io.Writer, anomalies []workload.Anomaly) {
@@ -210,7 +236,11 @@ func listAnomalies(w io.Writer, anomalies []workload.Anomaly) {
 		case lines == maxAnomalies:
 			untold++
 		case n <= maxPerKindListed:
-			fmt.Fprintf(w, "  %s: %s%s\n", a.Kind, a.Message, opsSuffix(a))
+			tag := ""
+			if a.Strict {
+				tag = " [stricter than Maelstrom]"
+			}
+			fmt.Fprintf(w, "  %s%s: %s%s\n", a.Kind, tag, a.Message, opsSuffix(a))
 			lines++
 		default:
 			fmt.Fprintf(w, "  ... and %d more %s\n", count[a.Kind]-maxPerKindListed, a.Kind)

@@ -162,6 +162,68 @@ type Result struct {
 	Metrics map[string]any
 	// StableLatency is broadcast's stable-latency distribution, in ms.
 	StableLatency *Quantiles
+	// MaelstromValidity is the verdict real Maelstrom's checker would give:
+	// the verdict with the Strict anomalies ignored. Empty means the same
+	// as Validity (the checker has no strict rule, or none fired).
+	MaelstromValidity Validity
+}
+
+// Maelstrom returns the verdict real Maelstrom's checker gives the history.
+func (r Result) Maelstrom() Validity {
+	if r.MaelstromValidity == "" {
+		return r.Validity
+	}
+	return r.MaelstromValidity
+}
+
+// StrictRules name, per workload, the anomaly kinds the course fails a run
+// for that real Maelstrom does not catch, each with why the course asks
+// it. Such anomalies carry Strict; a checker that reports one also sets
+// MaelstromValidity to what it would say without them.
+// The rules under "" hold for every workload.
+var StrictRules = map[string]map[string]string{
+	"": {
+		"protocol": "a node wrote something other than a well-formed message to stdout (or sent one to nobody); real Maelstrom logs the line, " +
+			"stops reading that node and judges the rest, which often passes, but the bad line is a bug and the course stops there to name it",
+	},
+	"txn-rw-register": {
+		"garbage-read": "a read returned a value no transaction wrote (often Go's zero value for a key never written, where the protocol asks for null); " +
+			"Elle, Maelstrom's checker, ignores values nobody wrote, so it misses this, but a client cannot tell such a 0 from a written one",
+	},
+	"kafka": {
+		"poll-skip": "a client's poll of a key skipped messages after an earlier poll had returned an empty list for it; Jepsen's kafka checker forgets " +
+			"the client's position at an empty list, so Maelstrom misses it, but the client's next poll did start where it had left off",
+		"nonmonotonic-poll": "a client's poll of a key went back after an earlier poll had returned an empty list for it; Jepsen's kafka checker forgets " +
+			"the client's position at an empty list, so Maelstrom misses it",
+	},
+	"broadcast": {
+		"duplicate": "a read listed the same message more than once; Jepsen's set-full checker means to fail this " +
+			"but its duplicate test never fires (the comparison is reversed), so Maelstrom misses it, while the read still reports a set that was never broadcast",
+		"unexpected": "a read returned a message no client had broadcast by then; Jepsen's set-full checker ignores such values, " +
+			"but a node that invents messages is broken",
+	},
+}
+
+// StrictRule returns why the course fails a run for kind in workload when
+// real Maelstrom does not, or "" when Maelstrom does too.
+func StrictRule(workload, kind string) string {
+	if why, ok := StrictRules[workload][kind]; ok {
+		return why
+	}
+	return StrictRules[""][kind]
+}
+
+// MarkStrict flags the anomalies of res that workload's StrictRules name
+// and returns whether any non-strict anomaly remains.
+func MarkStrict(workload string, as []Anomaly) (others bool) {
+	for i := range as {
+		if StrictRule(workload, as[i].Kind) != "" {
+			as[i].Strict = true
+		} else {
+			others = true
+		}
+	}
+	return others
 }
 
 // Anomaly is one kind of problem with the operations that show it.
@@ -174,6 +236,9 @@ type Anomaly struct {
 	Message string `json:"message"`
 	// Ops are history indexes of the operations that show the anomaly.
 	Ops []int `json:"ops,omitempty"`
+	// Strict marks a rule the course adds to Maelstrom's (StrictRules):
+	// real Maelstrom would accept a run with only such anomalies.
+	Strict bool `json:"strict,omitempty"`
 }
 
 // Quantiles summarise a distribution in milliseconds, as Jepsen does: the

@@ -505,12 +505,17 @@ func (c *checker) result() workload.Result {
 		res.Metrics["lost_latencies"] = q
 	}
 	switch {
-	case len(res.Anomalies) > 0:
-		res.Validity = workload.Invalid
 	case stableCount == 0:
 		res.Validity = workload.Unknown
 	default:
 		res.Validity = workload.Valid
+	}
+	res.MaelstromValidity = res.Validity
+	if len(res.Anomalies) > 0 {
+		res.Validity = workload.Invalid
+		if workload.MarkStrict("broadcast", res.Anomalies) {
+			res.MaelstromValidity = workload.Invalid
+		}
 	}
 	if len(stale) > 0 {
 		res.Notes = append(res.Notes, workload.Anomaly{

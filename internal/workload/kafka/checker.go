@@ -74,7 +74,7 @@ type Checker struct {
 // Check judges a kafka history; see the package documentation for the
 // rules.
 func (ck Checker) Check(h history.History) workload.Result {
-	c := &checker{Checker: ck, h: h, keyIDs: map[string]int32{}, counts: map[string]int{}}
+	c := &checker{Checker: ck, h: h, keyIDs: map[string]int32{}, counts: map[string]int{}, strictOnly: map[string]int{}}
 	pairs := c.pair()
 	c.parse(pairs)
 	c.buildLogs()
@@ -91,6 +91,9 @@ type checker struct {
 	anomalies []workload.Anomaly
 	notes     []workload.Anomaly
 	counts    map[string]int
+	// strictOnly counts the anomalies of each kind that real Maelstrom
+	// would not report.
+	strictOnly map[string]int
 
 	keyIDs map[string]int32
 	keys   []*keyState
@@ -167,11 +170,20 @@ type keyOffset struct {
 }
 
 func (c *checker) add(kind string, ops []int, format string, args ...any) {
+	c.addStrict(false, kind, ops, format, args...)
+}
+
+// addStrict adds an anomaly that, when strict, real Maelstrom would not
+// report (workload.StrictRules).
+func (c *checker) addStrict(strict bool, kind string, ops []int, format string, args ...any) {
 	c.counts[kind]++
+	if strict {
+		c.strictOnly[kind]++
+	}
 	if c.counts[kind] > MaxPerKind {
 		return
 	}
-	a := workload.Anomaly{Kind: kind, Message: fmt.Sprintf(format, args...), Ops: ops}
+	a := workload.Anomaly{Kind: kind, Message: fmt.Sprintf(format, args...), Ops: ops, Strict: strict}
 	if kind == KindCommitRegression && !c.StrictCommits {
 		c.notes = append(c.notes, a)
 		return
@@ -454,6 +466,14 @@ type readMark struct {
 	op     int
 	index  int32
 	offset int64
+	// failedOp is the latest poll since op that returned messages of the
+	// key but did not complete ok (its commit failed), or 0.
+	failedOp int
+	// empty: the client's latest ok poll of the key returned an empty
+	// list. Jepsen then forgets where the client was (its last read is
+	// nothing), so a skip or reversal found across it is the course's.
+	empty   bool
+	emptyOp int
 }
 
 type sendMark struct {
@@ -471,10 +491,14 @@ type procState struct {
 
 // checkOps walks completions in order: aborted and unknown reads, skips
 // and reversals within a poll, between a client's polls and between its
-// sends. Like Jepsen, an assign keeps a client's tracking only for the keys
-// it still has; unlike Jepsen, a poll that returned messages but whose
-// commit failed still moves the client's position (it did move), and a
-// key polled with no messages leaves the position alone.
+// sends. As in Jepsen, which Maelstrom runs, an assign keeps a client's
+// tracking only for the keys it still has, and only ok polls move it: a
+// poll whose commit failed is a failed (or indeterminate) op, whose
+// messages Maelstrom never records, although the client's position moved
+// past them, so the next poll may well show a poll-skip. A key an ok poll
+// returned with an empty list makes Jepsen forget the client's position;
+// the checker keeps it, and a skip or reversal it finds across the empty
+// list is a strict finding.
 func (c *checker) checkOps() {
 	procs := map[int]*procState{}
 	for _, r := range c.recs {
@@ -533,19 +557,39 @@ func (c *checker) checkPoll(r *rec, p *procState, kr keyReads) {
 				r.comp, prev.offset, pr.offset, ks.name)
 		}
 	}
+	if r.typ != history.OK {
+		// Maelstrom records no messages for it.
+		if prev, ok := p.lastRead[kr.key]; ok && len(kr.pairs) > 0 {
+			prev.failedOp = r.comp
+			p.lastRead[kr.key] = prev
+		}
+		return
+	}
 	if len(kr.pairs) == 0 {
+		if prev, ok := p.lastRead[kr.key]; ok && !prev.empty {
+			prev.empty, prev.emptyOp = true, r.comp
+			p.lastRead[kr.key] = prev
+		}
 		return
 	}
 	first, last := kr.pairs[0], kr.pairs[len(kr.pairs)-1]
 	if prev, ok := p.lastRead[kr.key]; ok {
 		i := c.index(kr.key, first.offset)
+		across := ""
+		if prev.failedOp > 0 {
+			across = fmt.Sprintf(" (poll op %d returned messages of the key in between but completed %s: %s; Maelstrom records no messages for such a poll, though the client moved past them)",
+				prev.failedOp, c.h[prev.failedOp].Type, c.h[prev.failedOp].Error)
+		}
+		if prev.empty {
+			across = fmt.Sprintf(" (across op %d, which returned an empty list for the key: Jepsen's checker forgets the position there)", prev.emptyOp)
+		}
 		switch delta := i - prev.index; {
 		case delta > 1:
-			c.add(KindPollSkip, []int{prev.op, r.comp}, "process %d polled key %q up to offset %d (op %d), then its next poll started at offset %d (op %d), skipping %s",
-				r.process, ks.name, prev.offset, prev.op, first.offset, r.comp, c.describeRange(kr.key, prev.index, i))
+			c.addStrict(prev.empty, KindPollSkip, []int{prev.op, r.comp}, "process %d polled key %q up to offset %d (op %d), then its next poll started at offset %d (op %d), skipping %s%s",
+				r.process, ks.name, prev.offset, prev.op, first.offset, r.comp, c.describeRange(kr.key, prev.index, i), across)
 		case delta < 1:
-			c.add(KindNonmonotonicPoll, []int{prev.op, r.comp}, "process %d polled key %q up to offset %d (op %d), then its next poll started back at offset %d (op %d)",
-				r.process, ks.name, prev.offset, prev.op, first.offset, r.comp)
+			c.addStrict(prev.empty, KindNonmonotonicPoll, []int{prev.op, r.comp}, "process %d polled key %q up to offset %d (op %d), then its next poll started back at offset %d (op %d)%s",
+				r.process, ks.name, prev.offset, prev.op, first.offset, r.comp, across)
 		}
 	}
 	p.lastRead[kr.key] = readMark{op: r.comp, index: c.index(kr.key, last.offset), offset: last.offset}
@@ -714,12 +758,21 @@ func (c *checker) result() workload.Result {
 	slices.SortStableFunc(c.anomalies, order)
 	slices.SortStableFunc(c.notes, order)
 	r := workload.Result{Validity: workload.Valid, Anomalies: c.anomalies}
-	switch {
-	case len(c.anomalies) > 0:
-		r.Validity = workload.Invalid
-	case c.sendsOK == 0:
+	if c.sendsOK == 0 {
 		r.Validity = workload.Unknown
 		c.notes = append(c.notes, workload.Anomaly{Kind: "no-acknowledged-sends", Message: "no send was acknowledged, so there was nothing to check"})
+	}
+	r.MaelstromValidity = r.Validity
+	for kind, n := range c.counts {
+		if kind == KindCommitRegression && !c.StrictCommits {
+			continue // a note
+		}
+		if n > c.strictOnly[kind] {
+			r.MaelstromValidity = workload.Invalid
+		}
+	}
+	if len(c.anomalies) > 0 {
+		r.Validity = workload.Invalid
 	}
 	for _, kind := range slices.Sorted(maps.Keys(c.counts)) {
 		if n := c.counts[kind]; n > MaxPerKind {

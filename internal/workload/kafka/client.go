@@ -95,7 +95,8 @@ func (c *client) send(ctx context.Context, conn workload.Conn, inv workload.Invo
 // poll asks for messages from the assigned offsets, advances each key past
 // the highest offset returned, and commits those offsets. As in Maelstrom,
 // a failed commit makes the whole op fail (definite error) or info; unlike
-// Maelstrom, the completion still records what the poll returned.
+// Maelstrom, the completion still records what the poll returned, for the
+// report, though the checker ignores it as Maelstrom's does.
 func (c *client) poll(ctx context.Context, conn workload.Conn) workload.Completion {
 	req := maps.Clone(c.offsets)
 	if req == nil {

@@ -64,7 +64,7 @@
 // client asked for, msgs what the node returned (absent if the poll RPC
 // failed) and commit is present when the commit was acknowledged. A poll
 // whose commit failed completes fail or info, as in Maelstrom, but keeps
-// its msgs. assign: invocation {"keys":["3","7"],"seek_to_beginning":true};
+// its msgs (for the report; the checker, like Maelstrom's, ignores them). assign: invocation {"keys":["3","7"],"seek_to_beginning":true};
 // ok completion adds "committed" (what list_committed_offsets returned) and
 // "offsets" (the new assignment). crash: no values; info with an error
 // saying it was deliberate. See SendValue, PollValue and AssignValue.
@@ -105,13 +105,16 @@
 // of them. A history with no acknowledged send is unknown. Each kind lists
 // at most MaxPerKind cases; the metric anomaly_counts has all counts.
 //
-// Differences from Jepsen's checker, all in the direction of fewer false
-// alarms or clearer reports: positions are looked up by the offsets that
-// polls and sends report rather than by message values (identical when the
-// log is consistent, unambiguous when it is not); a poll whose commit
-// failed still counts as moving its client on (Maelstrom drops such polls
-// from the history and then reports a poll-skip for the next one); a key
-// polled with an empty list does not reset the client's position.
+// Differences from Jepsen's checker: positions are looked up by the
+// offsets that polls and sends report rather than by message values
+// (identical when the log is consistent, unambiguous when it is not). As
+// in Jepsen, only ok polls move a client's position: a poll whose commit
+// failed does not, though the client did move past its messages, so the
+// next poll may be a poll-skip, as Maelstrom reports it. Where Jepsen
+// forgets a client's position in a key that an ok poll returned as an
+// empty list, the checker keeps it; a skip or reversal found only that way
+// is strict (Anomaly.Strict): real Maelstrom would accept it, and the
+// result's MaelstromValidity leaves it out.
 //
 // Left out: Elle's cycle search over write-read and realtime edges
 // (G1c-realtime and friends), the realtime-lag and consume-count

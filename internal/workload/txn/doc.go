@@ -130,7 +130,9 @@
 // successive writes are in order (process order): a store may acknowledge
 // a transaction and apply its writes afterwards, so under read
 // uncommitted and read committed these orders are not sound; Elle uses
-// them only for models that promise them. That a value read after the
+// them only for models that promise them, and so does this checker: under
+// strict serializability, real-time order joins the dependency graph
+// (see Results). That a value read after the
 // transaction's own write is newer than that write, or that two reads of
 // one key come in version order: stale replicas break both. These are
 // internal inconsistencies, reported as such, never turned into orders.
@@ -210,16 +212,22 @@
 // them in cycle order. At most eight cases of a kind are listed; Metrics
 // counts them all (anomaly_counts) and says how much was inferred.
 //
-// The verdict is invalid when a forbidden anomaly was found. It is valid
-// when none was and every model is read committed or weaker. For
-// stronger models (--consistency-models serializable, snapshot-isolation,
+// The verdict is invalid when a forbidden anomaly was found, and valid
+// otherwise, as Elle's is. For stronger models than read committed
+// (--consistency-models serializable, snapshot-isolation,
 // strict-serializable — Maelstrom's default — and their aliases) the
 // checker also fails the run on the anomalies it finds that those models
-// forbid (internal, lost-update, G-single, G2), but its verdict on a clean
-// history is unknown, with a note: its rw edges reach only as far as its
-// version orders, and it does not look for real-time anomalies. Unknown
-// model names are refused by Validate (Maelstrom accepts any name and
-// fails only at analysis).
+// forbid (internal, lost-update, G-single, G2), and a clean verdict comes
+// with a note: its rw edges reach only as far as its version orders, so a
+// valid verdict is no proof. Under strict serializability real-time order
+// joins the graph: a chain of nodes in history order that each ok
+// transaction enters at its completion and that leads to each committed
+// transaction at its invocation, so a cycle through it (G0-, G1c-,
+// G-single- or G2-realtime, named by its other edges as Elle names them)
+// is a transaction ordered both before and after one that completed
+// before it began: a stale read, typically. Unknown model names are
+// refused by Validate (Maelstrom accepts any name and fails only at
+// analysis).
 //
 // # Speed
 //

@@ -11,6 +11,7 @@ const (
 	ekWR                     // writer -> reader of one of its values
 	ekRW                     // a reader enters the read lane of the value it read
 	ekPass                   // everything inside lanes and chains
+	ekRT                     // a completed transaction enters the real-time chain
 )
 
 // Node kinds.
@@ -20,6 +21,7 @@ const (
 	nkRW                      // read lane of a value, or a key's read-lane time chain
 	nkValue                   // a value in the version graph
 	nkChain                   // a time-chain node in the version graph
+	nkTime                    // a node of the real-time chain
 )
 
 // graph is a directed graph in compressed sparse row form: the edges of

@@ -16,6 +16,8 @@ const (
 	rsOrder                   // t wrote v, then w
 	rsSeen                    // t read v, and completed at op t.done
 	rsInvoke                  // t, invoked at op t.inv, wrote v
+	rsDone                    // t completed at op t.done (real time)
+	rsBegan                   // t was invoked at op t.inv, later (real time)
 )
 
 type reason struct {
@@ -264,6 +266,59 @@ func (c *checker) findCycles() {
 			c.cycleCase(g, KindG2, best)
 		}
 	}
+
+	// Real-time cycles (strict serializability): through at least one
+	// real-time edge, named by the other edges as Elle names them.
+	if !c.pol.realtime {
+		return
+	}
+	const rtNodes, rtEdges = nkTxn | nkWW | nkRW | nkTime, ekWW | ekWR | ekRW | ekPass | ekRT
+	comp, ncomp = g.scc(rtNodes, rtEdges)
+	for _, ms := range cycles(comp, ncomp) {
+		if countTxns(ms) < 2 {
+			continue
+		}
+		var best []int32
+		n := 0
+		for _, u := range ms {
+			if !isTxn(u) {
+				continue
+			}
+			for e := g.off[u]; e < g.off[u+1] && n < tries; e++ {
+				if g.kind[e] != ekRT || comp[g.to[e]] != comp[u] {
+					continue
+				}
+				n++
+				p := s.path(query{from: g.to[e], target: u, comp: comp, c: comp[u],
+					nodeMask: rtNodes, edgeMask: rtEdges, countMask: nkTxn})
+				if p != nil {
+					best = shortest(best, append([]int32{e}, p...), g)
+				}
+			}
+		}
+		if best == nil {
+			continue
+		}
+		rw, wr := 0, 0
+		for _, e := range best {
+			switch g.kind[e] {
+			case ekRW:
+				rw++
+			case ekWR:
+				wr++
+			}
+		}
+		switch {
+		case rw == 1:
+			c.cycleCase(g, KindGSingleRT, best)
+		case rw > 1:
+			c.cycleCase(g, KindG2RT, best)
+		case wr > 0:
+			c.cycleCase(g, KindG1cRT, best)
+		default:
+			c.cycleCase(g, KindG0RT, best)
+		}
+	}
 }
 
 // edgeSource finds the node an edge leaves.
@@ -412,7 +467,48 @@ func (c *checker) buildDSG(timeline [][]event) *graph {
 			}
 		}
 	}
+	if c.pol.realtime {
+		c.realtimeChain(&b, committed)
+	}
 	return b.build()
+}
+
+// realtimeChain adds, for strict serializability, the real-time order: a
+// chain of nodes in history order, which each ok transaction enters at
+// its completion and which leads to each committed transaction at its
+// invocation, so that a path from T1 to T2 along it says T1 completed
+// before T2 was invoked. It is linear in the number of transactions.
+func (c *checker) realtimeChain(b *builder, committed func(int32) bool) {
+	type tev struct {
+		idx  int
+		done bool
+		t    int32
+	}
+	var evs []tev
+	for i := range c.txns {
+		t := &c.txns[i]
+		if !committed(int32(i)) {
+			continue
+		}
+		evs = append(evs, tev{idx: t.inv, t: int32(i)})
+		if t.st == stOK {
+			evs = append(evs, tev{idx: t.done, done: true, t: int32(i)})
+		}
+	}
+	slices.SortFunc(evs, func(a, b tev) int { return a.idx - b.idx })
+	prev := int32(-1)
+	for _, e := range evs {
+		n := b.node(nkTime)
+		if prev >= 0 {
+			b.edge(prev, n, ekPass, -1)
+		}
+		prev = n
+		if e.done {
+			b.edge(e.t, n, ekRT, c.reason(reason{kind: rsDone, t: e.t, v: -1, key: -1}))
+		} else {
+			b.edge(n, e.t, ekPass, c.reason(reason{kind: rsBegan, t: e.t, v: -1, key: -1}))
+		}
+	}
 }
 
 // cycleCase records a cycle found by search: path starts at a
@@ -451,6 +547,8 @@ func (c *checker) describeCycle(g *graph, kind string, path []int32) string {
 				cur.dep = "wr"
 			case ekRW:
 				cur.dep = "rw"
+			case ekRT:
+				cur.dep = "rt"
 			}
 		}
 		if w := g.why[e]; w >= 0 {
@@ -553,6 +651,13 @@ func (c *checker) say(n *namer, r reason) string {
 		return fmt.Sprintf("%s read %s", n.name(r.t), c.kv(r.v))
 	case rsInvoke:
 		return fmt.Sprintf("%s, invoked afterwards at op %d, wrote %s", n.name(r.t), c.txns[r.t].inv, c.kv(r.v))
+	case rsDone:
+		if !n.seen[r.t] {
+			return fmt.Sprintf("%s completed", n.name(r.t)) // the label names the op
+		}
+		return fmt.Sprintf("%s completed at op %d", n.name(r.t), c.txns[r.t].done)
+	case rsBegan:
+		return fmt.Sprintf("%s was invoked after that, at op %d, so strict serializability puts it later", n.name(r.t), c.txns[r.t].inv)
 	}
 	return "?"
 }

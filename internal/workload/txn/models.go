@@ -42,6 +42,14 @@ const (
 	KindGSingle = "G-single"
 	// KindG2: a dependency cycle with more than one anti-dependency edge.
 	KindG2 = "G2"
+	// The realtime kinds are cycles that need a real-time edge (T1
+	// completed before T2 was invoked, so under strict serializability T1
+	// precedes T2), named by their other edges as Elle names them: only
+	// ww, ww and wr, one rw, more rw.
+	KindG0RT      = "G0-realtime"
+	KindG1cRT     = "G1c-realtime"
+	KindGSingleRT = "G-single-realtime"
+	KindG2RT      = "G2-realtime"
 )
 
 // kindOrder is the order in which results list kinds: the most basic
@@ -49,6 +57,7 @@ const (
 var kindOrder = []string{
 	KindMalformed, KindGarbage, KindDuplicate, KindFutureRead, KindCyclicVersions,
 	KindG0, KindG1a, KindG1b, KindG1c, KindInternal, KindLostUpdate, KindGSingle, KindG2,
+	KindG0RT, KindG1cRT, KindGSingleRT, KindG2RT,
 }
 
 // Kinds every model forbids: values that cannot exist in any execution of
@@ -70,6 +79,9 @@ type model struct {
 	// unchecked says what else the model forbids that the checker does
 	// not look for or cannot see completely.
 	unchecked string
+	// realtime: the model orders a transaction after every one that
+	// completed before it was invoked (strict serializability).
+	realtime bool
 }
 
 const partialRW = "anti-dependency (rw) cycles are found only where the inferred version orders reach, so their absence is not shown"
@@ -89,9 +101,9 @@ var models = map[string]model{
 	"serializable": {name: "serializable", level: 3,
 		adds:      []string{KindInternal, KindGSingle, KindG2, KindLostUpdate},
 		unchecked: partialRW},
-	"strict-serializable": {name: "strict-serializable", level: 3,
-		adds:      []string{KindInternal, KindGSingle, KindG2, KindLostUpdate},
-		unchecked: "real-time anomalies (G1c-realtime, G2-realtime: a transaction missing the effects of one that finished before it began) are not looked for; " + partialRW},
+	"strict-serializable": {name: "strict-serializable", level: 3, realtime: true,
+		adds:      []string{KindInternal, KindGSingle, KindG2, KindLostUpdate, KindG0RT, KindG1cRT, KindGSingleRT, KindG2RT},
+		unchecked: partialRW},
 }
 
 // aliases maps other accepted names to models.
@@ -136,6 +148,9 @@ type policy struct {
 	level  int
 	// failing are the kinds that make the history invalid.
 	failing map[string]bool
+	// realtime: some model is strict serializability, so real-time order
+	// joins the dependency graph.
+	realtime bool
 }
 
 func newPolicy(names []string) (policy, error) {
@@ -150,6 +165,7 @@ func newPolicy(names []string) (policy, error) {
 		}
 		p.models = append(p.models, m)
 		p.level = max(p.level, m.level)
+		p.realtime = p.realtime || m.realtime
 		for _, k := range m.adds {
 			p.failing[k] = true
 		}
