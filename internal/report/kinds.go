@@ -101,7 +101,8 @@ var meanings = map[string]Meaning{
 	"cyclic-versions": {"The order of versions is a cycle",
 		"The versions of a key, as the reads show them, go round in a circle: no single order of writes explains them."},
 	"G0": {"Write cycle (G0)",
-		"Transactions overwrote each other's writes in a cycle: each key saw the writes in a different order. Even read uncommitted forbids this."},
+		"Transactions overwrote each other's writes in a cycle: each key saw the writes in a different order. Even read uncommitted forbids this. " +
+			"Real Maelstrom often misses G0 (the Fly.io 6b page warns of it): its checker infers too few write orders to see most of these cycles, so a run it passes may fail here."},
 	"G1a": {"Aborted read (G1a)",
 		"A read saw a value written by a transaction (or a send) that failed. Do not expose writes of an operation you report as failed."},
 	"G1b": {"Intermediate read (G1b)",
