@@ -20,7 +20,7 @@ func TestNames(t *testing.T) {
 		NodeLogs: "node-logs", Report: "report.html", Diagram: "messages.svg",
 		FocusDiagram: "messages-focus.svg", LatencyPlot: "latency.svg", RatePlot: "rate.svg",
 		Latest: "latest", DefaultRoot: "store",
-		NodeLog("n1"):               filepath.Join("node-logs", "n1.log"),
+		NodeLog("n1"):              filepath.Join("node-logs", "n1.log"),
 		RunDir("st", "echo", "r1"): filepath.Join("st", "echo", "r1"),
 	} {
 		if got != want {
