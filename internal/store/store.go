@@ -60,6 +60,10 @@ const (
 	RatePlot    = "rate.svg"
 )
 
+// MaelstromResults is the file where Maelstrom itself, which keeps its
+// runs in the same layout, writes what Results holds for ours.
+const MaelstromResults = "results.edn"
+
 // Latest is the name of the symbolic links to the newest run: one in the
 // store's root (to <workload>/<run>) and one in each workload's directory
 // (to <run>).

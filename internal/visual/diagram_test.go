@@ -5,14 +5,17 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/glomers/glomers/internal/netsim"
+	"github.com/glomers/glomers/internal/store"
 )
 
-func send(id int64, at int, src, dest, body string) Event {
-	return Event{Kind: "send", Time: ms(at), Deadline: ms(at + 5), ID: id, Src: src, Dest: dest, Body: json.RawMessage(body)}
+func send(id int64, at int, src, dest, body string) store.Event {
+	return store.Event{Kind: "send", Time: ms(at), Deadline: ms(at + 5), ID: id, Src: src, Dest: dest, Body: json.RawMessage(body)}
 }
 
-func end(kind string, id int64, at int, src, dest string) Event {
-	return Event{Kind: kind, Time: ms(at), Deadline: ms(at), ID: id, Src: src, Dest: dest, Body: json.RawMessage(`{}`)}
+func end(kind string, id int64, at int, src, dest string) store.Event {
+	return store.Event{Kind: netsim.EventKind(kind), Time: ms(at), Deadline: ms(at), ID: id, Src: src, Dest: dest, Body: json.RawMessage(`{}`)}
 }
 
 func TestDiagramDrawsMessagesDropsAndPartitions(t *testing.T) {
@@ -58,13 +61,13 @@ func TestDiagramDrawsMessagesDropsAndPartitions(t *testing.T) {
 }
 
 func TestReadJournalKeepsTheFirstMessagesAndCountsTheRest(t *testing.T) {
-	var evs []Event
+	var evs []store.Event
 	for i := range 1000 {
 		evs = append(evs, send(int64(i), i, "n0", "n1", `{"type":"gossip","values":[1,2,3]}`))
 		evs = append(evs, end("recv", int64(i), i, "n0", "n1"))
 	}
 	// A kept message whose receipt comes late is still drawn whole.
-	evs = append([]Event{send(5000, 0, "n1", "n2", `{"type":"slow"}`)}, evs...)
+	evs = append([]store.Event{send(5000, 0, "n1", "n2", `{"type":"slow"}`)}, evs...)
 	evs = append(evs, end("recv", 5000, 2000, "n1", "n2"))
 	j, err := ReadJournal(strings.NewReader(journalLines(evs...)), 10, 0)
 	if err != nil {
@@ -91,7 +94,7 @@ func TestReadJournalNamesABadLine(t *testing.T) {
 }
 
 func TestDiagramSizeIsBounded(t *testing.T) {
-	var evs []Event
+	var evs []store.Event
 	for i := range 5000 {
 		evs = append(evs, send(int64(i), i, fmt.Sprintf("n%d", i%5), fmt.Sprintf("n%d", (i+1)%5), `{"type":"gossip","values":[1,2,3,4,5,6,7,8,9,10]}`))
 		evs = append(evs, end("recv", int64(i), i+1, "", ""))
@@ -137,7 +140,7 @@ func TestDiagramMarksAnomalousOperations(t *testing.T) {
 }
 
 func TestReadJournalFromATime(t *testing.T) {
-	var evs []Event
+	var evs []store.Event
 	for i := range 100 { // message i sent at i ms, received 3 ms later
 		evs = append(evs, send(int64(i), i, "n0", "n1", `{"type":"gossip"}`))
 		if i >= 3 {
@@ -170,7 +173,7 @@ func TestReadJournalFromATime(t *testing.T) {
 // above its row, so it never lies on its own arrow; the title names the
 // first anomaly shown.
 func TestDiagramSharesTheClientsLaneAndKeepsLabelsOffArrows(t *testing.T) {
-	var evs []Event
+	var evs []store.Event
 	for i := range 8 {
 		c := fmt.Sprintf("c%d", i+10)
 		evs = append(evs,
