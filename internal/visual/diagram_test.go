@@ -93,6 +93,26 @@ func TestReadJournalNamesABadLine(t *testing.T) {
 	}
 }
 
+// A journal written by another encoder, with the fields in another order,
+// reads the same: sends are found by their kind, not by where it is.
+func TestReadJournalAnyFieldOrder(t *testing.T) {
+	src := `{"id":1,"src":"c0","dest":"n0","body":{"kind":"recv"},"time":1000000,"kind":"send"}
+{"body":{},"dest":"c0","kind":"send","src":"n0","time":2000000,"id":2}
+{"time":3000000,"id":1,"src":"c0","dest":"n0","body":{},"kind":"recv"}
+{"kind":"drop","time":4000000,"id":2,"src":"n0","dest":"c0","body":{}}
+`
+	j, err := ReadJournal(strings.NewReader(src), 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Kept != 2 || j.Total != 2 || len(j.Events) != 4 {
+		t.Fatalf("kept %d of %d, %d events; want 2 of 2, 4 events", j.Kept, j.Total, len(j.Events))
+	}
+	if e := j.Events[3]; e.Kind != netsim.Drop || e.ID != 2 || e.Time != ms(4) {
+		t.Errorf("last event %+v, want message 2 dropped at 4 ms", e)
+	}
+}
+
 func TestDiagramSizeIsBounded(t *testing.T) {
 	var evs []store.Event
 	for i := range 5000 {
