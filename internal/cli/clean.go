@@ -3,12 +3,13 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"strconv"
 
-	"github.com/glomers/glomers/internal/harness"
+	"github.com/glomers/glomers/internal/store"
 )
 
 func cleanCommand() *Command {
-	var store string
+	var root string
 	var keep int
 	return &Command{
 		Name:  "clean",
@@ -20,10 +21,10 @@ results, history, message journal, node logs and report. With --keep N,
 the newest N runs of each workload stay. Nothing but runs and their
 latest links is removed.
 
-Runs are pruned as they are made, too: check and test keep the newest 20
+Runs are pruned as they are made, too: check and test keep the newest ` + strconv.Itoa(store.DefaultKeep) + `
 runs of each workload (their --keep N changes that; --keep 0 keeps all).`,
 		Flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&store, "store", "store", "the `DIR` holding the runs (default store)")
+			fs.StringVar(&root, "store", store.DefaultRoot, "the `DIR` holding the runs (default "+store.DefaultRoot+")")
 			fs.IntVar(&keep, "keep", 0, "keep the newest `N` runs of each workload (default 0: none)")
 		},
 		Run: func(env *Env, args []string) error {
@@ -33,8 +34,8 @@ runs of each workload (their --keep N changes that; --keep 0 keeps all).`,
 			if keep < 0 {
 				return fmt.Errorf("clean: --keep must be 0 or more, not %d", keep)
 			}
-			r, err := harness.Clean(store, keep)
-			fmt.Fprintf(env.Stdout, "%s from %s.\n", capitalize(r.String()), store)
+			r, err := store.Clean(root, keep)
+			fmt.Fprintf(env.Stdout, "%s from %s.\n", capitalize(r.String()), root)
 			if err != nil {
 				return fmt.Errorf("clean: %v", err)
 			}

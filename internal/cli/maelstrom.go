@@ -12,6 +12,7 @@ import (
 	"github.com/glomers/glomers/book"
 	"github.com/glomers/glomers/internal/edn"
 	"github.com/glomers/glomers/internal/proc"
+	"github.com/glomers/glomers/internal/store"
 )
 
 // tutorOnlyFlags are check's own flags, which Maelstrom does not know;
@@ -104,7 +105,7 @@ func runMaelstrom(env *Env, path string, r book.Run, overrides []string, tgt *ta
 	default:
 		return nil, fmt.Errorf("run maelstrom: %v", err)
 	}
-	results := filepath.Join("store", "latest", "results.edn")
+	results := filepath.Join(store.DefaultRoot, store.Latest, store.MaelstromResults)
 	data, err := os.ReadFile(results)
 	if err != nil {
 		if len(r.Targets) > 0 {

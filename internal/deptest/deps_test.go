@@ -107,3 +107,25 @@ func TestOnlyBookReadsTheContent(t *testing.T) {
 		}
 	}
 }
+
+// ARCHITECTURE.md: internal/store owns the run directory and touches files
+// only: it starts no process and opens no socket, and it imports nothing
+// of ours but the pure packages, so the report and the drawings can read
+// its names and its Event without pulling the harness in.
+func TestStoreOnlyTouchesFiles(t *testing.T) {
+	pkgs := list(t)
+	p, ok := pkgs[module+"/internal/store"]
+	if !ok {
+		t.Fatal("internal/store is missing")
+	}
+	for _, d := range p.deps {
+		if d == "os/exec" || d == "net" || under(d, "net/http") {
+			t.Errorf("%s depends on %s", p.path, d)
+		}
+		for _, banned := range []string{"internal/harness", "internal/report", "internal/visual", "internal/proc", "internal/cli", "internal/progress"} {
+			if under(d, module+"/"+banned) {
+				t.Errorf("%s depends on %s", p.path, d)
+			}
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/glomers/glomers/internal/nemesis"
 	"github.com/glomers/glomers/internal/netsim"
 	"github.com/glomers/glomers/internal/proc"
+	"github.com/glomers/glomers/internal/store"
 )
 
 // Options configure a run. Fields carry Maelstrom's flag names and
@@ -67,7 +68,7 @@ type Options struct {
 	// "store"); "" writes nothing.
 	Store string `json:"store,omitempty"`
 	// Keep is how many runs of the workload the store keeps, the newest
-	// (--keep, default DefaultKeep; 0 keeps every run).
+	// (--keep, default store.DefaultKeep; 0 keeps every run).
 	Keep int `json:"-"`
 	// JSON prints results.json to stdout instead of the summary (--json).
 	JSON bool `json:"-"`
@@ -163,8 +164,8 @@ func Defaults() Options {
 		KeyCount:          10,
 		MaxTxnLength:      4,
 		MaxWritesPerKey:   16,
-		Store:             "store",
-		Keep:              DefaultKeep,
+		Store:             store.DefaultRoot,
+		Keep:              store.DefaultKeep,
 		RecoveryWait:      10 * time.Second,
 		RPCTimeout:        5 * time.Second,
 		InitTimeout:       10 * time.Second,
@@ -302,7 +303,7 @@ func (o *Options) FlagSet(name string) *flag.FlagSet {
 		return nil
 	})
 	fs.StringVar(&o.Store, "store", o.Store, "directory to write results under")
-	fs.Func("keep", "runs of each workload the store keeps (default 20; 0 keeps all)", func(s string) error {
+	fs.Func("keep", "runs of each workload the store keeps (default "+strconv.Itoa(store.DefaultKeep)+"; 0 keeps all)", func(s string) error {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 {
 			return errors.New("must be an integer >= 0 (0 keeps every run)")
@@ -310,7 +311,7 @@ func (o *Options) FlagSet(name string) *flag.FlagSet {
 		o.Keep = n
 		return nil
 	})
-	fs.BoolVar(&o.JSON, "json", o.JSON, "print results.json to stdout")
+	fs.BoolVar(&o.JSON, "json", o.JSON, "print "+store.Results+" to stdout")
 	fs.BoolVar(&o.Strict, "strict", o.Strict, "judge by the course's stricter rules too")
 	fs.Func("recovery-wait", "seconds between healing and the final reads (default 10)", func(s string) error {
 		d, err := seconds(s)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/netsim"
+	"github.com/glomers/glomers/internal/store"
 	"github.com/glomers/glomers/internal/workload"
 )
 
@@ -576,29 +577,18 @@ func (s *storeDir) finish(res *Result) error {
 	res.StoreDir = s.dir
 	b, err := json.MarshalIndent(res, "", "  ")
 	if err == nil {
-		err = os.WriteFile(filepath.Join(s.dir, "results.json"), append(b, '\n'), 0o644)
+		err = os.WriteFile(filepath.Join(s.dir, store.Results), append(b, '\n'), 0o644)
 	}
 	errs = append(errs, err, res.writeEDN(s.dir))
-	hf, err := os.Create(filepath.Join(s.dir, "history.jsonl"))
+	hf, err := os.Create(filepath.Join(s.dir, store.History))
 	if err == nil {
 		err = res.History.WriteJSONLines(hf)
 		errs = append(errs, err, hf.Close())
 	} else {
 		errs = append(errs, err)
 	}
-	errs = append(errs, relink(filepath.Join(s.root, "latest"), filepath.Join(s.wl, s.stamp)))
-	errs = append(errs, relink(filepath.Join(s.root, s.wl, "latest"), s.stamp))
-	_, err = Prune(s.root, s.wl, s.keep)
+	errs = append(errs, store.Link(s.root, s.wl, s.stamp))
+	_, err = store.Prune(s.root, s.wl, s.keep)
 	errs = append(errs, err)
 	return errors.Join(errs...)
-}
-
-// relink points the symlink at link to target, replacing what was there.
-func relink(link, target string) error {
-	tmp := link + ".tmp"
-	_ = os.Remove(tmp)
-	if err := os.Symlink(target, tmp); err != nil {
-		return err
-	}
-	return os.Rename(tmp, link)
 }

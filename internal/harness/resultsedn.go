@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/glomers/glomers/internal/edn"
+	"github.com/glomers/glomers/internal/store"
 	"github.com/glomers/glomers/internal/workload"
 )
 
@@ -95,7 +96,7 @@ func quantilesEDN(q *workload.Quantiles) edn.Map {
 
 // writeEDN writes results.edn into dir.
 func (res *Result) writeEDN(dir string) error {
-	f, err := os.Create(filepath.Join(dir, "results.edn"))
+	f, err := os.Create(filepath.Join(dir, store.MaelstromResults))
 	if err != nil {
 		return err
 	}

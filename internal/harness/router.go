@@ -12,6 +12,7 @@ import (
 	"github.com/glomers/glomers/internal/netsim"
 	"github.com/glomers/glomers/internal/proto"
 	"github.com/glomers/glomers/internal/service"
+	"github.com/glomers/glomers/internal/store"
 )
 
 // maxJournal bounds the journal file: past it, events are counted but not
@@ -154,21 +155,7 @@ func (r *router) record(ev netsim.Event) {
 	if r.journalCount > maxJournal {
 		return
 	}
-	_ = r.enc.Encode(journalEntry{
-		Kind: ev.Kind, Time: ev.Time, Deadline: ev.Deadline,
-		ID: *ev.Msg.ID, Src: ev.Msg.Src, Dest: ev.Msg.Dest, Body: ev.Msg.Body,
-	})
-}
-
-// journalEntry is one line of journal.jsonl.
-type journalEntry struct {
-	Kind     netsim.EventKind `json:"kind"`
-	Time     time.Duration    `json:"time"`
-	Deadline time.Duration    `json:"deadline,omitempty"`
-	ID       int64            `json:"id"`
-	Src      string           `json:"src"`
-	Dest     string           `json:"dest"`
-	Body     json.RawMessage  `json:"body"`
+	_ = r.enc.Encode(store.NewEvent(ev))
 }
 
 func (r *router) setJournal(w io.Writer) {

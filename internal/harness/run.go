@@ -28,6 +28,7 @@ import (
 	"github.com/glomers/glomers/internal/proc"
 	"github.com/glomers/glomers/internal/proto"
 	"github.com/glomers/glomers/internal/service"
+	"github.com/glomers/glomers/internal/store"
 	"github.com/glomers/glomers/internal/workload"
 	"github.com/glomers/glomers/internal/workload/registry"
 )
@@ -608,12 +609,11 @@ type storeDir struct {
 }
 
 func newStoreDir(root, wl string) (*storeDir, error) {
-	stamp := time.Now().Format("20060102T150405.000")
-	dir := filepath.Join(root, wl, stamp)
-	if err := os.MkdirAll(filepath.Join(dir, "node-logs"), 0o755); err != nil {
+	dir, stamp, err := store.Create(root, wl, time.Now())
+	if err != nil {
 		return nil, err
 	}
-	j, err := os.Create(filepath.Join(dir, "journal.jsonl"))
+	j, err := os.Create(filepath.Join(dir, store.Journal))
 	if err != nil {
 		return nil, err
 	}
@@ -623,7 +623,7 @@ func newStoreDir(root, wl string) (*storeDir, error) {
 func (s *storeDir) nodeLog(id string) io.Writer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f, err := os.Create(filepath.Join(s.dir, "node-logs", id+".log"))
+	f, err := os.Create(filepath.Join(s.dir, store.NodeLog(id)))
 	if err != nil {
 		return io.Discard
 	}

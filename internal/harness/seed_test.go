@@ -12,6 +12,7 @@ import (
 
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/netsim"
+	"github.com/glomers/glomers/internal/store"
 )
 
 // recorded is what a seed must fix: the operations the generator chose
@@ -72,7 +73,7 @@ func recordRun(t *testing.T, seed uint64) recorded {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		var e journalEntry
+		var e store.Event
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/glomers/glomers/internal/history"
+	"github.com/glomers/glomers/internal/store"
 )
 
 func TestStoreKeepsEverything(t *testing.T) {
@@ -97,63 +98,6 @@ func TestStoreKeepsCrashedRun(t *testing.T) {
 	}
 }
 
-// The store keeps the newest runs of a workload, and Clean removes the
-// rest, the links and the directories left empty, and nothing else.
-func TestPruneAndClean(t *testing.T) {
-	root := t.TempDir()
-	mk := func(wl, name string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Join(root, wl, name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(root, wl, name, "journal.jsonl"), []byte("0123456789"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, n := range []string{"20261206T010000.000", "20261206T010001.000", "20261206T010002.500", "20261205T235959.999"} {
-		mk("echo", n)
-	}
-	mk("broadcast", "20261206T010000.000")
-	mk("echo", "notes") // not a run: left alone
-	if err := os.Symlink("20261206T010002.500", filepath.Join(root, "echo", "latest")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink("echo/20261206T010002.500", filepath.Join(root, "latest")); err != nil {
-		t.Fatal(err)
-	}
-
-	r, err := Prune(root, "echo", 2)
-	if err != nil || r.Runs != 2 || r.Bytes != 20 {
-		t.Fatalf("Prune = %+v, %v", r, err)
-	}
-	runs, _ := runsOf(filepath.Join(root, "echo"))
-	if len(runs) != 2 || filepath.Base(runs[0]) != "20261206T010001.000" {
-		t.Errorf("kept %q, want the newest two", runs)
-	}
-	if r, _ := Prune(root, "echo", 0); r.Runs != 0 {
-		t.Errorf("--keep 0 removed %d runs", r.Runs)
-	}
-
-	r, err = Clean(root, 0)
-	if err != nil || r.Runs != 3 || r.Workloads != 2 {
-		t.Fatalf("Clean = %+v, %v", r, err)
-	}
-	if got := r.String(); got != "removed 3 runs of 2 workloads (30 bytes)" {
-		t.Errorf("summary %q", got)
-	}
-	if _, err := os.Stat(filepath.Join(root, "echo", "notes")); err != nil {
-		t.Errorf("a directory that is not a run was removed: %v", err)
-	}
-	for _, gone := range []string{"latest", "echo/latest", "broadcast"} {
-		if _, err := os.Lstat(filepath.Join(root, gone)); err == nil {
-			t.Errorf("%s is still there", gone)
-		}
-	}
-	if r, err := Clean(filepath.Join(root, "nothing"), 0); err != nil || r.String() != "no stored runs removed" {
-		t.Errorf("cleaning a missing store: %v, %v", r, err)
-	}
-}
-
 // A run removes its workload's oldest runs beyond --keep.
 func TestRunKeepsTheNewestRuns(t *testing.T) {
 	o := testOptions(t, echoWL{}, rawNode("echo", echoHandler))
@@ -166,7 +110,7 @@ func TestRunKeepsTheNewestRuns(t *testing.T) {
 		}
 	}
 	res := runIn(t, o)
-	runs, err := runsOf(filepath.Join(o.Store, "test-echo"))
+	runs, err := store.Runs(o.Store, "test-echo")
 	if err != nil || len(runs) != 2 || runs[1] != res.StoreDir || filepath.Base(runs[0]) != "19991231T000001.000" {
 		t.Fatalf("after a run with --keep 2: %q, %v", runs, err)
 	}

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,7 +16,9 @@ import (
 	"github.com/glomers/glomers/internal/harness"
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/jsonval"
+	"github.com/glomers/glomers/internal/netsim"
 	"github.com/glomers/glomers/internal/proto"
+	"github.com/glomers/glomers/internal/store"
 	"github.com/glomers/glomers/internal/visual"
 	"github.com/glomers/glomers/internal/workload"
 )
@@ -202,7 +203,7 @@ func or(s, def string) string {
 
 // Gather searches the run's files for evidence about its anomalies: for
 // the first operations of each anomaly, the request the client sent
-// (from journal.jsonl) and the lines of the node's log that mention that
+// (from the journal) and the lines of the node's log that mention that
 // request or its reply. Gather only reads; a missing file means less
 // evidence, never an error.
 func Gather(res *harness.Result) Evidence {
@@ -254,7 +255,7 @@ func Gather(res *harness.Result) Evidence {
 		return ev
 	}
 	scanned := false
-	if f, err := os.Open(filepath.Join(res.StoreDir, "journal.jsonl")); err == nil {
+	if f, err := os.Open(filepath.Join(res.StoreDir, store.Journal)); err == nil {
 		scanJournal(f, want, trails)
 		f.Close()
 		scanned = true
@@ -276,7 +277,7 @@ func Gather(res *harness.Result) Evidence {
 		if w.msgID == 0 || !w.logs {
 			continue
 		}
-		rel := filepath.Join("node-logs", w.node+".log")
+		rel := store.NodeLog(w.node)
 		f, err := os.Open(filepath.Join(res.StoreDir, rel))
 		if err != nil {
 			continue
@@ -323,11 +324,12 @@ func scanJournal(r io.Reader, ws []opWindow, trails []*trail) {
 	sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
 	for sc.Scan() {
 		b := sc.Bytes()
-		isSend := bytes.HasPrefix(b, []byte(`{"kind":"send"`))
+		kind, _ := store.KindOf(b)
+		isSend := kind == netsim.Send
 		if !isSend && len(trails) == 0 {
 			continue
 		}
-		var e visual.Event
+		var e store.Event
 		if json.Unmarshal(b, &e) != nil {
 			continue
 		}
@@ -442,7 +444,7 @@ type trail struct {
 }
 
 type trailMsg struct {
-	e    visual.Event
+	e    store.Event
 	fate string // recv, drop, or "" (in flight at the end)
 	at   time.Duration
 }
@@ -482,7 +484,7 @@ func lostTrails(res *harness.Result, pairs []int) []*trail {
 }
 
 // see takes one journal event into the trail.
-func (t *trail) see(e visual.Event) {
+func (t *trail) see(e store.Event) {
 	switch e.Kind {
 	case "send":
 		if !t.missing[e.Dest] || proto.IsClient(e.Src) || !carries(e.Body, t.value) {
@@ -497,7 +499,7 @@ func (t *trail) see(e visual.Event) {
 		t.msgs[e.ID] = &trailMsg{e: e}
 	case "recv", "drop":
 		if m, ok := t.msgs[e.ID]; ok {
-			m.fate, m.at = e.Kind, e.Time
+			m.fate, m.at = string(e.Kind), e.Time
 		}
 	}
 }

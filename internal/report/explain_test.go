@@ -250,3 +250,17 @@ func TestLostValueNeverSent(t *testing.T) {
 		t.Fatalf("%q, want %q", got, want)
 	}
 }
+
+// The journal is read by field: an encoder that puts "kind" last still
+// has its request and reply found.
+func TestScanJournalAnyFieldOrder(t *testing.T) {
+	journal := `{"time":20000000,"deadline":20000000,"id":2,"src":"c4","dest":"n0","body":{"type":"echo","msg_id":2,"kind":"recv"},"kind":"send"}
+{"time":20000000,"id":2,"src":"c4","dest":"n0","body":{"type":"echo","msg_id":2},"kind":"recv"}
+{"body":{"type":"echo_ok","in_reply_to":2},"src":"n0","dest":"c4","id":3,"time":21000000,"kind":"send"}
+`
+	ws := []opWindow{{op: 2, client: "c4", node: "n0", from: 20 * time.Millisecond, to: 21 * time.Millisecond}}
+	scanJournal(strings.NewReader(journal), ws, nil)
+	if w := ws[0]; w.msgID != 2 || w.request != 2 || w.reply != 3 {
+		t.Errorf("window %+v, want msg_id 2, request 2, reply 3", w)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/glomers/glomers/internal/harness"
+	"github.com/glomers/glomers/internal/store"
 	"github.com/glomers/glomers/internal/visual"
 )
 
@@ -63,10 +64,10 @@ func Draw(res *harness.Result, j *visual.Journal, marks map[int64]visual.Mark) F
 	}
 }
 
-// LoadJournal reads the first messages of the run's journal.jsonl sent
+// LoadJournal reads the first messages of the run's journal sent
 // at or after from.
 func LoadJournal(dir string, from time.Duration) (*visual.Journal, error) {
-	f, err := os.Open(filepath.Join(dir, "journal.jsonl"))
+	f, err := os.Open(filepath.Join(dir, store.Journal))
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +118,7 @@ func WriteFiles(res *harness.Result, ev Evidence, ex []Explanation, hints []stri
 	var errs []error
 	j, err := LoadJournal(res.StoreDir, 0)
 	if err != nil {
-		errs = append(errs, fmt.Errorf("messages.svg: %w", err))
+		errs = append(errs, fmt.Errorf("%s: %w", store.Diagram, err))
 	}
 	f := Draw(res, j, ev.Marks)
 	journals := []*visual.Journal{j}
@@ -142,27 +143,27 @@ func WriteFiles(res *harness.Result, ev Evidence, ex []Explanation, hints []stri
 	files := []struct {
 		name string
 		b    []byte
-	}{{"messages.svg", f.Messages}, {"latency.svg", f.Latency}, {"rate.svg", f.Rate}}
+	}{{store.Diagram, f.Messages}, {store.LatencyPlot, f.Latency}, {store.RatePlot, f.Rate}}
 	if f.Focus != nil {
 		files = append(files, struct {
 			name string
 			b    []byte
-		}{"messages-focus.svg", f.Focus})
+		}{store.FocusDiagram, f.Focus})
 	}
 	for _, file := range files {
 		errs = append(errs, os.WriteFile(filepath.Join(res.StoreDir, file.name), file.b, 0o644))
 	}
 	var logs []string
-	if entries, err := os.ReadDir(filepath.Join(res.StoreDir, "node-logs")); err == nil {
+	if entries, err := os.ReadDir(filepath.Join(res.StoreDir, store.NodeLogs)); err == nil {
 		for _, e := range entries {
-			logs = append(logs, "node-logs/"+e.Name())
+			logs = append(logs, store.NodeLogs+"/"+e.Name())
 		}
 	}
 	var page bytes.Buffer
 	if err := HTML(&page, Page{Result: res, Explanations: ex, Hints: hints, Files: f, Logs: logs, InDiagram: drawn}); err != nil {
-		errs = append(errs, fmt.Errorf("report.html: %w", err))
+		errs = append(errs, fmt.Errorf("%s: %w", store.Report, err))
 	} else {
-		errs = append(errs, os.WriteFile(filepath.Join(res.StoreDir, "report.html"), page.Bytes(), 0o644))
+		errs = append(errs, os.WriteFile(filepath.Join(res.StoreDir, store.Report), page.Bytes(), 0o644))
 	}
 	return errors.Join(errs...)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/glomers/glomers/internal/harness"
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/netsim"
+	"github.com/glomers/glomers/internal/store"
 	"github.com/glomers/glomers/internal/visual"
 )
 
@@ -38,7 +39,7 @@ func TestFocusStart(t *testing.T) {
 		b.Add(history.Op{Time: time.Duration(i)*time.Second + time.Millisecond, Type: history.OK, Process: i, F: "echo"})
 	}
 	res := &harness.Result{History: b.History()}
-	j := &visual.Journal{Events: []visual.Event{{Kind: "send", ID: 1}}, Cut: true, Until: 500 * time.Millisecond}
+	j := &visual.Journal{Events: []store.Event{{Kind: "send", ID: 1}}, Cut: true, Until: 500 * time.Millisecond}
 	marks := map[int64]visual.Mark{1: {Op: 0}, 70: {Op: 6}, 40: {Op: 4}}
 	first, from, ok := focusStart(res, j, marks)
 	if op := first.Op; !ok || op != 4 || from != 2*time.Second-focusLead {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/glomers/glomers/internal/harness"
+	"github.com/glomers/glomers/internal/store"
 )
 
 // Page is everything report.html shows.
@@ -77,12 +78,28 @@ func Group(ex []Explanation) []KindGroup {
 //go:embed report.html.tmpl
 var pageSource string
 
+// runFiles are the run directory's files the page links to, by the
+// names the template gives them; store owns their real names.
+var runFiles = map[string]string{
+	"results": store.Results, "history": store.History, "journal": store.Journal,
+	"diagram": store.Diagram, "focus": store.FocusDiagram,
+}
+
+// runFile is the name of a run directory's file the page links to.
+func runFile(key string) (string, error) {
+	if name, ok := runFiles[key]; ok {
+		return name, nil
+	}
+	return "", fmt.Errorf("no run file %q", key)
+}
+
 var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"svg": func(b []byte) template.HTML {
 		// Our own drawings: every recorded string in them is escaped.
 		return template.HTML(b)
 	},
 	"ms":      ms,
+	"file":    runFile,
 	"verdict": verdictLine,
 	"headline": func(res *harness.Result) string {
 		var b strings.Builder

@@ -32,6 +32,8 @@ func TestHTMLShowsVerdictAnomaliesHintsAndPictures(t *testing.T) {
 		`op 2 at 0.020 s: c4 -&gt; n0 echo`,      // the op
 		`<span class="hit">Received {c4 n0`,      // the log line about it
 		`<a href="node-logs/n0.log">`,
+		`<a href="results.json">results.json</a>`, `<a href="history.jsonl">`, `<a href="journal.jsonl">`,
+		`<a href="messages.svg">`,
 		"Did you &lt;em&gt;copy&lt;/em&gt; the echo field?", // hints are text, escaped
 		"servers msgs-per-op", "41.50",
 		`id="latency"><svg`, `id="rate"><svg`, `<div class="figure diagram"><svg`,

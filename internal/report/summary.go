@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/glomers/glomers/internal/harness"
+	"github.com/glomers/glomers/internal/store"
 	"github.com/glomers/glomers/internal/workload"
 )
 
@@ -81,7 +82,7 @@ func Explained(w io.Writer, res *harness.Result, ex []Explanation, hints []strin
 		fmt.Fprintln(w, "\nNotes (not failures)")
 		for i, a := range res.Notes {
 			if i == maxAnomalies {
-				fmt.Fprintf(w, "  ... and %d more in results.json\n", len(res.Notes)-maxAnomalies)
+				fmt.Fprintf(w, "  ... and %d more in %s\n", len(res.Notes)-maxAnomalies, store.Results)
 				break
 			}
 			fmt.Fprintf(w, "  %s: %s\n", a.Kind, a.Message)
@@ -117,8 +118,8 @@ func Explained(w io.Writer, res *harness.Result, ex []Explanation, hints []strin
 		}
 	}
 	if res.StoreDir != "" {
-		fmt.Fprintf(w, "\nResults in %s%c (results.json, history.jsonl, journal.jsonl, node-logs/)\n", res.StoreDir, filepath.Separator)
-		fmt.Fprintf(w, "Open %s for the plots and the message diagram.\n", filepath.Join(res.StoreDir, "report.html"))
+		fmt.Fprintf(w, "\nResults in %s%c (%s, %s, %s, %s/)\n", res.StoreDir, filepath.Separator, store.Results, store.History, store.Journal, store.NodeLogs)
+		fmt.Fprintf(w, "Open %s for the plots and the message diagram.\n", filepath.Join(res.StoreDir, store.Report))
 	}
 	if !res.Valid && res.Verdict != "interrupted" {
 		fmt.Fprintf(w, "Rerun with --seed %d to replay the same %s.\n", res.Seed, replayed(res))
@@ -248,7 +249,7 @@ func listAnomalies(w io.Writer, anomalies []workload.Anomaly) {
 		}
 	}
 	if untold > 0 {
-		fmt.Fprintf(w, "  ... and %d more in results.json\n", untold)
+		fmt.Fprintf(w, "  ... and %d more in %s\n", untold, store.Results)
 	}
 }
 
@@ -323,7 +324,7 @@ func explain(w io.Writer, ex []Explanation) {
 	fmt.Fprintln(w, "\nWhat went wrong")
 	for i, g := range groups {
 		if i == maxKindsExplained {
-			fmt.Fprintf(w, "\n  ... %d more kinds in report.html\n", len(groups)-maxKindsExplained)
+			fmt.Fprintf(w, "\n  ... %d more kinds in %s\n", len(groups)-maxKindsExplained, store.Report)
 			break
 		}
 		count := ""

@@ -12,6 +12,7 @@ import (
 
 	"github.com/glomers/glomers/internal/harness"
 	"github.com/glomers/glomers/internal/history"
+	"github.com/glomers/glomers/internal/store"
 	"github.com/glomers/glomers/internal/workload"
 )
 
@@ -163,7 +164,7 @@ func gatherTails(res *harness.Result) map[string]LogExcerpt {
 	}
 	out := map[string]LogExcerpt{}
 	for _, node := range silentNodes(ns) {
-		rel := filepath.Join("node-logs", node+".log")
+		rel := store.NodeLog(node)
 		f, err := os.Open(filepath.Join(res.StoreDir, rel))
 		if err != nil {
 			continue

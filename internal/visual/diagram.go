@@ -2,7 +2,6 @@ package visual
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,22 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/glomers/glomers/internal/netsim"
 	"github.com/glomers/glomers/internal/proto"
+	"github.com/glomers/glomers/internal/store"
 )
-
-// Event is one line of journal.jsonl, as the harness writes it: a message
-// sent, received or dropped.
-type Event struct {
-	Kind string `json:"kind"` // send, recv or drop
-	// Time is when it happened, since the start of the run.
-	Time time.Duration `json:"time"`
-	// Deadline is when a sent message is due.
-	Deadline time.Duration   `json:"deadline,omitempty"`
-	ID       int64           `json:"id"`
-	Src      string          `json:"src"`
-	Dest     string          `json:"dest"`
-	Body     json.RawMessage `json:"body"`
-}
 
 // DefaultMaxMessages is how many messages a diagram draws unless told
 // otherwise: enough for the start of a run, where the protocol shows, and
@@ -38,7 +25,7 @@ const DefaultMaxMessages = 400
 // counts of the rest.
 type Journal struct {
 	// Events are the send, recv and drop events of the kept messages.
-	Events []Event
+	Events []store.Event
 	// Kept is the number of messages kept; Total counts every message
 	// sent in the run, and Before those sent before From.
 	Kept, Total, Before int
@@ -50,7 +37,7 @@ type Journal struct {
 	Cut   bool
 }
 
-// ReadJournal reads journal.jsonl, keeping the events of the first max
+// ReadJournal reads a run's journal (store.Journal), keeping the events of the first max
 // messages (DefaultMaxMessages when max is 0) sent at or after from, and
 // counting the rest. Memory stays bounded however long the run was:
 // outside the kept messages, lines are only counted unless they end a
@@ -64,7 +51,6 @@ func ReadJournal(r io.Reader, max int, from time.Duration) (*Journal, error) {
 	open := 0 // kept messages not yet received or dropped
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
-	sendPrefix := []byte(`{"kind":"send"`)
 	line := 0
 	for sc.Scan() {
 		line++
@@ -72,7 +58,15 @@ func ReadJournal(r io.Reader, max int, from time.Duration) (*Journal, error) {
 		if len(b) == 0 {
 			continue
 		}
-		isSend := bytes.HasPrefix(b, sendPrefix)
+		kind, ok := store.KindOf(b)
+		if !ok {
+			var ev store.Event
+			if err := json.Unmarshal(b, &ev); err != nil {
+				return j, fmt.Errorf("journal line %d: %v", line, err)
+			}
+			return j, fmt.Errorf("journal line %d: an event without a kind", line)
+		}
+		isSend := kind == netsim.Send
 		if !isSend && open == 0 {
 			continue // the end of a message not kept
 		}
@@ -80,7 +74,7 @@ func ReadJournal(r io.Reader, max int, from time.Duration) (*Journal, error) {
 			j.Total++ // only counting from here on
 			continue
 		}
-		var ev Event
+		var ev store.Event
 		if err := json.Unmarshal(b, &ev); err != nil {
 			return j, fmt.Errorf("journal line %d: %v", line, err)
 		}
@@ -237,7 +231,7 @@ func Diagram(j *Journal, partitions []Interval, marks map[int64]Mark) []byte {
 		kind := "in flight when the run ended"
 		if done {
 			y2 = rowY(end)
-			kind = j.Events[end].Kind
+			kind = string(j.Events[end].Kind)
 		} else {
 			inFlight++
 		}
@@ -313,11 +307,11 @@ func Diagram(j *Journal, partitions []Interval, marks map[int64]Mark) []byte {
 	case j.Before == 0 && !j.Cut:
 		note = fmt.Sprintf("All %d message%s.", j.Total, plural(j.Total))
 	case j.Before == 0:
-		note = fmt.Sprintf("The first %d of %d messages (those sent before %s); the other %d are in journal.jsonl.", j.Kept, j.Total, seconds(j.Until), j.Total-j.Kept)
+		note = fmt.Sprintf("The first %d of %d messages (those sent before %s); the other %d are in %s.", j.Kept, j.Total, seconds(j.Until), j.Total-j.Kept, store.Journal)
 	case !j.Cut:
-		note = fmt.Sprintf("The %d messages sent from %s on, of the run's %d; the %d before are in journal.jsonl.", j.Kept, seconds(j.From), j.Total, j.Before)
+		note = fmt.Sprintf("The %d messages sent from %s on, of the run's %d; the %d before are in %s.", j.Kept, seconds(j.From), j.Total, j.Before, store.Journal)
 	default:
-		note = fmt.Sprintf("The %d messages sent from %s to %s, of the run's %d; the other %d are in journal.jsonl.", j.Kept, seconds(j.From), seconds(j.Until), j.Total, j.Total-j.Kept)
+		note = fmt.Sprintf("The %d messages sent from %s to %s, of the run's %d; the other %d are in %s.", j.Kept, seconds(j.From), seconds(j.Until), j.Total, j.Total-j.Kept, store.Journal)
 	}
 	if inFlight > 0 {
 		note += fmt.Sprintf(" %d still in flight when the run ended (dotted).", inFlight)
@@ -351,7 +345,7 @@ func kindClass(kind string) string {
 
 // messageColour tells requests from clients, replies to them, traffic
 // between servers, and traffic with services apart.
-func messageColour(ev Event) string {
+func messageColour(ev store.Event) string {
 	switch {
 	case proto.IsClient(ev.Src):
 		return colOK
@@ -399,7 +393,7 @@ func lane(id string) string {
 }
 
 // clientOf is the client a message comes from or goes to, or "".
-func clientOf(ev Event) string {
+func clientOf(ev store.Event) string {
 	switch {
 	case proto.IsClient(ev.Src):
 		return ev.Src
@@ -424,7 +418,7 @@ func diagramTitle(j *Journal, marks map[int64]Mark) string {
 // columns orders the lifelines: nodes first, where most of a protocol
 // happens, then services, each by number where they have one, then the
 // clients' shared one.
-func columns(events []Event) []string {
+func columns(events []store.Event) []string {
 	seen := map[string]bool{}
 	var ids []string
 	for _, ev := range events {

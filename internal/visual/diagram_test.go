@@ -5,14 +5,17 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/glomers/glomers/internal/netsim"
+	"github.com/glomers/glomers/internal/store"
 )
 
-func send(id int64, at int, src, dest, body string) Event {
-	return Event{Kind: "send", Time: ms(at), Deadline: ms(at + 5), ID: id, Src: src, Dest: dest, Body: json.RawMessage(body)}
+func send(id int64, at int, src, dest, body string) store.Event {
+	return store.Event{Kind: "send", Time: ms(at), Deadline: ms(at + 5), ID: id, Src: src, Dest: dest, Body: json.RawMessage(body)}
 }
 
-func end(kind string, id int64, at int, src, dest string) Event {
-	return Event{Kind: kind, Time: ms(at), Deadline: ms(at), ID: id, Src: src, Dest: dest, Body: json.RawMessage(`{}`)}
+func end(kind string, id int64, at int, src, dest string) store.Event {
+	return store.Event{Kind: netsim.EventKind(kind), Time: ms(at), Deadline: ms(at), ID: id, Src: src, Dest: dest, Body: json.RawMessage(`{}`)}
 }
 
 func TestDiagramDrawsMessagesDropsAndPartitions(t *testing.T) {
@@ -58,13 +61,13 @@ func TestDiagramDrawsMessagesDropsAndPartitions(t *testing.T) {
 }
 
 func TestReadJournalKeepsTheFirstMessagesAndCountsTheRest(t *testing.T) {
-	var evs []Event
+	var evs []store.Event
 	for i := range 1000 {
 		evs = append(evs, send(int64(i), i, "n0", "n1", `{"type":"gossip","values":[1,2,3]}`))
 		evs = append(evs, end("recv", int64(i), i, "n0", "n1"))
 	}
 	// A kept message whose receipt comes late is still drawn whole.
-	evs = append([]Event{send(5000, 0, "n1", "n2", `{"type":"slow"}`)}, evs...)
+	evs = append([]store.Event{send(5000, 0, "n1", "n2", `{"type":"slow"}`)}, evs...)
 	evs = append(evs, end("recv", 5000, 2000, "n1", "n2"))
 	j, err := ReadJournal(strings.NewReader(journalLines(evs...)), 10, 0)
 	if err != nil {
@@ -90,8 +93,28 @@ func TestReadJournalNamesABadLine(t *testing.T) {
 	}
 }
 
+// A journal written by another encoder, with the fields in another order,
+// reads the same: sends are found by their kind, not by where it is.
+func TestReadJournalAnyFieldOrder(t *testing.T) {
+	src := `{"id":1,"src":"c0","dest":"n0","body":{"kind":"recv"},"time":1000000,"kind":"send"}
+{"body":{},"dest":"c0","kind":"send","src":"n0","time":2000000,"id":2}
+{"time":3000000,"id":1,"src":"c0","dest":"n0","body":{},"kind":"recv"}
+{"kind":"drop","time":4000000,"id":2,"src":"n0","dest":"c0","body":{}}
+`
+	j, err := ReadJournal(strings.NewReader(src), 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Kept != 2 || j.Total != 2 || len(j.Events) != 4 {
+		t.Fatalf("kept %d of %d, %d events; want 2 of 2, 4 events", j.Kept, j.Total, len(j.Events))
+	}
+	if e := j.Events[3]; e.Kind != netsim.Drop || e.ID != 2 || e.Time != ms(4) {
+		t.Errorf("last event %+v, want message 2 dropped at 4 ms", e)
+	}
+}
+
 func TestDiagramSizeIsBounded(t *testing.T) {
-	var evs []Event
+	var evs []store.Event
 	for i := range 5000 {
 		evs = append(evs, send(int64(i), i, fmt.Sprintf("n%d", i%5), fmt.Sprintf("n%d", (i+1)%5), `{"type":"gossip","values":[1,2,3,4,5,6,7,8,9,10]}`))
 		evs = append(evs, end("recv", int64(i), i+1, "", ""))
@@ -137,7 +160,7 @@ func TestDiagramMarksAnomalousOperations(t *testing.T) {
 }
 
 func TestReadJournalFromATime(t *testing.T) {
-	var evs []Event
+	var evs []store.Event
 	for i := range 100 { // message i sent at i ms, received 3 ms later
 		evs = append(evs, send(int64(i), i, "n0", "n1", `{"type":"gossip"}`))
 		if i >= 3 {
@@ -170,7 +193,7 @@ func TestReadJournalFromATime(t *testing.T) {
 // above its row, so it never lies on its own arrow; the title names the
 // first anomaly shown.
 func TestDiagramSharesTheClientsLaneAndKeepsLabelsOffArrows(t *testing.T) {
-	var evs []Event
+	var evs []store.Event
 	for i := range 8 {
 		c := fmt.Sprintf("c%d", i+10)
 		evs = append(evs,

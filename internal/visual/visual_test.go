@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/glomers/glomers/internal/store"
 )
 
 // wellFormed fails the test unless b parses as XML from start to end.
@@ -28,7 +30,7 @@ func wellFormed(t *testing.T, b []byte) {
 func ms(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 
 // journalLines writes events as the harness does: one JSON object a line.
-func journalLines(evs ...Event) string {
+func journalLines(evs ...store.Event) string {
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
 	for _, ev := range evs {

@@ -1,4 +1,4 @@
-package harness
+package store
 
 import (
 	"errors"
@@ -6,17 +6,46 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
+	"time"
 )
 
 // DefaultKeep is how many runs of each workload the store keeps: a step
 // 2 run can write tens of megabytes, and nobody reads the hundredth one.
 const DefaultKeep = 20
 
-// runName is a run directory's name under its workload: its start time,
-// which sorts in time order.
-var runName = regexp.MustCompile(`^\d{8}T\d{6}\.\d{3}$`)
+// Create makes the directory of a workload's run started at start, with
+// its node-logs directory, and returns its path and name.
+func Create(root, workload string, start time.Time) (dir, run string, err error) {
+	run = RunName(start)
+	dir = RunDir(root, workload, run)
+	if err := os.MkdirAll(filepath.Join(dir, NodeLogs), 0o755); err != nil {
+		return "", "", err
+	}
+	return dir, run, nil
+}
+
+// Link points the latest links of the store at root and of the workload
+// at its run named run, replacing what they pointed at.
+func Link(root, workload, run string) error {
+	links, targets := LatestLinks(root, workload, run)
+	var errs []error
+	for i := range links {
+		errs = append(errs, relink(links[i], targets[i]))
+	}
+	return errors.Join(errs...)
+}
+
+// relink points the symlink at link to target, replacing what was there
+// in one rename, so a reader never finds the link missing.
+func relink(link, target string) error {
+	tmp := link + ".tmp"
+	_ = os.Remove(tmp)
+	if err := os.Symlink(target, tmp); err != nil {
+		return err
+	}
+	return os.Rename(tmp, link)
+}
 
 // Removed says what Prune or Clean took out of a store.
 type Removed struct {
@@ -60,7 +89,7 @@ func Prune(root, workload string, keep int) (Removed, error) {
 	if keep <= 0 {
 		return r, nil
 	}
-	runs, err := runsOf(filepath.Join(root, workload))
+	runs, err := Runs(root, workload)
 	if err != nil || len(runs) <= keep {
 		return r, err
 	}
@@ -98,8 +127,7 @@ func Clean(root string, keep int) (Removed, error) {
 		if !e.IsDir() {
 			continue
 		}
-		wl := filepath.Join(root, e.Name())
-		runs, err := runsOf(wl)
+		runs, err := Runs(root, e.Name())
 		if err != nil || len(runs) == 0 {
 			continue
 		}
@@ -123,19 +151,22 @@ func Clean(root string, keep int) (Removed, error) {
 		total.Workloads += r.Workloads
 		total.Bytes += r.Bytes
 		if keep == 0 {
-			removeLink(filepath.Join(wl, "latest"))
+			wl := filepath.Join(root, e.Name())
+			removeLink(filepath.Join(wl, Latest))
 			_ = os.Remove(wl) // only when empty
 		}
 	}
 	if keep == 0 {
-		removeLink(filepath.Join(root, "latest"))
+		removeLink(filepath.Join(root, Latest))
 		_ = os.Remove(root) // only when empty
 	}
 	return total, errors.Join(errs...)
 }
 
-// runsOf lists a workload's run directories, oldest first.
-func runsOf(dir string) ([]string, error) {
+// Runs lists the run directories of a workload in the store at root,
+// oldest first. A workload with no directory has no runs.
+func Runs(root, workload string) ([]string, error) {
+	dir := filepath.Join(root, workload)
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -145,7 +176,7 @@ func runsOf(dir string) ([]string, error) {
 	}
 	var runs []string
 	for _, e := range entries {
-		if e.IsDir() && runName.MatchString(e.Name()) {
+		if e.IsDir() && IsRunName(e.Name()) {
 			runs = append(runs, filepath.Join(dir, e.Name()))
 		}
 	}
