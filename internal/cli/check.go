@@ -11,9 +11,10 @@ import (
 	"strings"
 
 	"github.com/glomers/glomers/book"
+	"github.com/glomers/glomers/internal/course"
 	"github.com/glomers/glomers/internal/harness"
 	"github.com/glomers/glomers/internal/proc"
-	"github.com/glomers/glomers/internal/transcript"
+	"github.com/glomers/glomers/internal/progress"
 )
 
 func checkCommand() *Command {
@@ -69,9 +70,20 @@ or harness error.`,
 		Run: func(env *Env, args []string) error {
 			ctx, stop := signalContext(context.Background())
 			defer stop()
-			return runCheck(ctx, env, args)
+			return checkAndShow(ctx, env, args)
 		},
 	}
+}
+
+// checkRequest is a tutor check command line, parsed and checked.
+type checkRequest struct {
+	step   book.Step
+	target string // TARGET as given; "" for none
+	flags  checkFlags
+	// overrides are the learner's flags for the runs (Maelstrom's
+	// names, and --json, --keep, --strict), check's own left out.
+	overrides []string
+	json      bool // one JSON document on stdout
 }
 
 // parseCheckArgs splits check's arguments into the positional STEP and
@@ -80,324 +92,177 @@ or harness error.`,
 func parseCheckArgs(args []string, cf *checkFlags, overrides *harness.Options) (positional, flagTokens []string, err error) {
 	fs := overrides.FlagSet("check")
 	cf.declare(fs)
-	// Flags and the positional STEP and TARGET may be interleaved; keep
-	// the flag tokens to parse them again on top of each run's flags.
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, nil, fmt.Errorf("check: %s", harness.FlagError(err))
-		}
-		rest := fs.Args()
-		consumed := args[:len(args)-len(rest)]
-		if len(consumed) > 0 && consumed[len(consumed)-1] == "--" {
-			flagTokens = append(flagTokens, consumed[:len(consumed)-1]...)
-			positional = append(positional, rest...)
-			break
-		}
-		flagTokens = append(flagTokens, consumed...)
-		if len(rest) == 0 {
-			break
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
+	positional, flagTokens, err = parseInterleaved(fs, args)
+	if err != nil {
+		return nil, nil, fmt.Errorf("check: %s", harness.FlagError(err))
 	}
 	return positional, flagTokens, nil
 }
 
-func runCheck(ctx context.Context, env *Env, args []string) (err error) {
+// parseCheck parses check's command line and refuses flags that do not
+// go together, before anything runs.
+func parseCheck(env *Env, args []string) (*checkRequest, error) {
 	overrides := harness.Defaults()
-	var cf checkFlags
-	positional, flagTokens, err := parseCheckArgs(args, &cf, &overrides)
+	req := &checkRequest{}
+	positional, flagTokens, err := parseCheckArgs(args, &req.flags, &overrides)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(positional) == 0 {
-		return fmt.Errorf("check: missing STEP; valid steps: %s", strings.Join(book.IDs(), ", "))
+		return nil, fmt.Errorf("check: missing STEP; valid steps: %s", strings.Join(book.IDs(), ", "))
 	}
 	if len(positional) > 2 {
-		return fmt.Errorf("check: unexpected argument %q after the target", positional[2])
+		return nil, fmt.Errorf("check: unexpected argument %q after the target", positional[2])
 	}
-	step, err := book.Lookup(positional[0])
-	if err != nil {
-		return err
+	if req.step, err = book.Lookup(positional[0]); err != nil {
+		return nil, err
 	}
+	if len(positional) == 2 {
+		req.target = positional[1]
+	}
+	req.overrides = course.DropFlags(flagTokens, checkOwnFlags)
+	req.json = overrides.JSON
+	return req, validateCheck(env, req)
+}
+
+// validateCheck refuses check's flags that do not go together, and
+// finds --maelstrom's script.
+func validateCheck(env *Env, req *checkRequest) error {
+	cf, step := &req.flags, req.step
 	if cf.run < 0 || cf.run > len(step.Runs) {
 		return fmt.Errorf("check: --run %d: step %s has %d run(s)", cf.run, step.ID, len(step.Runs))
 	}
 	if cf.record && cf.quick {
 		return fmt.Errorf("check: --record with --quick: a quick run is never recorded; drop one of them")
 	}
-	if cf.record && (cf.reference || len(positional) == 1) {
+	if cf.record && (cf.reference || req.target == "") {
 		if _, wsErr := workspaceTarget(env, step); cf.reference || wsErr != nil {
 			return fmt.Errorf("check: --record records your own node: give it as TARGET (the reference solution is never recorded)")
 		}
 	}
-
 	if cf.quick && cf.maelstrom != "" {
 		return fmt.Errorf("check: --quick shortens tutor's own harness; with --maelstrom, give --time-limit instead")
 	}
 	if cf.maelstrom != "" {
-		p, err := checkMaelstromPath(cf.maelstrom)
+		p, err := course.FindMaelstrom(cf.maelstrom)
 		if err != nil {
 			return fmt.Errorf("check: %v", err)
 		}
 		cf.maelstrom = p
 	}
+	return nil
+}
 
-	// With --json, stdout gets one document at the end; everything a
-	// person reads goes to stderr.
-	jsonOut := overrides.JSON
-	rep := &checkReport{Step: step.ID, Title: step.Title, Quick: cf.quick}
-	if jsonOut {
+// checkAndShow is tutor check: it parses, lets course.Check do the
+// check, and shows what it does, as text or (--json) one document.
+func checkAndShow(ctx context.Context, env *Env, args []string) (err error) {
+	req, err := parseCheck(env, args)
+	if err != nil {
+		return err
+	}
+	rep := &course.Report{Step: req.step.ID, Title: req.step.Title, Quick: req.flags.quick}
+	if req.json {
+		// stdout gets one document at the end; everything a person reads
+		// goes to stderr.
 		stdout := env.Stdout
 		human := *env
 		human.Stdout = env.Stderr
 		env = &human
-		defer func() {
-			var exit *ExitError
-			if err != nil && !errors.As(err, &exit) {
-				// The check could not be done (a build that failed, a
-				// harness error): still one document, which says so.
-				rep.Verdict, rep.Error = "error", err.Error()
-			} else if exit != nil && exit.Err != nil && rep.Verdict == "" {
-				rep.Verdict, rep.Error = "error", exit.Err.Error()
-			}
-			if werr := writeCheckJSON(stdout, rep); werr != nil && err == nil {
-				err = werr
-			}
-		}()
+		defer func() { err = finishCheckJSON(stdout, rep, err) }()
 	}
-
-	interrupted := func() error {
-		rep.Verdict = "interrupted"
-		return &ExitError{Code: 2, Err: errors.New("check: interrupted")}
-	}
-	var tgt *target
-	ws, wsErr := workspaceTarget(env, step)
-	switch {
-	case len(positional) == 2:
-		tgt, err = resolveTarget(ctx, positional[1], env)
-		if err == nil && isWorkspace(positional[1], ws) {
-			tgt.workspace = true
-		}
-	case !cf.reference && wsErr == nil:
-		fmt.Fprintf(env.Stdout, "Checking your workspace %s (from tutor start %s; --reference checks the reference solution).\n", ws, step.ID)
-		tgt, err = resolveTarget(ctx, ws, env)
-		if err == nil {
-			tgt.workspace = true
-		}
-	case !cf.reference && !errors.Is(wsErr, errNoWorkspace):
-		err = wsErr
-	default:
-		tgt, err = referenceTarget(step)
-	}
+	tgt, hasWorkspace, err := chooseTarget(ctx, env, req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return interrupted()
+			rep.Verdict = "interrupted"
+			return errCheckInterrupted()
 		}
 		return fmt.Errorf("check: %v", err)
 	}
 	defer tgt.cleanup()
-	rep.Target, rep.Reference = tgt.name, tgt.reference
-	fmt.Fprintf(env.Stdout, "Checking step %s (%s) against %s\n", step.ID, step.Title, tgt.name)
-	if cf.quick {
-		fmt.Fprintf(env.Stdout, "Quick run (--quick): %gs of operations, %gs of recovery. It is not the page's test, and it is not recorded.\n", quickTimeLimit.Seconds(), quickRecoveryWait.Seconds())
+	rep.Target, rep.Reference = tgt.Name, tgt.Reference
+	fmt.Fprintf(env.Stdout, "Checking step %s (%s) against %s\n", req.step.ID, req.step.Title, tgt.Name)
+	if req.flags.quick {
+		fmt.Fprintf(env.Stdout, "Quick run (--quick): %gs of operations, %gs of recovery. It is not the page's test, and it is not recorded.\n", course.QuickTimeLimit.Seconds(), course.QuickRecoveryWait.Seconds())
 	}
-
-	passed := true
-	// 1. The step's protocol transcripts.
-	trs, err := step.Transcripts()
-	if err != nil {
+	rep, err = course.Check(ctx, req.step, tgt.Target, checkOptions(env, req, hasWorkspace))
+	switch {
+	case errors.Is(err, course.ErrInterrupted):
+		return errCheckInterrupted()
+	case err != nil:
 		return fmt.Errorf("check: %v", err)
 	}
-	for _, tr := range trs {
-		if tr.Kind != transcript.Protocol {
-			continue
-		}
-		err := transcript.Run(ctx, tr, exec.Command(tgt.path, tgt.args...), transcript.Options{})
-		if ctx.Err() != nil {
-			return interrupted()
-		}
-		var f *transcript.Failure
-		switch {
-		case err == nil:
-			fmt.Fprintf(env.Stdout, "  ✓ transcript %s\n", tr.Name)
-			rep.Transcripts = append(rep.Transcripts, transcriptReport{Name: tr.Name, Passed: true})
-		case errors.As(err, &f):
-			fmt.Fprintf(env.Stdout, "  ✗ transcript %s\n%s\n", tr.Name, indentLines(err.Error(), "    "))
-			if typ := missingHandler(err.Error()); typ != "" {
-				fmt.Fprintf(env.Stdout, "\n  Your node has no handler for %q messages (the Maelstrom library stops on one):\n  register one with n.Handle(%q, ...), or read the chapter: tutor read %s\n", typ, typ, step.ID)
-			}
-			rep.Transcripts = append(rep.Transcripts, transcriptReport{Name: tr.Name, Failure: err.Error()})
-			passed = false
-		default:
-			return fmt.Errorf("check: transcript %s: %v", tr.Name, err)
-		}
-	}
-	skipWorkload := !passed && !cf.full
-	switch {
-	case skipWorkload:
-		fmt.Fprintln(env.Stdout, "\nThe node does not answer the step's fixed exchanges (above), so the step cannot pass.")
-		fmt.Fprintln(env.Stdout, "The workload is skipped; --full runs it all the same, for its report.")
-	case !passed:
-		// --full: its report (the summary, the message diagram, the
-		// node's log lines) often shows the mistake more plainly than
-		// one exchange does.
-		fmt.Fprintln(env.Stdout, "\nThe node does not answer the step's fixed exchanges (above); the step cannot pass until it does.")
-		fmt.Fprintln(env.Stdout, "Running the workload all the same (--full), for the full picture.")
-	}
+	return showCheckVerdict(env, req.step, tgt.Target, rep)
+}
 
-	// 2. The step's Maelstrom runs.
-	ran := map[string]int{} // a run's effective options → its number
-	for i, r := range step.Runs {
-		if cf.run != 0 && cf.run != i+1 {
-			continue
-		}
-		rr := runReport{Run: i + 1, Args: r.Args}
-		if skipWorkload {
-			rr.Skipped = "a transcript failed"
-			rep.Runs = append(rep.Runs, rr)
-			continue
-		}
-		opts := harness.Defaults()
-		rfs := opts.FlagSet("check")
-		new(checkFlags).declare(rfs)
-		if err := opts.Parse(rfs, r.Args); err != nil {
-			return fmt.Errorf("check: step %s's flags: %v", step.ID, err)
-		}
-		if cf.quick {
-			applyQuick(&opts)
-		}
-		// The learner's flags override the book's.
-		if err := opts.Parse(rfs, flagTokens); err != nil {
-			return fmt.Errorf("check: %v", err)
-		}
-		overrideArgs := maelstromArgs(flagTokens) // tutor's own flags are no override
-		if err := opts.Finish(); err != nil {
-			return fmt.Errorf("check: %v", err)
-		}
-		opts.Step = step.ID
-		opts.Bin = tgt.path
-		opts.Args = tgt.args
-		opts.JSON = false
-		opts.Strict = true // the course judges by its own rules too (strict.go)
-		fmt.Fprintf(env.Stdout, "\nRun %d of %d: tutor test %s", i+1, len(step.Runs), strings.Join(r.Args, " "))
-		if len(overrideArgs) > 0 {
-			fmt.Fprintf(env.Stdout, " (overridden: %s)", strings.Join(overrideArgs, " "))
-		}
-		if cf.quick {
-			fmt.Fprintf(env.Stdout, " (quick: %gs, recovery %gs)", opts.TimeLimit.Seconds(), opts.RecoveryWait.Seconds())
-		}
-		fmt.Fprintln(env.Stdout)
-		// The learner's flags can make two of the page's runs one and the
-		// same (3d's first run with --nemesis partition is its second).
-		key := sameRunKey(opts)
-		if j, dup := ran[key]; dup {
-			fmt.Fprintf(env.Stdout, "  (with your flags this is run %d again; not run twice)\n", j)
-			rr.Skipped = fmt.Sprintf("the same as run %d with these flags", j)
-			rep.Runs = append(rep.Runs, rr)
-			continue
-		}
-		ran[key] = i + 1
-		if r.Note != "" {
-			fmt.Fprintf(env.Stdout, "  (%s)\n", r.Note)
-		}
-		// The page measures its efficiency targets on a healthy network;
-		// under partitions a correct node must wait for the heal, and no
-		// limit the page sets applies. A quick run is too short to
-		// measure them fairly.
-		switch {
-		case len(r.Targets) > 0 && len(opts.Nemesis) > 0:
-			fmt.Fprintln(env.Stdout, "  (targets not judged: the page measures them without partitions; drop --nemesis to judge them)")
-			r.Targets = nil
-		case len(r.Targets) > 0 && cf.quick:
-			fmt.Fprintln(env.Stdout, "  (targets not judged in a --quick run; the figures are shown all the same)")
-			r.Targets = nil
-		}
-		for _, t := range r.Targets {
-			opts.Targets = append(opts.Targets, harness.TargetSpec{Name: t.Name, Metric: t.Metric, Limit: t.Limit})
-		}
-		fmt.Fprintln(env.Stdout)
-		if cf.maelstrom != "" {
-			v, err := runMaelstrom(env, cf.maelstrom, r, flagTokens, tgt)
-			if err != nil {
-				return fmt.Errorf("check: %v", err)
-			}
-			fmt.Fprintf(env.Stdout, "\nMaelstrom's verdict: valid? %s", v.valid)
-			if v.results != "" {
-				fmt.Fprintf(env.Stdout, " (%s)", v.results)
-			}
-			fmt.Fprintln(env.Stdout)
-			if len(v.targets) > 0 {
-				fmt.Fprintf(env.Stdout, "Targets\n%s\n", strings.Join(v.targets, "\n"))
-			}
-			rr.Maelstrom = v.valid
-			rr.Passed = v.valid == "true" && v.met
-			if !rr.Passed {
-				passed = false
-			}
-			rep.Runs = append(rep.Runs, rr)
-			continue
-		}
-		res, err := runHarnessContext(ctx, opts, env)
-		if err != nil {
-			return fmt.Errorf("check: %v", err)
-		}
-		printResult(env, res, false, hintsFor(step, res))
-		printStrict(env, res, false)
-		rr.Results = res
-		rr.Passed = exitCode(res) == 0
-		rep.Runs = append(rep.Runs, rr)
-		if res.Interrupted || ctx.Err() != nil {
-			return interrupted()
-		}
-		if !rr.Passed {
-			passed = false
-		}
+func errCheckInterrupted() error {
+	return &ExitError{Code: 2, Err: errors.New("check: interrupted")}
+}
+
+// checkOptions are course.Check's options for req: its flags, the
+// runner (tutor's harness with a live progress line, or real
+// Maelstrom), what the check shows on env, and the progress file.
+func checkOptions(env *Env, req *checkRequest, hasWorkspace bool) course.Options {
+	cf := req.flags
+	var runner course.Runner = course.Harness{RunFunc: func(ctx context.Context, o harness.Options) (*harness.Result, error) {
+		return runHarnessContext(ctx, o, env)
+	}}
+	if cf.maelstrom != "" {
+		runner = course.Maelstrom{Path: cf.maelstrom, Stdout: env.Stdout, Stderr: env.Stderr}
 	}
-	// tutor list counts the learner's own nodes, and a pass only at the
-	// page's parameters: a --time-limit 2 run, or one run of two, shows
-	// the node works so far, not that the step is done. A failure is
-	// worth remembering whatever the flags (but --quick, which watch
-	// runs on every save of a half-written file).
-	partial := dropFlags(maelstromArgs(flagTokens), sameTestFlags)
-	if cf.run != 0 {
-		partial = append([]string{fmt.Sprintf("--run %d", cf.run)}, partial...)
+	progressPath, err := progress.Path(env.Getenv)
+	if err != nil {
+		progressPath = "" // nowhere to record: the result is not recorded
 	}
-	rep.Passed = passed
-	rep.Verdict = "failed"
-	if passed {
-		rep.Verdict = "passed"
+	return course.Options{
+		Run: cf.run, Quick: cf.quick, Full: cf.full, Record: cf.record,
+		Overrides:    req.overrides,
+		HasWorkspace: hasWorkspace,
+		ProgressPath: progressPath,
+		Runner:       runner,
+		Observer:     &checkView{env: env, step: req.step},
 	}
-	rep.PageTest = !cf.quick && len(partial) == 0
-	record, why := recordDecision(step.ID, tgt, cf, wsErr == nil)
-	if record && passed && len(partial) > 0 {
-		// Said by the verdict line below; the document says it here.
-		rep.NotRecorded = "a pass with flags that change the test counts only at the page's parameters"
-	}
-	if record && (!passed || len(partial) == 0) {
-		// Kept absolute, so that tutor list can show it from anywhere.
-		name := tgt.name
-		if abs, err := filepath.Abs(name); err == nil {
-			name = abs
+}
+
+// chooseTarget finds the node to check: TARGET, else the learner's
+// workspace for the step, else the reference solution.
+func chooseTarget(ctx context.Context, env *Env, req *checkRequest) (tgt *target, hasWorkspace bool, err error) {
+	ws, wsErr := workspaceTarget(env, req.step)
+	switch {
+	case req.target != "":
+		tgt, err = resolveTarget(ctx, req.target, env)
+		if err == nil && isWorkspace(req.target, ws) {
+			tgt.Workspace = true
 		}
-		rep.Recorded = recordProgress(env, step.ID, passed, name, partial)
+	case !req.flags.reference && wsErr == nil:
+		fmt.Fprintf(env.Stdout, "Checking your workspace %s (from tutor start %s; --reference checks the reference solution).\n", ws, req.step.ID)
+		tgt, err = resolveTarget(ctx, ws, env)
+		if err == nil {
+			tgt.Workspace = true
+		}
+	case !req.flags.reference && !errors.Is(wsErr, errNoWorkspace):
+		err = wsErr
+	default:
+		tgt, err = referenceTarget(req.step)
 	}
-	if why != "" {
-		rep.NotRecorded = strings.TrimPrefix(why, "Not recorded: ")
-	}
-	if why != "" && !tgt.reference {
-		fmt.Fprintf(env.Stdout, "\n%s\n", why)
+	return tgt, wsErr == nil, err
+}
+
+// showCheckVerdict prints the check's last lines: whether it was
+// recorded, and the step's verdict with what to do next.
+func showCheckVerdict(env *Env, step book.Step, tgt course.Target, rep *course.Report) error {
+	if rep.NotRecordedLine != "" && !tgt.Reference {
+		fmt.Fprintf(env.Stdout, "\n%s\n", rep.NotRecordedLine)
 	}
 	switch {
-	case !passed:
+	case !rep.Passed:
 		fmt.Fprintf(env.Stdout, "\nStep %s: not passed yet. The chapter may help: tutor read %s\n", step.ID, step.ID)
 		return &ExitError{Code: 1}
-	case cf.quick:
+	case rep.Quick:
 		fmt.Fprintf(env.Stdout, "\nStep %s passes the quick run. The page's test: tutor check %s without --quick.\n", step.ID, step.ID)
-	case tgt.reference:
+	case tgt.Reference:
 		fmt.Fprintf(env.Stdout, "\nStep %s passed, by the reference solution; tutor list counts your own nodes.\n", step.ID)
-	case len(partial) > 0:
-		fmt.Fprintf(env.Stdout, "\nStep %s passed with your flags (%s); tutor list counts a pass at the page's parameters: tutor check %s without them.\n", step.ID, strings.Join(partial, " "), step.ID)
+	case len(rep.Partial) > 0:
+		fmt.Fprintf(env.Stdout, "\nStep %s passed with your flags (%s); tutor list counts a pass at the page's parameters: tutor check %s without them.\n", step.ID, strings.Join(rep.Partial, " "), step.ID)
 	case rep.Recorded:
 		fmt.Fprintf(env.Stdout, "\nStep %s passed.\nIts walkthrough and experiments are open now: tutor read %s\n", step.ID, step.ID)
 	default:
@@ -406,27 +271,11 @@ func runCheck(ctx context.Context, env *Env, args []string) (err error) {
 	return nil
 }
 
-// sameTestFlags change where a run's results go, how they print, or which
-// random choices it makes, but not what it tests; the value says whether
-// the flag takes a value.
-var sameTestFlags = map[string]bool{"json": false, "log-stderr": false, "store": true, "seed": true, "keep": true}
-
-// sameRunKey identifies what a run does, whatever seed it would draw: two
-// runs with the same key test the same thing.
-func sameRunKey(o harness.Options) string {
-	o.Seed = 0
-	o.Targets = nil
-	return fmt.Sprintf("%+v", o)
-}
-
-// target is the node a check runs: a path and arguments.
+// target is the node a check runs, with what removes it afterwards (a
+// Go package built into a temporary directory).
 type target struct {
-	name      string
-	path      string
-	args      []string
-	reference bool // tutor's own solution, not the learner's node
-	workspace bool // the learner's workspace for the step
-	cleanup   func()
+	course.Target
+	cleanup func()
 }
 
 func referenceTarget(step book.Step) (*target, error) {
@@ -437,7 +286,7 @@ func referenceTarget(step book.Step) (*target, error) {
 	if err != nil {
 		return nil, fmt.Errorf("find tutor's own binary: %v", err)
 	}
-	return &target{name: "the reference solution (tutor node " + step.ID + ")", path: cmd[0], args: cmd[1:], reference: true, cleanup: func() {}}, nil
+	return &target{Target: course.Target{Name: "the reference solution (tutor node " + step.ID + ")", Path: cmd[0], Args: cmd[1:], Reference: true}, cleanup: func() {}}, nil
 }
 
 // resolveTarget turns TARGET into something to run: an executable file as
@@ -460,7 +309,7 @@ func resolveTarget(ctx context.Context, arg string, env *Env) (*target, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &target{name: arg, path: e.Path, cleanup: func() {}}, nil
+		return &target{Target: course.Target{Name: arg, Path: e.Path}, cleanup: func() {}}, nil
 	}
 	gofiles, _ := filepath.Glob(filepath.Join(arg, "*.go"))
 	if len(gofiles) == 0 {
@@ -485,7 +334,7 @@ func resolveTarget(ctx context.Context, arg string, env *Env) (*target, error) {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("go build %s failed:\n%s", arg, indentLines(strings.TrimSpace(buildOut.String()), "  "))
 	}
-	return &target{name: arg, path: out, cleanup: func() { os.RemoveAll(tmp) }}, nil
+	return &target{Target: course.Target{Name: arg, Path: out}, cleanup: func() { os.RemoveAll(tmp) }}, nil
 }
 
 // noHandler matches the Maelstrom Go library's error for a message type
@@ -507,33 +356,4 @@ func indentLines(s, prefix string) string {
 		lines[i] = prefix + l
 	}
 	return strings.Join(lines, "\n")
-}
-
-// hintsFor returns the chapter's hints about the anomaly kinds a failed
-// run found.
-func hintsFor(step book.Step, res *harness.Result) []string {
-	hints, err := step.Hints()
-	if err != nil {
-		return nil
-	}
-	return matchingHints(hints, res)
-}
-
-// matchingHints picks the hints about the anomaly kinds of a failed run;
-// none for a valid run.
-func matchingHints(hints []book.Hint, res *harness.Result) []string {
-	if res.Valid || len(res.Anomalies) == 0 {
-		return nil
-	}
-	var kinds []string
-	for _, a := range res.Anomalies {
-		kinds = append(kinds, a.Kind)
-	}
-	var out []string
-	for _, h := range hints {
-		if h.About(kinds...) {
-			out = append(out, h.Text)
-		}
-	}
-	return out
 }

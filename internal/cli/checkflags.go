@@ -1,11 +1,6 @@
 package cli
 
-import (
-	"flag"
-	"time"
-
-	"github.com/glomers/glomers/internal/harness"
-)
+import "flag"
 
 // checkFlags are tutor check's own flags, beyond Maelstrom's.
 type checkFlags struct {
@@ -17,13 +12,11 @@ type checkFlags struct {
 	full      bool   // run the workload even after a transcript failed
 }
 
-// checkOnlyFlags are check's own flags, which Maelstrom does not know;
-// the value says whether the flag takes a value. --json is Maelstrom's
-// name too, but check gives it its own meaning (one JSON document).
-var checkOnlyFlags = map[string]bool{
+// checkOwnFlags are check's own flags, which the runs never see; the
+// value says whether the flag takes a value.
+var checkOwnFlags = map[string]bool{
 	"run": true, "reference": false, "maelstrom": true,
-	"record": false, "quick": false, "full": false, "json": false,
-	"keep": true, "strict": false,
+	"record": false, "quick": false, "full": false,
 }
 
 // declare adds check's own flags to fs, into c.
@@ -34,21 +27,4 @@ func (c *checkFlags) declare(fs *flag.FlagSet) {
 	fs.BoolVar(&c.record, "record", false, "record the result for tutor list, whatever the target")
 	fs.BoolVar(&c.quick, "quick", false, "a short run: a few seconds of operations, not recorded")
 	fs.BoolVar(&c.full, "full", false, "run the workload even when a transcript fails")
-}
-
-// The quick run's parameters: a few seconds of operations, and a
-// recovery wait scaled down with them (the page's runs wait 10 s after
-// 10 to 30 s of operations).
-const (
-	quickTimeLimit    = 3 * time.Second
-	quickRecoveryWait = 2 * time.Second
-	quickNemesisEvery = time.Second
-)
-
-// applyQuick shortens a run's options for --quick; the learner's own
-// flags, parsed after, still win.
-func applyQuick(o *harness.Options) {
-	o.TimeLimit = min(o.TimeLimit, quickTimeLimit)
-	o.RecoveryWait = min(o.RecoveryWait, quickRecoveryWait)
-	o.NemesisInterval = min(o.NemesisInterval, quickNemesisEvery)
 }

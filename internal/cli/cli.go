@@ -184,24 +184,36 @@ func unknownCommand(cmds []*Command, name string) error {
 // parseFlags parses cmd's flags wherever they appear among args and
 // returns the other arguments. --help is flag.ErrHelp.
 func parseFlags(cmd *Command, args []string) ([]string, error) {
-	fs := newFlagSet(cmd)
-	var rest []string
+	rest, _, err := parseInterleaved(newFlagSet(cmd), args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s: %v", cmd.Name, err)
+	}
+	return rest, nil
+}
+
+// parseInterleaved parses args with fs where flags and positional
+// arguments may be interleaved ("check 1 --quick ./node"), and "--" ends
+// the flags. It returns the positional arguments, in order, and the flag
+// tokens, so that a caller can parse them again on top of other flags.
+func parseInterleaved(fs *flag.FlagSet, args []string) (positional, flagTokens []string, err error) {
 	for {
 		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, fmt.Errorf("%s: %v", cmd.Name, err)
+			return nil, nil, err
 		}
-		left := fs.Args()
-		if consumed := args[:len(args)-len(left)]; len(consumed) > 0 && consumed[len(consumed)-1] == "--" {
-			return append(rest, left...), nil
+		rest := fs.Args()
+		consumed := args[:len(args)-len(rest)]
+		if len(consumed) > 0 && consumed[len(consumed)-1] == "--" {
+			return append(positional, rest...), append(flagTokens, consumed[:len(consumed)-1]...), nil
 		}
-		if len(left) == 0 {
-			return rest, nil
+		flagTokens = append(flagTokens, consumed...)
+		if len(rest) == 0 {
+			return positional, flagTokens, nil
 		}
-		rest = append(rest, left[0])
-		args = left[1:]
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	maelstrom "github.com/jepsen-io/maelstrom/demo/go"
 
 	"github.com/glomers/glomers/book"
+	"github.com/glomers/glomers/internal/course"
 	"github.com/glomers/glomers/solutions/broadcastefficient1"
 	"github.com/glomers/glomers/solutions/broadcastefficient2"
 	"github.com/glomers/glomers/solutions/broadcastfault"
@@ -156,7 +157,7 @@ func installWrappers(env *Env, dir string) error {
 	}
 	for _, id := range solved() {
 		p := filepath.Join(dir, "tutor-node-"+id)
-		script := "#!/bin/sh\n# Step " + id + "'s reference solution, as a Maelstrom --bin.\nexec " + shellQuote(self) + " node " + id + " \"$@\"\n"
+		script := "#!/bin/sh\n# Step " + id + "'s reference solution, as a Maelstrom --bin.\nexec " + course.ShellQuote(self) + " node " + id + " \"$@\"\n"
 		if err := os.WriteFile(p, []byte(script), 0o755); err != nil {
 			return fmt.Errorf("node: %v", err)
 		}

@@ -3,41 +3,11 @@ package cli
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/glomers/glomers/internal/progress"
 )
-
-// Only the workspace, or a target given with --record, changes a step's
-// result; everything else says in one line why it does not.
-func TestRecordDecision(t *testing.T) {
-	node := &target{name: "testdata/nodes/wrong-echo"}
-	for _, c := range []struct {
-		name         string
-		tgt          *target
-		cf           checkFlags
-		hasWorkspace bool
-		record       bool
-		why          string
-	}{
-		{"workspace", &target{name: "glomers-work/1", workspace: true}, checkFlags{}, true, true, ""},
-		{"another node", node, checkFlags{}, true, false, "Not recorded: testdata/nodes/wrong-echo is not your workspace for step 1 (--record to record it)"},
-		{"another node, no workspace", node, checkFlags{}, false, false, "Not recorded: testdata/nodes/wrong-echo is not your workspace for step 1 (tutor start 1 makes one; --record to record it)"},
-		{"--record", node, checkFlags{record: true}, true, true, ""},
-		{"--quick", &target{name: "glomers-work/1", workspace: true}, checkFlags{quick: true}, true, false, "Not recorded: a --quick run is not the page's test."},
-		{"reference", &target{name: "the reference solution", reference: true}, checkFlags{}, false, false, "Not recorded: the reference solution is not your node."},
-	} {
-		record, why := recordDecision("1", c.tgt, c.cf, c.hasWorkspace)
-		if record != c.record || why != c.why {
-			t.Errorf("%s: record %v, %q; want %v, %q", c.name, record, why, c.record, c.why)
-		}
-		if strings.Contains(why, "\n") {
-			t.Errorf("%s: the reason is more than one line", c.name)
-		}
-	}
-}
 
 // The workspace is recognised however it is named.
 func TestIsWorkspace(t *testing.T) {

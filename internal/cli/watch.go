@@ -79,7 +79,7 @@ func watchTarget(env *Env, args []string) (book.Step, string, error) {
 
 // quickCheck is what watch runs on every save.
 func quickCheck(ctx context.Context, env *Env, step book.Step, dir string) error {
-	return runCheck(ctx, env, []string{step.ID, dir, "--quick"})
+	return checkAndShow(ctx, env, []string{step.ID, dir, "--quick"})
 }
 
 // watcher re-checks one workspace whenever its files change.
@@ -179,7 +179,7 @@ func (w *watcher) loop(ctx context.Context) error {
 		check := w.check
 		if full {
 			check = func(ctx context.Context, env *Env, step book.Step, dir string) error {
-				return runCheck(ctx, env, []string{step.ID, dir})
+				return checkAndShow(ctx, env, []string{step.ID, dir})
 			}
 		}
 		step, dir, d := w.step, w.dir, done

@@ -1,4 +1,4 @@
-package cli
+package course
 
 import (
 	"reflect"
@@ -34,19 +34,19 @@ func TestMatchingHints(t *testing.T) {
 	}
 	lost := &harness.Result{Verdict: "invalid", Anomalies: []workload.Anomaly{{Kind: "lost"}, {Kind: "lost"}}}
 	want := []string{"Values lost after a partition: did you retry unacknowledged gossip?"}
-	if got := matchingHints(hints, lost); !reflect.DeepEqual(got, want) {
+	if got := MatchingHints(hints, lost); !reflect.DeepEqual(got, want) {
 		t.Errorf("hints after lost: %q, want %q", got, want)
 	}
 	both := &harness.Result{Verdict: "invalid", Anomalies: []workload.Anomaly{{Kind: "unexpected"}, {Kind: "lost"}}}
-	if got := matchingHints(hints, both); len(got) != 2 {
+	if got := MatchingHints(hints, both); len(got) != 2 {
 		t.Errorf("hints after lost and unexpected: %q, want both tied hints", got)
 	}
 	valid := &harness.Result{Valid: true, Verdict: "valid", Anomalies: []workload.Anomaly{}}
-	if got := matchingHints(hints, valid); got != nil {
+	if got := MatchingHints(hints, valid); got != nil {
 		t.Errorf("hints after a valid run: %q", got)
 	}
 	crash := &harness.Result{Verdict: "invalid", Anomalies: []workload.Anomaly{{Kind: "node-crashed"}}}
-	if got := matchingHints(hints, crash); got != nil {
+	if got := MatchingHints(hints, crash); got != nil {
 		t.Errorf("hints after a crash no hint names: %q", got)
 	}
 }
