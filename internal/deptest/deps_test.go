@@ -129,3 +129,29 @@ func TestStoreOnlyTouchesFiles(t *testing.T) {
 		}
 	}
 }
+
+// ARCHITECTURE.md: internal/course holds the use cases below the CLI:
+// the CLI may import it, never the other way round, and it renders
+// nothing itself (no report or drawing package of its own choosing), so
+// that the terminal, --json and tutor watch show one and the same check.
+func TestCourseBelowTheCLI(t *testing.T) {
+	pkgs := list(t)
+	p, ok := pkgs[module+"/internal/course"]
+	if !ok {
+		t.Fatal("internal/course is missing")
+	}
+	for _, d := range p.deps {
+		for _, banned := range []string{"internal/cli", "cmd", "solutions"} {
+			if under(d, module+"/"+banned) {
+				t.Errorf("%s depends on %s", p.path, d)
+			}
+		}
+	}
+	for _, d := range p.imports {
+		for _, banned := range []string{"internal/report", "internal/visual"} {
+			if under(d, module+"/"+banned) {
+				t.Errorf("%s imports %s", p.path, d)
+			}
+		}
+	}
+}
