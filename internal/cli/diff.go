@@ -65,33 +65,20 @@ The diff is the step's answer: until your own node passes the step
 // out) of two solution directories, pairing files by name.
 func diffSolutions(w io.Writer, fsys fs.FS, oldDir, newDir string) error {
 	oldPkg, newPkg := path.Base(oldDir), path.Base(newDir)
+	oldFiles, err := readGoFiles(fsys, oldDir)
+	if err != nil {
+		return err
+	}
+	newFiles, err := readGoFiles(fsys, newDir)
+	if err != nil {
+		return err
+	}
 	files := map[string]bool{}
-	read := func(dir string) (map[string]string, error) {
-		out := map[string]string{}
-		matches, err := fs.Glob(fsys, dir+"/*.go")
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range matches {
-			if strings.HasSuffix(m, "_test.go") {
-				continue
-			}
-			b, err := fs.ReadFile(fsys, m)
-			if err != nil {
-				return nil, err
-			}
-			out[path.Base(m)] = string(b)
-			files[path.Base(m)] = true
-		}
-		return out, nil
+	for name := range oldFiles {
+		files[name] = true
 	}
-	oldFiles, err := read(oldDir)
-	if err != nil {
-		return err
-	}
-	newFiles, err := read(newDir)
-	if err != nil {
-		return err
+	for name := range newFiles {
+		files[name] = true
 	}
 	// The old package's name, wherever it appears as a word, becomes the
 	// new one's, so that the package clause and doc comment do not show
@@ -123,6 +110,26 @@ func diffSolutions(w io.Writer, fsys fs.FS, oldDir, newDir string) error {
 		return err
 	}
 	return nil
+}
+
+// readGoFiles reads the Go files of dir in fsys, tests aside, by name.
+func readGoFiles(fsys fs.FS, dir string) (map[string]string, error) {
+	out := map[string]string{}
+	matches, err := fs.Glob(fsys, dir+"/*.go")
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range matches {
+		if strings.HasSuffix(m, "_test.go") {
+			continue
+		}
+		b, err := fs.ReadFile(fsys, m)
+		if err != nil {
+			return nil, err
+		}
+		out[path.Base(m)] = string(b)
+	}
+	return out, nil
 }
 
 func mapsKeys(m map[string]bool) func(func(string) bool) {

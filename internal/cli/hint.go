@@ -29,57 +29,61 @@ is kept with your progress.
 			fs.BoolVar(&all, "all", false, "show every hint of the step")
 			fs.BoolVar(&reset, "reset", false, "forget which hints were shown")
 		},
-		Run: func(env *Env, args []string) error {
-			id, err := stepArg("hint", args, book.IDs())
-			if err != nil {
-				return err
-			}
-			step, err := book.Lookup(id)
-			if err != nil {
-				return err
-			}
-			hints, err := step.Hints()
-			if err != nil {
-				return err
-			}
-			if len(hints) == 0 {
-				_, err := fmt.Fprintf(env.Stdout, "Step %s has no hints yet. Its chapter is the best help: tutor read %s\n", step.ID, step.ID)
-				return err
-			}
-			hints = hintOrder(hints)
-			path, err := progress.Path(env.Getenv)
-			if err != nil {
-				return err
-			}
-			p, err := progress.Load(path)
-			if err != nil {
-				return err
-			}
-			shown := p.HintsShown[step.ID]
-			if reset {
-				shown = 0
-			}
-			from, to := shown, shown+1
-			if all {
-				from, to = 0, len(hints)
-			}
-			if from >= len(hints) {
-				_, err := fmt.Fprintf(env.Stdout, "You have seen all %d hints of step %s. tutor hint --all %s shows them again.\n", len(hints), step.ID, step.ID)
-				return err
-			}
-			opts := renderOptions(env)
-			for i := from; i < to; i++ {
-				if i > from {
-					fmt.Fprintln(env.Stdout)
-				}
-				fmt.Fprintf(env.Stdout, "Hint %d of %d for step %s:\n%s\n", i+1, len(hints), step.ID, renderHint(hints[i].Text, opts))
-			}
-			if to < len(hints) && !all {
-				fmt.Fprintf(env.Stdout, "\nStill stuck? tutor hint %s shows the next one.\n", step.ID)
-			}
-			return progress.Update(path, func(p *progress.Progress) { p.HintsShown[step.ID] = to })
-		},
+		Run: func(env *Env, args []string) error { return showHints(env, args, all, reset) },
 	}
+}
+
+// showHints is tutor hint: the step's next hint not seen yet (or all of
+// them), and the count of hints seen kept with the learner's progress.
+func showHints(env *Env, args []string, all, reset bool) error {
+	id, err := stepArg("hint", args, book.IDs())
+	if err != nil {
+		return err
+	}
+	step, err := book.Lookup(id)
+	if err != nil {
+		return err
+	}
+	hints, err := step.Hints()
+	if err != nil {
+		return err
+	}
+	if len(hints) == 0 {
+		_, err := fmt.Fprintf(env.Stdout, "Step %s has no hints yet. Its chapter is the best help: tutor read %s\n", step.ID, step.ID)
+		return err
+	}
+	hints = hintOrder(hints)
+	path, err := progress.Path(env.Getenv)
+	if err != nil {
+		return err
+	}
+	p, err := progress.Load(path)
+	if err != nil {
+		return err
+	}
+	shown := p.HintsShown[step.ID]
+	if reset {
+		shown = 0
+	}
+	from, to := shown, shown+1
+	if all {
+		from, to = 0, len(hints)
+	}
+	if from >= len(hints) {
+		_, err := fmt.Fprintf(env.Stdout, "You have seen all %d hints of step %s. tutor hint --all %s shows them again.\n", len(hints), step.ID, step.ID)
+		return err
+	}
+	opts := renderOptions(env)
+	for i := from; i < to; i++ {
+		if i > from {
+			fmt.Fprintln(env.Stdout)
+		}
+		fmt.Fprintf(env.Stdout, "Hint %d of %d for step %s:\n%s\n", i+1, len(hints), step.ID, renderHint(hints[i].Text, opts))
+	}
+	if to < len(hints) && !all {
+		fmt.Fprintf(env.Stdout, "\nStill stuck? tutor hint %s shows the next one.\n", step.ID)
+	}
+	return progress.Update(path, func(p *progress.Progress) { p.HintsShown[step.ID] = to })
 }
 
 // hintOrder puts general hints before those about particular anomalies,

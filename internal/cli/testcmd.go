@@ -49,7 +49,13 @@ func testCommand() *Command {
 		Args:    "-w WORKLOAD --bin PATH [--FLAGS...] [-- BINARY ARGS]",
 		Short:   "run any node binary through a Maelstrom workload",
 		RawArgs: true,
-		Long: `Runs a Maelstrom-compatible test of any node binary in tutor's built-in
+		Long:    testHelp,
+		Run:     runTest,
+	}
+}
+
+// testHelp is tutor help test.
+const testHelp = `Runs a Maelstrom-compatible test of any node binary in tutor's built-in
 harness: the same workloads, checkers and simulated network (latency,
 partitions, services) as Maelstrom, without Java. Arguments after the flags
 are passed to the binary.
@@ -84,33 +90,34 @@ keep working:
 Exit status, by the verdict the run is judged by: 0 valid, 1 invalid or
 unknown (a checker found a problem, too little to judge, or a node
 crashed), 2 usage or harness error. (Maelstrom uses 0 valid, 1 invalid,
-2 unknown, 254 bad arguments, 255 internal error.)`,
-		Run: func(env *Env, args []string) error {
-			opts := harness.Defaults()
-			fs := opts.FlagSet("test")
-			if err := opts.Parse(fs, args); err != nil {
-				return fmt.Errorf("test: %v", err)
-			}
-			if !opts.NodeCountSet() {
-				opts.JepsenNodes = true // Maelstrom's nodes are Jepsen's n1..n5 then
-			}
-			if opts.Workload == "" {
-				return errors.New("test: -w/--workload is required (echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register)")
-			}
-			if err := opts.Finish(); err != nil {
-				return fmt.Errorf("test: %v", err)
-			}
-			res, err := runHarness(opts, env)
-			if err != nil {
-				return fmt.Errorf("test: %v", err)
-			}
-			printResult(env, res, opts.JSON, nil)
-			if code := exitCode(res); code != 0 {
-				return &ExitError{Code: code}
-			}
-			return nil
-		},
+2 unknown, 254 bad arguments, 255 internal error.)`
+
+// runTest is tutor test: Maelstrom's arguments, any binary, Maelstrom's
+// verdict (or the strict one, with --strict).
+func runTest(env *Env, args []string) error {
+	opts := harness.Defaults()
+	fs := opts.FlagSet("test")
+	if err := opts.Parse(fs, args); err != nil {
+		return fmt.Errorf("test: %v", err)
 	}
+	if !opts.NodeCountSet() {
+		opts.JepsenNodes = true // Maelstrom's nodes are Jepsen's n1..n5 then
+	}
+	if opts.Workload == "" {
+		return errors.New("test: -w/--workload is required (echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register)")
+	}
+	if err := opts.Finish(); err != nil {
+		return fmt.Errorf("test: %v", err)
+	}
+	res, err := runHarness(opts, env)
+	if err != nil {
+		return fmt.Errorf("test: %v", err)
+	}
+	printResult(env, res, opts.JSON, nil)
+	if code := exitCode(res); code != 0 {
+		return &ExitError{Code: code}
+	}
+	return nil
 }
 
 // runHarness runs one test with a live progress line when stderr is a
