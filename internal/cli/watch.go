@@ -89,7 +89,7 @@ type watcher struct {
 	dir   string
 	every time.Duration // how often files are polled
 	// check checks the workspace; it must return soon after ctx ends.
-	check func(ctx context.Context, env *Env, step book.Step, dir string) error
+	check checkFunc
 }
 
 // fileStamp is what tells a file changed.
@@ -156,6 +156,54 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
+// checkFunc checks a step's workspace; it must return soon after ctx
+// ends.
+type checkFunc func(ctx context.Context, env *Env, step book.Step, dir string) error
+
+// fullCheck is the page's test, which the c key runs.
+func fullCheck(ctx context.Context, env *Env, step book.Step, dir string) error {
+	return checkAndShow(ctx, env, []string{step.ID, dir})
+}
+
+// background runs one check at a time: a new one starts only once the
+// previous has stopped (and removed its build).
+type background struct {
+	out     io.Writer
+	env     *Env
+	cancel  context.CancelFunc
+	done    chan error // the running check's error; nil before the first
+	running bool
+}
+
+// start announces why a check starts and starts it.
+func (b *background) start(ctx context.Context, why string, check checkFunc, step book.Step, dir string) {
+	fmt.Fprintf(b.out, "\n── %s ── %s\n", why, time.Now().Format("15:04:05"))
+	cctx, c := context.WithCancel(ctx)
+	b.cancel, b.done, b.running = c, make(chan error, 1), true
+	env, d := b.env, b.done
+	go func() { d <- check(cctx, env, step, dir) }()
+}
+
+// stop cancels the running check, if any, and waits for it.
+func (b *background) stop() {
+	if b.running {
+		b.cancel()
+		<-b.done
+		b.running = false
+	}
+}
+
+// finished takes the error of a check that ended by itself.
+func (b *background) finished(err error) {
+	b.running = false
+	var exit *ExitError
+	switch {
+	case err == nil, errors.As(err, &exit) && exit.Err == nil:
+	default:
+		fmt.Fprintf(b.out, "tutor: %v\n", err)
+	}
+}
+
 // loop watches until ctx ends or the learner quits.
 func (w *watcher) loop(ctx context.Context) error {
 	keys, wrap, restore := readKeys(ctx, w.env.Stdin)
@@ -164,41 +212,11 @@ func (w *watcher) loop(ctx context.Context) error {
 	env := *w.env
 	env.Stdout = out
 	env.Stderr = &lockedWriter{w: wrap(w.env.Stderr)}
+	bg := &background{out: out, env: &env}
+	defer bg.stop()
 
-	// One check at a time: a new one starts only once the previous has
-	// stopped (and removed its build).
-	var (
-		cancel  context.CancelFunc = func() {}
-		done    chan error
-		running bool
-	)
-	start := func(why string, full bool) {
-		fmt.Fprintf(out, "\n── %s ── %s\n", why, time.Now().Format("15:04:05"))
-		cctx, c := context.WithCancel(ctx)
-		cancel, done, running = c, make(chan error, 1), true
-		check := w.check
-		if full {
-			check = func(ctx context.Context, env *Env, step book.Step, dir string) error {
-				return checkAndShow(ctx, env, []string{step.ID, dir})
-			}
-		}
-		step, dir, d := w.step, w.dir, done
-		go func() { d <- check(cctx, &env, step, dir) }()
-	}
-	stopCheck := func() {
-		if running {
-			cancel()
-			<-done
-			running = false
-		}
-	}
-	defer stopCheck()
-
-	help := func() {
-		fmt.Fprintf(out, "\nWatching %s for step %s. Keys: h hint, l list, c the page's test, n next step, q quit.\n", shortPath(w.dir), w.step.ID)
-	}
 	snap := snapshot(w.dir)
-	start(fmt.Sprintf("Checking %s (step %s, quick)", shortPath(w.dir), w.step.ID), false)
+	bg.start(ctx, w.quickWhy(), w.check, w.step, w.dir)
 	tick := time.NewTicker(w.every)
 	defer tick.Stop()
 	for {
@@ -212,49 +230,58 @@ func (w *watcher) loop(ctx context.Context) error {
 				continue
 			}
 			snap = cur
-			if running {
+			if bg.running {
 				fmt.Fprintf(out, "\n(%s changed: this check is cancelled)\n", shortPath(file))
-				stopCheck()
+				bg.stop()
 			}
-			start(fmt.Sprintf("%s changed", shortPath(file)), false)
-		case err := <-done:
-			running = false
-			var exit *ExitError
-			switch {
-			case err == nil, errors.As(err, &exit) && exit.Err == nil:
-			default:
-				fmt.Fprintf(out, "tutor: %v\n", err)
-			}
-			help()
+			bg.start(ctx, fmt.Sprintf("%s changed", shortPath(file)), w.check, w.step, w.dir)
+		case err := <-bg.done:
+			bg.finished(err)
+			w.help(out)
 		case key, ok := <-keys:
-			if !ok {
-				// The end of the input: nothing more will be typed.
+			// !ok: the end of the input, nothing more will be typed.
+			if !ok || w.onKey(ctx, &env, bg, key, &snap) {
 				return nil
-			}
-			switch key {
-			case "q", "quit":
-				return nil
-			case "h":
-				run(&env, commands(), []string{"hint", w.step.ID})
-			case "l":
-				run(&env, commands(), []string{"list"})
-			case "c":
-				stopCheck()
-				start(fmt.Sprintf("The page's test of %s (step %s)", shortPath(w.dir), w.step.ID), true)
-			case "n":
-				if w.nextStep(&env) {
-					stopCheck()
-					snap = snapshot(w.dir)
-					start(fmt.Sprintf("Checking %s (step %s, quick)", shortPath(w.dir), w.step.ID), false)
-				}
-			case "":
-				help()
-			default:
-				fmt.Fprintf(out, "Unknown key %q. ", key)
-				help()
 			}
 		}
 	}
+}
+
+// quickWhy announces the quick check of the workspace.
+func (w *watcher) quickWhy() string {
+	return fmt.Sprintf("Checking %s (step %s, quick)", shortPath(w.dir), w.step.ID)
+}
+
+// help lists the keys.
+func (w *watcher) help(out io.Writer) {
+	fmt.Fprintf(out, "\nWatching %s for step %s. Keys: h hint, l list, c the page's test, n next step, q quit.\n", shortPath(w.dir), w.step.ID)
+}
+
+// onKey does what a key asks; it reports whether the learner quits.
+func (w *watcher) onKey(ctx context.Context, env *Env, bg *background, key string, snap *map[string]fileStamp) bool {
+	switch key {
+	case "q", "quit":
+		return true
+	case "h":
+		run(env, commands(), []string{"hint", w.step.ID})
+	case "l":
+		run(env, commands(), []string{"list"})
+	case "c":
+		bg.stop()
+		bg.start(ctx, fmt.Sprintf("The page's test of %s (step %s)", shortPath(w.dir), w.step.ID), fullCheck, w.step, w.dir)
+	case "n":
+		if w.nextStep(env) {
+			bg.stop()
+			*snap = snapshot(w.dir)
+			bg.start(ctx, w.quickWhy(), w.check, w.step, w.dir)
+		}
+	case "":
+		w.help(env.Stdout)
+	default:
+		fmt.Fprintf(env.Stdout, "Unknown key %q. ", key)
+		w.help(env.Stdout)
+	}
+	return false
 }
 
 // nextStep moves the watch to the step after this one, making its
