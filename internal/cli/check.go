@@ -4,16 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 
 	"github.com/glomers/glomers/book"
 	"github.com/glomers/glomers/internal/course"
 	"github.com/glomers/glomers/internal/harness"
-	"github.com/glomers/glomers/internal/proc"
 	"github.com/glomers/glomers/internal/progress"
 )
 
@@ -230,7 +226,7 @@ func chooseTarget(ctx context.Context, env *Env, req *checkRequest) (tgt *target
 	switch {
 	case req.target != "":
 		tgt, err = resolveTarget(ctx, req.target, env)
-		if err == nil && isWorkspace(req.target, ws) {
+		if err == nil && course.IsWorkspace(req.target, ws) {
 			tgt.Workspace = true
 		}
 	case !req.flags.reference && wsErr == nil:
@@ -278,6 +274,16 @@ type target struct {
 	cleanup func()
 }
 
+// resolveTarget turns TARGET into something to run (course.ResolveTarget),
+// saying when it builds a Go package first.
+func resolveTarget(ctx context.Context, arg string, env *Env) (*target, error) {
+	t, cleanup, err := course.ResolveTarget(ctx, arg, &checkView{env: env})
+	if err != nil {
+		return nil, err
+	}
+	return &target{Target: t, cleanup: cleanup}, nil
+}
+
 func referenceTarget(step book.Step) (*target, error) {
 	if _, ok := solutions()[step.ID]; !ok {
 		return nil, fmt.Errorf("step %s has no reference solution yet; give a TARGET to check your own node (steps with one: %s)", step.ID, strings.Join(solved(), ", "))
@@ -287,54 +293,6 @@ func referenceTarget(step book.Step) (*target, error) {
 		return nil, fmt.Errorf("find tutor's own binary: %v", err)
 	}
 	return &target{Target: course.Target{Name: "the reference solution (tutor node " + step.ID + ")", Path: cmd[0], Args: cmd[1:], Reference: true}, cleanup: func() {}}, nil
-}
-
-// resolveTarget turns TARGET into something to run: an executable file as
-// it is, a directory with Go files built with `go build`.
-func resolveTarget(ctx context.Context, arg string, env *Env) (*target, error) {
-	st, err := os.Stat(arg)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("target %s: no such file or directory", arg)
-		}
-		return nil, fmt.Errorf("target %s: %v", arg, err)
-	}
-	if !st.IsDir() {
-		if filepath.Ext(arg) == ".go" {
-			// A Go source file is not something to run: its package's
-			// directory is what tutor builds.
-			return nil, fmt.Errorf("target %s is a Go source file: give its package's directory instead (%s), which tutor builds", arg, filepath.Dir(arg))
-		}
-		e, err := proc.NewExec(arg)
-		if err != nil {
-			return nil, err
-		}
-		return &target{Target: course.Target{Name: arg, Path: e.Path}, cleanup: func() {}}, nil
-	}
-	gofiles, _ := filepath.Glob(filepath.Join(arg, "*.go"))
-	if len(gofiles) == 0 {
-		return nil, fmt.Errorf("target %s is a directory without Go files: give an executable, or a Go main package directory", arg)
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		return nil, fmt.Errorf("target %s is a Go package, but the go command is not on PATH", arg)
-	}
-	tmp, err := os.MkdirTemp("", "tutor-node-")
-	if err != nil {
-		return nil, err
-	}
-	out := filepath.Join(tmp, "node")
-	abs, _ := filepath.Abs(arg)
-	fmt.Fprintf(env.Stdout, "Building %s ...\n", arg)
-	build := exec.CommandContext(ctx, goTool, "build", "-o", out, ".")
-	build.Dir = abs
-	var buildOut strings.Builder
-	build.Stdout, build.Stderr = &buildOut, &buildOut
-	if err := build.Run(); err != nil {
-		os.RemoveAll(tmp)
-		return nil, fmt.Errorf("go build %s failed:\n%s", arg, indentLines(strings.TrimSpace(buildOut.String()), "  "))
-	}
-	return &target{Target: course.Target{Name: arg, Path: out}, cleanup: func() { os.RemoveAll(tmp) }}, nil
 }
 
 // noHandler matches the Maelstrom Go library's error for a message type

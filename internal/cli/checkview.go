@@ -112,3 +112,6 @@ func (v *checkView) RunDone(_ course.RunPlan, o course.RunOutcome) {
 func (v *checkView) RecordFailed(path string, err error) {
 	fmt.Fprintf(v.env.Stderr, "tutor: could not record progress in %s: %v\n", path, err)
 }
+
+// Building says a Go package is being built, which takes a moment.
+func (v *checkView) Building(dir string) { fmt.Fprintf(v.env.Stdout, "Building %s ...\n", dir) }

@@ -130,6 +130,9 @@ type Observer interface {
 	RunDone(p RunPlan, o RunOutcome)
 	// RecordFailed says the result could not be written to path.
 	RecordFailed(path string, err error)
+	// Building says ResolveTarget builds the Go package in dir, which
+	// takes a moment.
+	Building(dir string)
 }
 
 // RunOutcome is what one run concluded.
@@ -154,3 +157,4 @@ func (nobody) Command(string)              {}
 func (nobody) Warning(string)              {}
 func (nobody) RunDone(RunPlan, RunOutcome) {}
 func (nobody) RecordFailed(string, error)  {}
+func (nobody) Building(string)             {}

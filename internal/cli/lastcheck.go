@@ -8,17 +8,6 @@ import (
 	"github.com/glomers/glomers/internal/progress"
 )
 
-// isWorkspace reports whether path is the learner's workspace ws (both
-// may be relative or absolute, or reach it through a symbolic link).
-func isWorkspace(path, ws string) bool {
-	if ws == "" {
-		return false
-	}
-	a, errA := os.Stat(path)
-	b, errB := os.Stat(ws)
-	return errA == nil && errB == nil && os.SameFile(a, b)
-}
-
 // lastCheck says when and against what a step's recorded result was
 // obtained, for tutor list: "Dec 6 14:05, glomers-work/1".
 func lastCheck(r progress.Result, ok bool) string {
