@@ -6,6 +6,7 @@ import "github.com/glomers/glomers/internal/harness"
 // document, for scripts and courses. Field names are stable: add, never
 // rename. "tutor help check" documents them.
 type Report struct {
+	// Step and Title are the step checked; Target names the node.
 	Step   string `json:"step"`
 	Title  string `json:"title"`
 	Target string `json:"target"`
@@ -42,6 +43,8 @@ type Report struct {
 
 // TranscriptReport is one transcript's outcome.
 type TranscriptReport struct {
+	// Name is the transcript's; Failure, for one that did not pass, is
+	// the exchange that went wrong.
 	Name    string `json:"name"`
 	Passed  bool   `json:"passed"`
 	Failure string `json:"failure,omitempty"`
@@ -50,6 +53,8 @@ type TranscriptReport struct {
 // RunReport is one workload run's outcome. Results is the run's
 // results.json, as tutor test --json prints it.
 type RunReport struct {
+	// Run is the run's number among the step's, from 1; Args the page's
+	// arguments for it.
 	Run     int      `json:"run"`
 	Args    []string `json:"args"`
 	Skipped string   `json:"skipped,omitempty"`

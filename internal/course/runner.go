@@ -100,6 +100,8 @@ type MaelstromVerdict struct {
 
 // Measured is one target's figure in a run.
 type Measured struct {
+	// Target is the page's target; Value the run's figure, which Met
+	// says is below the limit.
 	Target book.Target
 	Value  float64
 	Met    bool
