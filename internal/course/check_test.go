@@ -1,9 +1,13 @@
 package course
 
 import (
+	"context"
+	"path/filepath"
 	"testing"
 
 	"github.com/glomers/glomers/book"
+	"github.com/glomers/glomers/internal/harness"
+	"github.com/glomers/glomers/internal/progress"
 )
 
 // 3d's two runs differ only by --nemesis partition: with that flag the
@@ -87,5 +91,68 @@ func TestMaelstromArgs(t *testing.T) {
 	}
 	if p := DropFlags(got, sameTestFlags); len(p) != 2 {
 		t.Errorf("partial flags = %q, want the nemesis alone", p)
+	}
+}
+
+// fakeRunner answers every run with a result of the given validity and
+// remembers what it was asked to run.
+type fakeRunner struct {
+	valid bool
+	specs []RunSpec
+}
+
+func (f *fakeRunner) Run(_ context.Context, spec RunSpec, _ Observer) (RunOutcome, error) {
+	f.specs = append(f.specs, spec)
+	return RunOutcome{Result: &harness.Result{Valid: f.valid, Verdict: "valid"}}, nil
+}
+
+// plans is an Observer that keeps the runs' plans.
+type plans struct {
+	nobody
+	got []RunPlan
+}
+
+func (p *plans) RunPlanned(r RunPlan) { p.got = append(p.got, r) }
+
+// Step 3d has no transcripts, so a check of it with a fake runner runs
+// no process: with --nemesis partition its first run is its second,
+// which is not run twice; the first's targets are not judged; a pass
+// with a flag that changes the test is not recorded, a failure is.
+func TestCheckWithTheFlagsThatMakeTwoRunsOne(t *testing.T) {
+	step, err := book.Lookup("3d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	progressPath := filepath.Join(t.TempDir(), "progress.json")
+	tgt := Target{Name: "glomers-work/3d", Path: "/bin/true", Workspace: true}
+	for _, valid := range []bool{true, false} {
+		runner, obs := &fakeRunner{valid: valid}, &plans{}
+		rep, err := Check(context.Background(), step, tgt, Options{
+			Overrides: []string{"--nemesis", "partition"}, ProgressPath: progressPath,
+			Runner: runner, Observer: obs,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(runner.specs) != 1 || len(runner.specs[0].Run.Targets) != 0 {
+			t.Fatalf("valid %v: runs done %+v, want one, no target judged", valid, runner.specs)
+		}
+		if len(obs.got) != 2 || obs.got[0].NotJudged != UnderPartitions || obs.got[1].DuplicateOf != 1 {
+			t.Errorf("valid %v: plans %+v", valid, obs.got)
+		}
+		if len(rep.Runs) != 2 || rep.Runs[1].Skipped == "" || rep.Passed != valid || rep.PageTest {
+			t.Errorf("valid %v: report %+v", valid, rep)
+		}
+		p, err := progress.Load(progressPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, recorded := p.Steps["3d"]
+		switch {
+		case valid && (recorded || rep.Recorded || rep.NotRecorded == ""):
+			t.Errorf("a pass with --nemesis partition recorded (%v, %q)", recorded, rep.NotRecorded)
+		case !valid && (!recorded || r.Passed || r.Flags != "--nemesis partition" || !rep.Recorded):
+			t.Errorf("the failure is not recorded as it was: %+v", r)
+		}
 	}
 }
