@@ -126,11 +126,15 @@ func echoHandler(self string, msg map[string]any) []string {
 	return nil
 }
 
-func testOptions(t *testing.T, wl workload.Workload, l proc.Launcher) Options {
+// testRun is a test's options with its workload, handed to runWith as
+// they are: nothing global is swapped, so tests may run in parallel.
+type testRun struct {
+	Options
+	wl workload.Workload
+}
+
+func testOptions(t *testing.T, wl workload.Workload, l proc.Launcher) testRun {
 	t.Helper()
-	old := lookupWorkload
-	lookupWorkload = func(string) (workload.Workload, error) { return wl, nil }
-	t.Cleanup(func() { lookupWorkload = old })
 	o := Defaults()
 	o.Workload = wl.Name()
 	o.Launcher = l
@@ -142,15 +146,15 @@ func testOptions(t *testing.T, wl workload.Workload, l proc.Launcher) Options {
 	if err := o.Finish(); err != nil {
 		t.Fatal(err)
 	}
-	return o
+	return testRun{Options: o, wl: wl}
 }
 
-func runIn(t *testing.T, o Options) *Result {
+func runIn(t *testing.T, o testRun) *Result {
 	t.Helper()
 	var res *Result
 	synctest.Test(t, func(t *testing.T) {
 		var err error
-		res, err = Run(context.Background(), o)
+		res, err = runWith(context.Background(), o.Options, o.wl)
 		if err != nil {
 			t.Fatalf("Run: %v", err)
 		}
@@ -382,7 +386,7 @@ func TestInterruptKeepsHistory(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(3*time.Second, cancel)
-		res, err := Run(ctx, o)
+		res, err := runWith(ctx, o.Options, o.wl)
 		if err != nil {
 			t.Fatal(err)
 		}

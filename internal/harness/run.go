@@ -67,6 +67,16 @@ type run struct {
 	nemesisLog []NemesisRecord
 
 	store *storeDir
+
+	// stopping closes when teardown begins; readers are the goroutines
+	// reading the nodes' stdout and stderr; echoMu keeps echoed log
+	// lines whole; the router loop runs until routerStop closes and
+	// closes routerDone when it has returned.
+	stopping   chan struct{}
+	readers    sync.WaitGroup
+	echoMu     sync.Mutex
+	routerStop chan struct{}
+	routerDone chan struct{}
 }
 
 func (run *run) now() time.Duration { return time.Since(run.start) }
@@ -140,28 +150,72 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	wl, err := lookupWorkload(opts.Workload)
+	wl, err := registry.Lookup(opts.Workload)
 	if err != nil {
 		return nil, &UsageError{Msg: err.Error()}
 	}
-	nodes := nodeNames(opts)
+	return runWith(ctx, opts, wl)
+}
+
+// runWith is Run with the workload already resolved: the registry's for
+// Run, one of their own for the harness's tests, which can then run in
+// parallel. A run goes through launch, drive, teardown and judge, in that
+// order, whatever stops it.
+func runWith(ctx context.Context, opts Options, wl workload.Workload) (*Result, error) {
+	run, launcher, err := newRun(opts, wl)
+	if err != nil {
+		return nil, err
+	}
+	runCtx, cancel := context.WithCancelCause(context.Background())
+	run.cancel = cancel
+	defer cancel(nil)
+	stopWatch := context.AfterFunc(ctx, func() { run.fail(ErrInterrupted) })
+	defer stopWatch()
+
+	if run.opts.Store != "" {
+		sd, err := newStoreDir(run.opts.Store, run.opts.Workload)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		sd.keep = run.opts.Keep
+		run.store = sd
+	}
+	run.startRouter()
+	launchErr := run.launch(launcher)
+	if launchErr == nil {
+		run.drive(runCtx)
+	}
+	run.teardown()
+	res := run.judge(launchErr)
+	if run.store != nil {
+		if err := run.store.finish(res); err != nil {
+			return res, fmt.Errorf("store: %w", err)
+		}
+		res.StoreDir = run.store.dir
+	}
+	return res, launchErr
+}
+
+// newRun checks the options against the workload and settles what they
+// leave open (the seed, where logs go, how nodes start).
+func newRun(opts Options, wl workload.Workload) (*run, proc.Launcher, error) {
 	wopts := workload.Options{
-		Nodes: nodes, Concurrency: opts.Concurrency, Rate: opts.Rate, TimeLimit: opts.TimeLimit,
+		Nodes: nodeNames(opts), Concurrency: opts.Concurrency, Rate: opts.Rate, TimeLimit: opts.TimeLimit,
 		Latency: opts.Latency, Topology: opts.Topology, KeyCount: opts.KeyCount,
 		MaxTxnLength: opts.MaxTxnLength, MaxWritesPerKey: opts.MaxWritesPerKey,
 		ConsistencyModels: opts.ConsistencyModels,
 	}
 	if err := wl.Validate(wopts); err != nil {
-		return nil, &UsageError{Msg: err.Error()}
+		return nil, nil, &UsageError{Msg: err.Error()}
 	}
 	launcher := opts.Launcher
 	if launcher == nil {
 		if opts.Bin == "" {
-			return nil, &UsageError{Msg: "--bin is required: the node binary to test"}
+			return nil, nil, &UsageError{Msg: "--bin is required: the node binary to test"}
 		}
 		e, err := proc.NewExec(opts.Bin, opts.Args...)
 		if err != nil {
-			return nil, &UsageError{Msg: err.Error()}
+			return nil, nil, &UsageError{Msg: err.Error()}
 		}
 		launcher = e
 	}
@@ -171,26 +225,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Stderr == nil {
 		opts.Stderr = io.Discard
 	}
+	genRand, pick, _, _, _ := streams(opts.Seed)
+	return &run{
+		opts: opts, wl: wl, wopts: wopts, genRand: genRand, pick: pick, done: make(chan completion),
+		stopping: make(chan struct{}), routerStop: make(chan struct{}), routerDone: make(chan struct{}),
+	}, launcher, nil
+}
 
-	genRand, pick, latRand, _, svcRand := streams(opts.Seed)
-	run := &run{opts: opts, wl: wl, wopts: wopts, genRand: genRand, pick: pick, done: make(chan completion)}
-	runCtx, cancel := context.WithCancelCause(context.Background())
-	run.cancel = cancel
-	defer cancel(nil)
-	stopWatch := context.AfterFunc(ctx, func() { run.fail(ErrInterrupted) })
-	defer stopWatch()
-
-	if opts.Store != "" {
-		sd, err := newStoreDir(opts.Store, opts.Workload)
-		if err != nil {
-			return nil, fmt.Errorf("store: %w", err)
-		}
-		sd.keep = opts.Keep
-		run.store = sd
-	}
-
-	net := netsim.New(netsim.Config{Latency: opts.Latency, Dist: opts.LatencyDist, Rand: latRand})
-	for _, id := range nodes {
+// startRouter builds the network, every node and service on it, and
+// starts the router that owns it; the run's clock starts here.
+func (run *run) startRouter() {
+	_, _, latRand, _, svcRand := streams(run.opts.Seed)
+	net := netsim.New(netsim.Config{Latency: run.opts.Latency, Dist: run.opts.LatencyDist, Rand: latRand})
+	for _, id := range run.wopts.Nodes {
 		net.Add(id, netsim.Node)
 	}
 	services := map[string]service.Service{}
@@ -209,80 +256,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if run.store != nil {
 		r.setJournal(run.store.journal)
 	}
-	routerStop := make(chan struct{})
-	routerDone := make(chan struct{})
-	go func() { r.loop(routerStop); close(routerDone) }()
+	go func() { r.loop(run.routerStop); close(run.routerDone) }()
+}
 
-	res := &Result{JudgedBy: judgedBy(opts.Strict), Workload: wl.Name(), Step: opts.Step, Options: opts.effective(), Seed: opts.Seed, Started: run.start}
-	var launchErr error
-	run.setPhase("start")
-	stopping := make(chan struct{})
-	var readers sync.WaitGroup
-	var echoMu sync.Mutex
-	for _, id := range nodes {
-		p, err := launcher.Launch(id)
-		if err != nil {
-			launchErr = fmt.Errorf("start %s (%s): %w", id, launcher.Describe(), err)
-			break
-		}
-		n := &node{id: id, proc: p, inbox: newMailbox(), stdoutDone: make(chan struct{}), stderrDone: make(chan struct{}), exited: make(chan struct{})}
-		run.nodes = append(run.nodes, n)
-		r.do(func() { r.nodes[id] = n })
-		go n.inbox.drain(p.Stdin())
-		var logW io.Writer
-		if run.store != nil {
-			logW = run.store.nodeLog(id)
-		}
-		var echo io.Writer
-		if opts.LogStderr {
-			echo = opts.Stderr
-		}
-		readers.Add(2)
-		go func() { defer readers.Done(); n.logStderr(logW, echo, &echoMu) }()
-		go func() {
-			defer readers.Done()
-			defer close(n.stdoutDone)
-			err := readLines(p.Stdout(), MaxLine, func(line []byte) error {
-				m, err := parseNodeLine(id, line)
-				if err != nil {
-					return err
-				}
-				select {
-				case r.inbox <- routed{msg: m, from: id}:
-				case <-routerDone:
-				}
-				return nil
-			})
-			if err != nil {
-				var pe *protocolError
-				if !errors.As(err, &pe) {
-					err = &protocolError{node: id, err: err}
-				}
-				select {
-				case <-stopping:
-				default:
-					run.fail(err)
-				}
-			}
-		}()
-		go func() {
-			n.exitErr = p.Wait()
-			close(n.exited)
-			select {
-			case <-stopping:
-			default:
-				tail := n.lastLog(12)
-				run.fail(&CrashError{Node: id, How: describeExit(n.exitErr), Log: tail})
-			}
-		}()
-	}
-
-	if launchErr == nil {
-		run.drive(runCtx)
-	}
-
-	// Teardown: stop the nodes, reap them, then the router.
-	close(stopping)
+// teardown stops the nodes, reaps them and their readers, then stops the
+// router and flushes the journal.
+func (run *run) teardown() {
+	close(run.stopping)
 	for _, n := range run.nodes {
 		n.proc.Kill()
 	}
@@ -295,21 +275,42 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		n.inbox.close()
 	}
 	readersDone := make(chan struct{})
-	go func() { readers.Wait(); close(readersDone) }()
+	go func() { run.readers.Wait(); close(readersDone) }()
 	select {
 	case <-readersDone:
 	case <-time.After(2 * time.Second):
 		// A grandchild outside the process group may hold a pipe open;
 		// stop waiting for it rather than hang.
 	}
-	close(routerStop)
-	<-routerDone
-	if r.journal != nil {
-		_ = r.journal.Flush()
+	close(run.routerStop)
+	<-run.routerDone
+	if run.router.journal != nil {
+		_ = run.router.journal.Flush()
 	}
+}
 
+// stopped reports whether teardown has begun: from then on a node that
+// exits or closes its stdout is doing what it was told.
+func (run *run) stopped() bool {
+	select {
+	case <-run.stopping:
+		return true
+	default:
+		return false
+	}
+}
+
+// judge turns what the run recorded into its Result: the checker's
+// verdict when the run went to its end, the problem that stopped it
+// otherwise.
+func (run *run) judge(launchErr error) *Result {
+	opts := run.opts
+	res := &Result{
+		JudgedBy: judgedBy(opts.Strict), Workload: run.wl.Name(), Step: opts.Step,
+		Options: opts.effective(run.wl), Seed: opts.Seed, Started: run.start,
+	}
 	res.History = run.rec.history()
-	res.Net = netResult(net.Stats(), res.History)
+	res.Net = netResult(run.router.net.Stats(), res.History)
 	run.nemesisMu.Lock()
 	res.Nemesis = run.nemesisLog
 	run.nemesisMu.Unlock()
@@ -322,21 +323,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		res.finishProblem(problem)
 	case problem != nil:
 		res.finishProblem(problem)
-		res.judgeRecorded(problem, wl, wopts)
+		res.judgeRecorded(problem, run.wl, run.wopts)
 	default:
-		res.check(wl, wopts, opts)
+		res.check(run.wl, run.wopts, opts)
 		res.evaluate(opts.Targets)
 	}
-	if run.store != nil {
-		if err := run.store.finish(res); err != nil {
-			return res, fmt.Errorf("store: %w", err)
-		}
-		res.StoreDir = run.store.dir
-	}
-	if launchErr != nil {
-		return res, launchErr
-	}
-	return res, nil
+	return res
 }
 
 // drive runs the phases: init, setup, main with the nemesis, recovery and
@@ -630,9 +622,6 @@ func (s *storeDir) nodeLog(id string) io.Writer {
 	s.logs[id] = f
 	return f
 }
-
-// lookupWorkload finds a workload by name; tests replace it.
-var lookupWorkload = registry.Lookup
 
 // newServices returns fresh instances of every service: like Maelstrom,
 // every run has all four, whatever the workload.
