@@ -334,10 +334,8 @@ func (run *run) judge(launchErr error) *Result {
 // drive runs the phases: init, setup, main with the nemesis, recovery and
 // final.
 func (run *run) drive(ctx context.Context) {
-	opts := run.opts
 	stopProgress := run.startProgress(ctx)
 	defer stopProgress()
-
 	run.setPhase("init")
 	if !run.initNodes(ctx) {
 		return
@@ -346,8 +344,19 @@ func (run *run) drive(ctx context.Context) {
 	if !run.setup(ctx) {
 		return
 	}
+	stopWorkers := run.startWorkers(ctx)
+	defer stopWorkers()
+	run.mainPhase(ctx)
+	if ctx.Err() != nil {
+		return
+	}
+	run.finalPhase(ctx)
+}
 
-	run.workers = make([]*worker, opts.Concurrency)
+// startWorkers starts one worker per client thread, thread t bound to node
+// t mod the node count; the function returned stops them and waits.
+func (run *run) startWorkers(ctx context.Context) func() {
+	run.workers = make([]*worker, run.opts.Concurrency)
 	var wg sync.WaitGroup
 	for t := range run.workers {
 		w := &worker{thread: t, process: t, node: run.wopts.Nodes[t%len(run.wopts.Nodes)], jobs: make(chan workload.Invocation, 1)}
@@ -355,13 +364,18 @@ func (run *run) drive(ctx context.Context) {
 		wg.Add(1)
 		go func() { defer wg.Done(); run.work(ctx, w, run.done) }()
 	}
-	defer func() {
+	return func() {
 		for _, w := range run.workers {
 			close(w.jobs)
 		}
 		wg.Wait()
-	}()
+	}
+}
 
+// mainPhase issues the generator's operations at --rate for the time
+// limit (or only waits, at rate 0) while the nemesis carries out its plan.
+func (run *run) mainPhase(ctx context.Context) {
+	opts := run.opts
 	mainStart := run.now()
 	nemCtx, stopNemesis := context.WithCancel(ctx)
 	nemDone := make(chan struct{})
@@ -379,25 +393,27 @@ func (run *run) drive(ctx context.Context) {
 	}
 	stopNemesis()
 	<-nemDone
-	if ctx.Err() != nil {
-		return
-	}
+}
+
+// finalPhase, for a workload that has one, heals the network, waits for
+// recovery and runs the final generator.
+func (run *run) finalPhase(ctx context.Context) {
 	final := run.wl.NewFinalGenerator(run.wopts)
 	if final == nil {
 		return
 	}
-	if len(opts.Nemesis) > 0 {
+	if len(run.opts.Nemesis) > 0 {
 		run.heal("heal before the final phase")
 	}
 	run.setPhase("recovery")
-	t := time.NewTimer(opts.RecoveryWait)
+	t := time.NewTimer(run.opts.RecoveryWait)
 	select {
 	case <-t.C:
 	case <-ctx.Done():
 		t.Stop()
 		return
 	}
-	run.phase(ctx, "final", final, opts.FinalLimit, false)
+	run.phase(ctx, "final", final, run.opts.FinalLimit, false)
 }
 
 // initNodes sends init to every node from a fresh client and waits for
