@@ -68,10 +68,7 @@ func (run *run) startNode(id string, p proc.Process) {
 	run.nodes = append(run.nodes, n)
 	run.router.do(func() { run.router.nodes[id] = n })
 	go n.inbox.drain(p.Stdin())
-	var logW, echo io.Writer
-	if run.store != nil {
-		logW = run.store.nodeLog(id)
-	}
+	logW, echo := run.obs.nodeLog(id), io.Writer(nil)
 	if run.opts.LogStderr {
 		echo = run.opts.Stderr
 	}

@@ -569,10 +569,10 @@ func (res *Result) TargetsMet() bool {
 	return true
 }
 
-// finish writes results.json and the history, closes the logs, points
+// write writes results.json and the history, closes the logs, points
 // the latest links at this run and removes the workload's oldest runs
 // beyond the ones to keep.
-func (s *storeDir) finish(res *Result) error {
+func (s *storeDir) write(res *Result) error {
 	s.mu.Lock()
 	for _, f := range s.logs {
 		f.Close()

@@ -18,8 +18,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -28,7 +26,6 @@ import (
 	"github.com/glomers/glomers/internal/proc"
 	"github.com/glomers/glomers/internal/proto"
 	"github.com/glomers/glomers/internal/service"
-	"github.com/glomers/glomers/internal/store"
 	"github.com/glomers/glomers/internal/workload"
 	"github.com/glomers/glomers/internal/workload/registry"
 )
@@ -66,7 +63,7 @@ type run struct {
 	nemesisMu  sync.Mutex
 	nemesisLog []NemesisRecord
 
-	store *storeDir
+	obs observers
 
 	// stopping closes when teardown begins; readers are the goroutines
 	// reading the nodes' stdout and stderr; echoMu keeps echoed log
@@ -172,13 +169,8 @@ func runWith(ctx context.Context, opts Options, wl workload.Workload) (*Result, 
 	stopWatch := context.AfterFunc(ctx, func() { run.fail(ErrInterrupted) })
 	defer stopWatch()
 
-	if run.opts.Store != "" {
-		sd, err := newStoreDir(run.opts.Store, run.opts.Workload)
-		if err != nil {
-			return nil, fmt.Errorf("store: %w", err)
-		}
-		sd.keep = run.opts.Keep
-		run.store = sd
+	if run.obs, err = observersOf(run.opts); err != nil {
+		return nil, err
 	}
 	run.startRouter()
 	launchErr := run.launch(launcher)
@@ -187,11 +179,8 @@ func runWith(ctx context.Context, opts Options, wl workload.Workload) (*Result, 
 	}
 	run.teardown()
 	res := run.judge(launchErr)
-	if run.store != nil {
-		if err := run.store.finish(res); err != nil {
-			return res, fmt.Errorf("store: %w", err)
-		}
-		res.StoreDir = run.store.dir
+	if err := run.obs.finish(res); err != nil {
+		return res, err
 	}
 	return res, launchErr
 }
@@ -253,8 +242,8 @@ func (run *run) startRouter() {
 		clients: map[string]*conn{},
 	}
 	run.router = r
-	if run.store != nil {
-		r.setJournal(run.store.journal)
+	if w := run.obs.events(); w != nil {
+		r.setJournal(w)
 	}
 	go func() { r.loop(run.routerStop); close(run.routerDone) }()
 }
@@ -561,32 +550,6 @@ func (run *run) logNemesis(ev nemesis.Event, why string) {
 	run.nemesisLog = append(run.nemesisLog, NemesisRecord{Time: run.now(), Kind: string(ev.Kind), Spec: string(ev.Spec), Grudge: ev.Grudge, Description: d})
 }
 
-func (run *run) startProgress(ctx context.Context) func() {
-	if run.opts.Progress == nil {
-		return func() {}
-	}
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			ops, errs := run.rec.snapshot()
-			phase, elapsed, limit := run.phaseProgress()
-			run.opts.Progress(Progress{Phase: phase, Elapsed: elapsed, Limit: limit, Ops: ops, Errors: errs})
-			select {
-			case <-t.C:
-			case <-stop:
-				return
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return func() { close(stop); <-done }
-}
-
 // CrashError is a node that exited during the run.
 type CrashError struct {
 	Node string
@@ -603,41 +566,6 @@ type InitError struct{ Err error }
 
 func (e *InitError) Error() string { return e.Err.Error() }
 func (e *InitError) Unwrap() error { return e.Err }
-
-// storeDir is a run's directory under the store.
-type storeDir struct {
-	dir     string
-	journal *os.File
-	logs    map[string]*os.File
-	mu      sync.Mutex
-	root    string
-	wl      string
-	stamp   string
-	keep    int // runs of the workload to keep; 0 keeps all
-}
-
-func newStoreDir(root, wl string) (*storeDir, error) {
-	dir, stamp, err := store.Create(root, wl, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	j, err := os.Create(filepath.Join(dir, store.Journal))
-	if err != nil {
-		return nil, err
-	}
-	return &storeDir{dir: dir, journal: j, logs: map[string]*os.File{}, root: root, wl: wl, stamp: stamp}, nil
-}
-
-func (s *storeDir) nodeLog(id string) io.Writer {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, err := os.Create(filepath.Join(s.dir, store.NodeLog(id)))
-	if err != nil {
-		return io.Discard
-	}
-	s.logs[id] = f
-	return f
-}
 
 // newServices returns fresh instances of every service: like Maelstrom,
 // every run has all four, whatever the workload.
