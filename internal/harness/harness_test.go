@@ -126,11 +126,15 @@ func echoHandler(self string, msg map[string]any) []string {
 	return nil
 }
 
-func testOptions(t *testing.T, wl workload.Workload, l proc.Launcher) Options {
+// testRun is a test's options with its workload, handed to runWith as
+// they are: nothing global is swapped, so tests may run in parallel.
+type testRun struct {
+	Options
+	wl workload.Workload
+}
+
+func testOptions(t *testing.T, wl workload.Workload, l proc.Launcher) testRun {
 	t.Helper()
-	old := lookupWorkload
-	lookupWorkload = func(string) (workload.Workload, error) { return wl, nil }
-	t.Cleanup(func() { lookupWorkload = old })
 	o := Defaults()
 	o.Workload = wl.Name()
 	o.Launcher = l
@@ -142,15 +146,15 @@ func testOptions(t *testing.T, wl workload.Workload, l proc.Launcher) Options {
 	if err := o.Finish(); err != nil {
 		t.Fatal(err)
 	}
-	return o
+	return testRun{Options: o, wl: wl}
 }
 
-func runIn(t *testing.T, o Options) *Result {
+func runIn(t *testing.T, o testRun) *Result {
 	t.Helper()
 	var res *Result
 	synctest.Test(t, func(t *testing.T) {
 		var err error
-		res, err = Run(context.Background(), o)
+		res, err = runWith(context.Background(), o.Options, o.wl)
 		if err != nil {
 			t.Fatalf("Run: %v", err)
 		}
@@ -159,6 +163,7 @@ func runIn(t *testing.T, o Options) *Result {
 }
 
 func TestEchoRunIsValid(t *testing.T) {
+	t.Parallel()
 	o := testOptions(t, echoWL{}, rawNode("echo", echoHandler))
 	res := runIn(t, o)
 	if !res.Valid || res.Verdict != "valid" {
@@ -188,6 +193,7 @@ func TestEchoRunIsValid(t *testing.T) {
 }
 
 func TestSameSeedSameOperations(t *testing.T) {
+	t.Parallel()
 	ops := func(seed uint64) []string {
 		o := testOptions(t, echoWL{}, rawNode("echo", echoHandler))
 		o.Seed = seed
@@ -211,6 +217,7 @@ func TestSameSeedSameOperations(t *testing.T) {
 }
 
 func TestFinalPhaseRunsAfterRecovery(t *testing.T) {
+	t.Parallel()
 	o := testOptions(t, echoWL{final: true}, rawNode("echo", echoHandler))
 	o.Concurrency = 6
 	o.Nemesis = []string{"partition"}
@@ -240,6 +247,7 @@ func TestFinalPhaseRunsAfterRecovery(t *testing.T) {
 }
 
 func TestNonJSONLineStopsTheRun(t *testing.T) {
+	t.Parallel()
 	o := testOptions(t, echoWL{}, rawNode("chatty", func(self string, msg map[string]any) []string {
 		out := echoHandler(self, msg)
 		if msg["body"].(map[string]any)["type"] == "echo" {
@@ -264,6 +272,7 @@ func TestNonJSONLineStopsTheRun(t *testing.T) {
 // (forwarding a client's request so that node replies itself): only a src
 // that does not exist breaks the protocol.
 func TestOtherNodeSrcIsAllowed(t *testing.T) {
+	t.Parallel()
 	o := testOptions(t, echoWL{}, rawNode("forwarder", func(self string, msg map[string]any) []string {
 		if self == "n1" && msg["body"].(map[string]any)["type"] == "echo" {
 			self = "n2"
@@ -277,6 +286,7 @@ func TestOtherNodeSrcIsAllowed(t *testing.T) {
 }
 
 func TestUnknownSrcIsAProtocolError(t *testing.T) {
+	t.Parallel()
 	o := testOptions(t, echoWL{}, rawNode("impostor", func(self string, msg map[string]any) []string {
 		if self == "n1" && msg["body"].(map[string]any)["type"] == "echo" {
 			self = "n9"
@@ -290,6 +300,7 @@ func TestUnknownSrcIsAProtocolError(t *testing.T) {
 }
 
 func TestUnknownDestIsAProtocolError(t *testing.T) {
+	t.Parallel()
 	o := testOptions(t, echoWL{}, rawNode("lost", func(self string, msg map[string]any) []string {
 		out := echoHandler(self, msg)
 		if msg["body"].(map[string]any)["type"] == "echo" {
@@ -304,6 +315,7 @@ func TestUnknownDestIsAProtocolError(t *testing.T) {
 }
 
 func TestCrashNamesNodeAndShowsLog(t *testing.T) {
+	t.Parallel()
 	o := testOptions(t, echoWL{}, &proc.Func{Name: "crasher", Run: func(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 		sc := bufio.NewScanner(stdin)
 		n := 0
@@ -336,6 +348,7 @@ func TestCrashNamesNodeAndShowsLog(t *testing.T) {
 }
 
 func TestSilentNodeFailsInit(t *testing.T) {
+	t.Parallel()
 	o := testOptions(t, echoWL{}, rawNode("mute", func(string, map[string]any) []string { return nil }))
 	res := runIn(t, o)
 	if res.Valid || res.Anomalies[0].Kind != "init" || !strings.Contains(res.Problem, "did not answer init with init_ok within 10s") {
@@ -344,6 +357,7 @@ func TestSilentNodeFailsInit(t *testing.T) {
 }
 
 func TestTimeoutsAreIndeterminate(t *testing.T) {
+	t.Parallel()
 	// n0 never answers echo: its operations time out after 5 s and are
 	// recorded as info; the thread gets a new process each time.
 	o := testOptions(t, echoWL{}, rawNode("half-mute", func(self string, msg map[string]any) []string {
@@ -378,11 +392,12 @@ func TestTimeoutsAreIndeterminate(t *testing.T) {
 }
 
 func TestInterruptKeepsHistory(t *testing.T) {
+	t.Parallel()
 	o := testOptions(t, echoWL{}, rawNode("echo", echoHandler))
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(3*time.Second, cancel)
-		res, err := Run(ctx, o)
+		res, err := runWith(ctx, o.Options, o.wl)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -398,6 +413,7 @@ func TestInterruptKeepsHistory(t *testing.T) {
 // Services answer through the network with server latency, and their
 // traffic counts as server messages (Maelstrom net/checker.clj).
 func TestServicesAreServerTraffic(t *testing.T) {
+	t.Parallel()
 	// Each echo asks lin-kv to write the echoed text before answering.
 	pending := map[string]map[string]any{} // by node: the echo waiting for write_ok
 	o := testOptions(t, echoWL{}, rawNode("kv-echo", func(self string, msg map[string]any) []string {

@@ -18,6 +18,7 @@ import (
 // src, an unknown dest, a crash, a silent init, timeouts) are not repeated
 // here.
 func TestMisbehavingNodes(t *testing.T) {
+	t.Parallel()
 	// onEcho wraps the correct echo node, adding lines before its reply
 	// to the first echo n0 gets.
 	onEcho := func(name string, extra func() []string) proc.Launcher {
@@ -128,6 +129,7 @@ func TestMisbehavingNodes(t *testing.T) {
 // block the harness on a full pipe: its operations time out, the run ends
 // on time and the node is stopped.
 func TestNodeThatStopsReading(t *testing.T) {
+	t.Parallel()
 	o := testOptions(t, echoWL{}, &proc.Func{Name: "deaf", Run: func(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 		sc := bufio.NewScanner(stdin)
 		if !sc.Scan() {
@@ -148,6 +150,7 @@ func TestNodeThatStopsReading(t *testing.T) {
 
 // Megabytes on stderr are a log, not a problem: the run stays valid.
 func TestMegabytesOfStderr(t *testing.T) {
+	t.Parallel()
 	o := testOptions(t, echoWL{}, &proc.Func{Name: "verbose", Run: func(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 		sc := bufio.NewScanner(stdin)
 		line := strings.Repeat("debug ", 100)

@@ -45,6 +45,76 @@ type node struct {
 	exitErr    error
 }
 
+// launch starts the nodes in order, stopping at the first that cannot be
+// started: that is a setup error, returned, and the run goes straight to
+// teardown.
+func (run *run) launch(l proc.Launcher) error {
+	run.setPhase("start")
+	for _, id := range run.wopts.Nodes {
+		p, err := l.Launch(id)
+		if err != nil {
+			return fmt.Errorf("start %s (%s): %w", id, l.Describe(), err)
+		}
+		run.startNode(id, p)
+	}
+	return nil
+}
+
+// startNode puts a started process on the network and gives it its four
+// goroutines: one writing its stdin, one each reading its stdout and
+// stderr, and one waiting for it to exit.
+func (run *run) startNode(id string, p proc.Process) {
+	n := &node{id: id, proc: p, inbox: newMailbox(), stdoutDone: make(chan struct{}), stderrDone: make(chan struct{}), exited: make(chan struct{})}
+	run.nodes = append(run.nodes, n)
+	run.router.do(func() { run.router.nodes[id] = n })
+	go n.inbox.drain(p.Stdin())
+	logW, echo := run.obs.nodeLog(id), io.Writer(nil)
+	if run.opts.LogStderr {
+		echo = run.opts.Stderr
+	}
+	run.readers.Add(2)
+	go func() { defer run.readers.Done(); n.logStderr(logW, echo, &run.echoMu) }()
+	go func() { defer run.readers.Done(); run.readStdout(n) }()
+	go run.watchExit(n)
+}
+
+// readStdout hands each line the node writes to the router until its
+// stdout closes. A line that breaks the protocol, or a failed read, stops
+// the run unless teardown has begun.
+func (run *run) readStdout(n *node) {
+	defer close(n.stdoutDone)
+	err := readLines(n.proc.Stdout(), MaxLine, func(line []byte) error {
+		m, err := parseNodeLine(n.id, line)
+		if err != nil {
+			return err
+		}
+		select {
+		case run.router.inbox <- routed{msg: m, from: n.id}:
+		case <-run.routerDone:
+		}
+		return nil
+	})
+	if err == nil || run.stopped() {
+		return
+	}
+	var pe *protocolError
+	if !errors.As(err, &pe) {
+		err = &protocolError{node: n.id, err: err}
+	}
+	run.fail(err)
+}
+
+// watchExit waits for the node's process: an exit before teardown is a
+// crash, which stops the run with the node's last log lines.
+func (run *run) watchExit(n *node) {
+	n.exitErr = n.proc.Wait()
+	close(n.exited)
+	if run.stopped() {
+		return
+	}
+	run.fail(&CrashError{Node: n.id, How: describeExit(n.exitErr), Log: n.lastLog(12)})
+}
+
 // mailbox is an unbounded queue of lines for a node's stdin, drained by one
 // writer goroutine, so the router never blocks on a node that does not
 // read.

@@ -10,6 +10,7 @@ import (
 // recovery wait after a 3 s run reads "recovery 1.2s of 2s", never the
 // whole run's time against it ("recovery 11.7s of 2s").
 func TestProgressCountsEachPhaseAgainstItsOwnLength(t *testing.T) {
+	t.Parallel()
 	o := testOptions(t, echoWL{final: true}, rawNode("echo", echoHandler))
 	o.TimeLimit = 3 * time.Second
 	o.RecoveryWait = 2 * time.Second

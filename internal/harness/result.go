@@ -213,21 +213,28 @@ type EffectiveOptions struct {
 	Seed              uint64   `json:"seed"`
 }
 
-func (o Options) effective() EffectiveOptions {
+// effective are the options of a run with wl as results.json shows them:
+// those every workload reads, and of the rest only those wl says it uses.
+func (o Options) effective(wl workload.Workload) EffectiveOptions {
 	e := EffectiveOptions{
 		Workload: o.Workload, Bin: o.Bin, NodeCount: o.NodeCount, TimeLimit: o.TimeLimit.Seconds(),
 		Rate: o.Rate, Concurrency: o.Concurrency, Latency: float64(o.Latency) / float64(time.Millisecond),
 		LatencyDist: string(o.LatencyDist), Nemesis: o.Nemesis, NemesisInterval: o.NemesisInterval.Seconds(),
 		Availability: o.Availability, RecoveryWait: o.RecoveryWait.Seconds(), Seed: o.Seed,
 	}
-	switch o.Workload {
-	case "broadcast":
-		e.Topology = o.Topology
-	case "txn-rw-register":
-		e.ConsistencyModels = o.ConsistencyModels
-		e.KeyCount, e.MaxTxnLength, e.MaxWritesPerKey = o.KeyCount, o.MaxTxnLength, o.MaxWritesPerKey
-	case "kafka":
-		e.KeyCount, e.MaxWritesPerKey = o.KeyCount, o.MaxWritesPerKey
+	for _, opt := range workload.Uses(wl) {
+		switch opt {
+		case workload.OptTopology:
+			e.Topology = o.Topology
+		case workload.OptConsistencyModels:
+			e.ConsistencyModels = o.ConsistencyModels
+		case workload.OptKeyCount:
+			e.KeyCount = o.KeyCount
+		case workload.OptMaxTxnLength:
+			e.MaxTxnLength = o.MaxTxnLength
+		case workload.OptMaxWritesPerKey:
+			e.MaxWritesPerKey = o.MaxWritesPerKey
+		}
 	}
 	return e
 }
@@ -562,10 +569,10 @@ func (res *Result) TargetsMet() bool {
 	return true
 }
 
-// finish writes results.json and the history, closes the logs, points
+// write writes results.json and the history, closes the logs, points
 // the latest links at this run and removes the workload's oldest runs
 // beyond the ones to keep.
-func (s *storeDir) finish(res *Result) error {
+func (s *storeDir) write(res *Result) error {
 	s.mu.Lock()
 	for _, f := range s.logs {
 		f.Close()

@@ -1,7 +1,10 @@
 // Package harness runs a Maelstrom-compatible test: it starts the nodes,
 // sends init and the workload's setup, drives client operations through the
 // simulated network while the nemesis partitions it, runs the final phase,
-// and checks the history. One call, Run, does it all.
+// and checks the history. One call, Run, does it all: it resolves the
+// workload, then the run goes through launch (node.go), drive (the phases;
+// sched.go paces them), teardown and judge, telling its observers
+// (observer.go: the store directory, the progress line) as it goes.
 //
 // The harness is the thin driver around pure parts: the network model
 // (internal/netsim), the nemesis plan (internal/nemesis), the services
@@ -18,8 +21,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -28,7 +29,6 @@ import (
 	"github.com/glomers/glomers/internal/proc"
 	"github.com/glomers/glomers/internal/proto"
 	"github.com/glomers/glomers/internal/service"
-	"github.com/glomers/glomers/internal/store"
 	"github.com/glomers/glomers/internal/workload"
 	"github.com/glomers/glomers/internal/workload/registry"
 )
@@ -66,7 +66,17 @@ type run struct {
 	nemesisMu  sync.Mutex
 	nemesisLog []NemesisRecord
 
-	store *storeDir
+	obs observers
+
+	// stopping closes when teardown begins; readers are the goroutines
+	// reading the nodes' stdout and stderr; echoMu keeps echoed log
+	// lines whole; the router loop runs until routerStop closes and
+	// closes routerDone when it has returned.
+	stopping   chan struct{}
+	readers    sync.WaitGroup
+	echoMu     sync.Mutex
+	routerStop chan struct{}
+	routerDone chan struct{}
 }
 
 func (run *run) now() time.Duration { return time.Since(run.start) }
@@ -140,28 +150,64 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	wl, err := lookupWorkload(opts.Workload)
+	wl, err := registry.Lookup(opts.Workload)
 	if err != nil {
 		return nil, &UsageError{Msg: err.Error()}
 	}
-	nodes := nodeNames(opts)
+	return runWith(ctx, opts, wl)
+}
+
+// runWith is Run with the workload already resolved: the registry's for
+// Run, one of their own for the harness's tests, which can then run in
+// parallel. A run goes through launch, drive, teardown and judge, in that
+// order, whatever stops it.
+func runWith(ctx context.Context, opts Options, wl workload.Workload) (*Result, error) {
+	run, launcher, err := newRun(opts, wl)
+	if err != nil {
+		return nil, err
+	}
+	runCtx, cancel := context.WithCancelCause(context.Background())
+	run.cancel = cancel
+	defer cancel(nil)
+	stopWatch := context.AfterFunc(ctx, func() { run.fail(ErrInterrupted) })
+	defer stopWatch()
+
+	if run.obs, err = observersOf(run.opts); err != nil {
+		return nil, err
+	}
+	run.startRouter()
+	launchErr := run.launch(launcher)
+	if launchErr == nil {
+		run.drive(runCtx)
+	}
+	run.teardown()
+	res := run.judge(launchErr)
+	if err := run.obs.finish(res); err != nil {
+		return res, err
+	}
+	return res, launchErr
+}
+
+// newRun checks the options against the workload and settles what they
+// leave open (the seed, where logs go, how nodes start).
+func newRun(opts Options, wl workload.Workload) (*run, proc.Launcher, error) {
 	wopts := workload.Options{
-		Nodes: nodes, Concurrency: opts.Concurrency, Rate: opts.Rate, TimeLimit: opts.TimeLimit,
+		Nodes: nodeNames(opts), Concurrency: opts.Concurrency, Rate: opts.Rate, TimeLimit: opts.TimeLimit,
 		Latency: opts.Latency, Topology: opts.Topology, KeyCount: opts.KeyCount,
 		MaxTxnLength: opts.MaxTxnLength, MaxWritesPerKey: opts.MaxWritesPerKey,
 		ConsistencyModels: opts.ConsistencyModels,
 	}
 	if err := wl.Validate(wopts); err != nil {
-		return nil, &UsageError{Msg: err.Error()}
+		return nil, nil, &UsageError{Msg: err.Error()}
 	}
 	launcher := opts.Launcher
 	if launcher == nil {
 		if opts.Bin == "" {
-			return nil, &UsageError{Msg: "--bin is required: the node binary to test"}
+			return nil, nil, &UsageError{Msg: "--bin is required: the node binary to test"}
 		}
 		e, err := proc.NewExec(opts.Bin, opts.Args...)
 		if err != nil {
-			return nil, &UsageError{Msg: err.Error()}
+			return nil, nil, &UsageError{Msg: err.Error()}
 		}
 		launcher = e
 	}
@@ -171,26 +217,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Stderr == nil {
 		opts.Stderr = io.Discard
 	}
+	genRand, pick, _, _, _ := streams(opts.Seed)
+	return &run{
+		opts: opts, wl: wl, wopts: wopts, genRand: genRand, pick: pick, done: make(chan completion),
+		stopping: make(chan struct{}), routerStop: make(chan struct{}), routerDone: make(chan struct{}),
+	}, launcher, nil
+}
 
-	genRand, pick, latRand, _, svcRand := streams(opts.Seed)
-	run := &run{opts: opts, wl: wl, wopts: wopts, genRand: genRand, pick: pick, done: make(chan completion)}
-	runCtx, cancel := context.WithCancelCause(context.Background())
-	run.cancel = cancel
-	defer cancel(nil)
-	stopWatch := context.AfterFunc(ctx, func() { run.fail(ErrInterrupted) })
-	defer stopWatch()
-
-	if opts.Store != "" {
-		sd, err := newStoreDir(opts.Store, opts.Workload)
-		if err != nil {
-			return nil, fmt.Errorf("store: %w", err)
-		}
-		sd.keep = opts.Keep
-		run.store = sd
-	}
-
-	net := netsim.New(netsim.Config{Latency: opts.Latency, Dist: opts.LatencyDist, Rand: latRand})
-	for _, id := range nodes {
+// startRouter builds the network, every node and service on it, and
+// starts the router that owns it; the run's clock starts here.
+func (run *run) startRouter() {
+	_, _, latRand, _, svcRand := streams(run.opts.Seed)
+	net := netsim.New(netsim.Config{Latency: run.opts.Latency, Dist: run.opts.LatencyDist, Rand: latRand})
+	for _, id := range run.wopts.Nodes {
 		net.Add(id, netsim.Node)
 	}
 	services := map[string]service.Service{}
@@ -206,83 +245,16 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		clients: map[string]*conn{},
 	}
 	run.router = r
-	if run.store != nil {
-		r.setJournal(run.store.journal)
+	if w := run.obs.events(); w != nil {
+		r.setJournal(w)
 	}
-	routerStop := make(chan struct{})
-	routerDone := make(chan struct{})
-	go func() { r.loop(routerStop); close(routerDone) }()
+	go func() { r.loop(run.routerStop); close(run.routerDone) }()
+}
 
-	res := &Result{JudgedBy: judgedBy(opts.Strict), Workload: wl.Name(), Step: opts.Step, Options: opts.effective(), Seed: opts.Seed, Started: run.start}
-	var launchErr error
-	run.setPhase("start")
-	stopping := make(chan struct{})
-	var readers sync.WaitGroup
-	var echoMu sync.Mutex
-	for _, id := range nodes {
-		p, err := launcher.Launch(id)
-		if err != nil {
-			launchErr = fmt.Errorf("start %s (%s): %w", id, launcher.Describe(), err)
-			break
-		}
-		n := &node{id: id, proc: p, inbox: newMailbox(), stdoutDone: make(chan struct{}), stderrDone: make(chan struct{}), exited: make(chan struct{})}
-		run.nodes = append(run.nodes, n)
-		r.do(func() { r.nodes[id] = n })
-		go n.inbox.drain(p.Stdin())
-		var logW io.Writer
-		if run.store != nil {
-			logW = run.store.nodeLog(id)
-		}
-		var echo io.Writer
-		if opts.LogStderr {
-			echo = opts.Stderr
-		}
-		readers.Add(2)
-		go func() { defer readers.Done(); n.logStderr(logW, echo, &echoMu) }()
-		go func() {
-			defer readers.Done()
-			defer close(n.stdoutDone)
-			err := readLines(p.Stdout(), MaxLine, func(line []byte) error {
-				m, err := parseNodeLine(id, line)
-				if err != nil {
-					return err
-				}
-				select {
-				case r.inbox <- routed{msg: m, from: id}:
-				case <-routerDone:
-				}
-				return nil
-			})
-			if err != nil {
-				var pe *protocolError
-				if !errors.As(err, &pe) {
-					err = &protocolError{node: id, err: err}
-				}
-				select {
-				case <-stopping:
-				default:
-					run.fail(err)
-				}
-			}
-		}()
-		go func() {
-			n.exitErr = p.Wait()
-			close(n.exited)
-			select {
-			case <-stopping:
-			default:
-				tail := n.lastLog(12)
-				run.fail(&CrashError{Node: id, How: describeExit(n.exitErr), Log: tail})
-			}
-		}()
-	}
-
-	if launchErr == nil {
-		run.drive(runCtx)
-	}
-
-	// Teardown: stop the nodes, reap them, then the router.
-	close(stopping)
+// teardown stops the nodes, reaps them and their readers, then stops the
+// router and flushes the journal.
+func (run *run) teardown() {
+	close(run.stopping)
 	for _, n := range run.nodes {
 		n.proc.Kill()
 	}
@@ -295,21 +267,42 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		n.inbox.close()
 	}
 	readersDone := make(chan struct{})
-	go func() { readers.Wait(); close(readersDone) }()
+	go func() { run.readers.Wait(); close(readersDone) }()
 	select {
 	case <-readersDone:
 	case <-time.After(2 * time.Second):
 		// A grandchild outside the process group may hold a pipe open;
 		// stop waiting for it rather than hang.
 	}
-	close(routerStop)
-	<-routerDone
-	if r.journal != nil {
-		_ = r.journal.Flush()
+	close(run.routerStop)
+	<-run.routerDone
+	if run.router.journal != nil {
+		_ = run.router.journal.Flush()
 	}
+}
 
+// stopped reports whether teardown has begun: from then on a node that
+// exits or closes its stdout is doing what it was told.
+func (run *run) stopped() bool {
+	select {
+	case <-run.stopping:
+		return true
+	default:
+		return false
+	}
+}
+
+// judge turns what the run recorded into its Result: the checker's
+// verdict when the run went to its end, the problem that stopped it
+// otherwise.
+func (run *run) judge(launchErr error) *Result {
+	opts := run.opts
+	res := &Result{
+		JudgedBy: judgedBy(opts.Strict), Workload: run.wl.Name(), Step: opts.Step,
+		Options: opts.effective(run.wl), Seed: opts.Seed, Started: run.start,
+	}
 	res.History = run.rec.history()
-	res.Net = netResult(net.Stats(), res.History)
+	res.Net = netResult(run.router.net.Stats(), res.History)
 	run.nemesisMu.Lock()
 	res.Nemesis = run.nemesisLog
 	run.nemesisMu.Unlock()
@@ -322,30 +315,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		res.finishProblem(problem)
 	case problem != nil:
 		res.finishProblem(problem)
-		res.judgeRecorded(problem, wl, wopts)
+		res.judgeRecorded(problem, run.wl, run.wopts)
 	default:
-		res.check(wl, wopts, opts)
+		res.check(run.wl, run.wopts, opts)
 		res.evaluate(opts.Targets)
 	}
-	if run.store != nil {
-		if err := run.store.finish(res); err != nil {
-			return res, fmt.Errorf("store: %w", err)
-		}
-		res.StoreDir = run.store.dir
-	}
-	if launchErr != nil {
-		return res, launchErr
-	}
-	return res, nil
+	return res
 }
 
 // drive runs the phases: init, setup, main with the nemesis, recovery and
 // final.
 func (run *run) drive(ctx context.Context) {
-	opts := run.opts
 	stopProgress := run.startProgress(ctx)
 	defer stopProgress()
-
 	run.setPhase("init")
 	if !run.initNodes(ctx) {
 		return
@@ -354,8 +336,19 @@ func (run *run) drive(ctx context.Context) {
 	if !run.setup(ctx) {
 		return
 	}
+	stopWorkers := run.startWorkers(ctx)
+	defer stopWorkers()
+	run.mainPhase(ctx)
+	if ctx.Err() != nil {
+		return
+	}
+	run.finalPhase(ctx)
+}
 
-	run.workers = make([]*worker, opts.Concurrency)
+// startWorkers starts one worker per client thread, thread t bound to node
+// t mod the node count; the function returned stops them and waits.
+func (run *run) startWorkers(ctx context.Context) func() {
+	run.workers = make([]*worker, run.opts.Concurrency)
 	var wg sync.WaitGroup
 	for t := range run.workers {
 		w := &worker{thread: t, process: t, node: run.wopts.Nodes[t%len(run.wopts.Nodes)], jobs: make(chan workload.Invocation, 1)}
@@ -363,13 +356,18 @@ func (run *run) drive(ctx context.Context) {
 		wg.Add(1)
 		go func() { defer wg.Done(); run.work(ctx, w, run.done) }()
 	}
-	defer func() {
+	return func() {
 		for _, w := range run.workers {
 			close(w.jobs)
 		}
 		wg.Wait()
-	}()
+	}
+}
 
+// mainPhase issues the generator's operations at --rate for the time
+// limit (or only waits, at rate 0) while the nemesis carries out its plan.
+func (run *run) mainPhase(ctx context.Context) {
+	opts := run.opts
 	mainStart := run.now()
 	nemCtx, stopNemesis := context.WithCancel(ctx)
 	nemDone := make(chan struct{})
@@ -387,25 +385,27 @@ func (run *run) drive(ctx context.Context) {
 	}
 	stopNemesis()
 	<-nemDone
-	if ctx.Err() != nil {
-		return
-	}
+}
+
+// finalPhase, for a workload that has one, heals the network, waits for
+// recovery and runs the final generator.
+func (run *run) finalPhase(ctx context.Context) {
 	final := run.wl.NewFinalGenerator(run.wopts)
 	if final == nil {
 		return
 	}
-	if len(opts.Nemesis) > 0 {
+	if len(run.opts.Nemesis) > 0 {
 		run.heal("heal before the final phase")
 	}
 	run.setPhase("recovery")
-	t := time.NewTimer(opts.RecoveryWait)
+	t := time.NewTimer(run.opts.RecoveryWait)
 	select {
 	case <-t.C:
 	case <-ctx.Done():
 		t.Stop()
 		return
 	}
-	run.phase(ctx, "final", final, opts.FinalLimit, false)
+	run.phase(ctx, "final", final, run.opts.FinalLimit, false)
 }
 
 // initNodes sends init to every node from a fresh client and waits for
@@ -553,32 +553,6 @@ func (run *run) logNemesis(ev nemesis.Event, why string) {
 	run.nemesisLog = append(run.nemesisLog, NemesisRecord{Time: run.now(), Kind: string(ev.Kind), Spec: string(ev.Spec), Grudge: ev.Grudge, Description: d})
 }
 
-func (run *run) startProgress(ctx context.Context) func() {
-	if run.opts.Progress == nil {
-		return func() {}
-	}
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			ops, errs := run.rec.snapshot()
-			phase, elapsed, limit := run.phaseProgress()
-			run.opts.Progress(Progress{Phase: phase, Elapsed: elapsed, Limit: limit, Ops: ops, Errors: errs})
-			select {
-			case <-t.C:
-			case <-stop:
-				return
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return func() { close(stop); <-done }
-}
-
 // CrashError is a node that exited during the run.
 type CrashError struct {
 	Node string
@@ -595,44 +569,6 @@ type InitError struct{ Err error }
 
 func (e *InitError) Error() string { return e.Err.Error() }
 func (e *InitError) Unwrap() error { return e.Err }
-
-// storeDir is a run's directory under the store.
-type storeDir struct {
-	dir     string
-	journal *os.File
-	logs    map[string]*os.File
-	mu      sync.Mutex
-	root    string
-	wl      string
-	stamp   string
-	keep    int // runs of the workload to keep; 0 keeps all
-}
-
-func newStoreDir(root, wl string) (*storeDir, error) {
-	dir, stamp, err := store.Create(root, wl, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	j, err := os.Create(filepath.Join(dir, store.Journal))
-	if err != nil {
-		return nil, err
-	}
-	return &storeDir{dir: dir, journal: j, logs: map[string]*os.File{}, root: root, wl: wl, stamp: stamp}, nil
-}
-
-func (s *storeDir) nodeLog(id string) io.Writer {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, err := os.Create(filepath.Join(s.dir, store.NodeLog(id)))
-	if err != nil {
-		return io.Discard
-	}
-	s.logs[id] = f
-	return f
-}
-
-// lookupWorkload finds a workload by name; tests replace it.
-var lookupWorkload = registry.Lookup
 
 // newServices returns fresh instances of every service: like Maelstrom,
 // every run has all four, whatever the workload.

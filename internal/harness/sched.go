@@ -81,8 +81,7 @@ func (run *run) phase(ctx context.Context, name string, gen workload.Generator, 
 		idle = append(idle, w.thread)
 	}
 	exhausted := map[int]bool{}
-	busy := 0
-	next := start
+	busy, next := 0, start
 	stalled := false // an operation was due while every thread was busy
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
@@ -104,27 +103,17 @@ func (run *run) phase(ctx context.Context, name string, gen workload.Generator, 
 		if len(idle) > 0 && (!paced || now >= next) {
 			i := run.pick.IntN(len(idle))
 			t := idle[i]
+			idle = append(idle[:i], idle[i+1:]...)
 			inv, ok := gen.Next(t, now-start, run.genRand)
 			if !ok {
 				exhausted[t] = true
-				idle = append(idle[:i], idle[i+1:]...)
 				continue
 			}
-			idle = append(idle[:i], idle[i+1:]...)
 			busy++
 			run.workers[t].jobs <- inv
 			if paced {
-				// Jepsen's stagger: the next operation is due a random gap
-				// later. After a stall (every thread busy) the gap counts
-				// from now, as in Jepsen; otherwise from when this one was
-				// due, so that timer overshoot does not erode the rate.
-				gap := time.Duration(run.genRand.Float64() * 2 * float64(time.Second) / run.opts.Rate)
-				if stalled {
-					next = now + gap
-					stalled = false
-				} else {
-					next += gap
-				}
+				next = run.stagger(next, now, stalled)
+				stalled = false
 			}
 			continue
 		}
@@ -143,6 +132,19 @@ func (run *run) phase(ctx context.Context, name string, gen workload.Generator, 
 	for busy > 0 {
 		update(<-run.done)
 	}
+}
+
+// stagger is Jepsen's stagger: the operation after one due at next,
+// issued at now, is due a random gap later, drawn uniformly from
+// [0, 2/rate). After a stall (every thread busy) the gap counts from now,
+// as in Jepsen; otherwise from when this one was due, so that timer
+// overshoot does not erode the rate.
+func (run *run) stagger(next, now time.Duration, stalled bool) time.Duration {
+	gap := time.Duration(run.genRand.Float64() * 2 * float64(time.Second) / run.opts.Rate)
+	if stalled {
+		return now + gap
+	}
+	return next + gap
 }
 
 // idlePhase is a main phase without operations (--rate 0): the nodes run,

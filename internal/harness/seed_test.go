@@ -93,6 +93,7 @@ func recordRun(t *testing.T, seed uint64) recorded {
 // latency draws message by message and the same partitions at the same
 // moments. A different seed changes all three.
 func TestSeedFixesOpsLatenciesAndNemesis(t *testing.T) {
+	t.Parallel()
 	a, b, c := recordRun(t, 42), recordRun(t, 42), recordRun(t, 43)
 	for _, part := range []struct {
 		name    string

@@ -12,6 +12,7 @@ import (
 )
 
 func TestStoreKeepsEverything(t *testing.T) {
+	t.Parallel()
 	o := testOptions(t, echoWL{}, rawNode("echo", echoHandler))
 	o.Store = t.TempDir()
 	res := runIn(t, o)
@@ -79,6 +80,7 @@ func TestStoreKeepsEverything(t *testing.T) {
 }
 
 func TestStoreKeepsCrashedRun(t *testing.T) {
+	t.Parallel()
 	o := testOptions(t, echoWL{}, rawNode("mute", func(string, map[string]any) []string { return nil }))
 	o.Store = t.TempDir()
 	res := runIn(t, o)
@@ -100,6 +102,7 @@ func TestStoreKeepsCrashedRun(t *testing.T) {
 
 // A run removes its workload's oldest runs beyond --keep.
 func TestRunKeepsTheNewestRuns(t *testing.T) {
+	t.Parallel()
 	o := testOptions(t, echoWL{}, rawNode("echo", echoHandler))
 	o.Store = t.TempDir()
 	o.Keep = 2

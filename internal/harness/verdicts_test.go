@@ -14,6 +14,7 @@ import (
 // results.edn carries Maelstrom's verdict and figures where Maelstrom puts
 // them, so scripts written against Maelstrom's store read it unchanged.
 func TestResultsEDNHasMaelstromsShape(t *testing.T) {
+	t.Parallel()
 	o := testOptions(t, echoWL{}, rawNode("echo", echoHandler))
 	o.Store = t.TempDir()
 	res := runIn(t, o)
@@ -40,6 +41,7 @@ func TestResultsEDNHasMaelstromsShape(t *testing.T) {
 // completed ok; kafka's crash operations, always indeterminate, do not
 // count.
 func TestStatsFailsAnOperationTypeThatNeverSucceeds(t *testing.T) {
+	t.Parallel()
 	var b history.Builder
 	b.Add(history.Op{Type: history.Invoke, F: "add"})
 	b.Add(history.Op{Type: history.OK, F: "add"})
@@ -62,6 +64,7 @@ func TestStatsFailsAnOperationTypeThatNeverSucceeds(t *testing.T) {
 // Maelstrom's verdict and invalid by the strict one; Valid follows the
 // verdict the run is judged by.
 func TestJudgeSeparatesMaelstromAndStrict(t *testing.T) {
+	t.Parallel()
 	res := &Result{Workload: "broadcast", Anomalies: []workload.Anomaly{{Kind: "duplicate", Strict: true}, {Kind: "duplicate", Strict: true}}}
 	res.judge(workload.Valid, workload.Invalid, false)
 	if !res.Valid || res.JudgedBy != "maelstrom" || res.StrictValid || len(res.StrictFindings) != 1 || res.StrictFindings[0].Count != 2 || res.StrictFindings[0].Why == "" {
@@ -76,6 +79,7 @@ func TestJudgeSeparatesMaelstromAndStrict(t *testing.T) {
 // Without --node-count Maelstrom runs Jepsen's default nodes, n1 to n5;
 // with it, n0 to n{N-1}.
 func TestNodeNames(t *testing.T) {
+	t.Parallel()
 	o := Defaults()
 	if got := nodeNames(o); !slices.Equal(got, []string{"n0", "n1", "n2", "n3", "n4"}) {
 		t.Errorf("--node-count 5: %v", got)
