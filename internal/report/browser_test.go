@@ -67,6 +67,9 @@ func headless(t *testing.T, bin, file string, args ...string) (string, string) {
 // The report opens in a real browser, without errors, and shows the
 // verdict, the explanation, the plots and the diagram.
 func TestReportRendersInChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser for seconds; go test -short leaves it out")
+	}
 	bin := chromium(t)
 	res := echoRun(t)
 	ev := Gather(res)
