@@ -241,6 +241,33 @@ type Anomaly struct {
 	Strict bool `json:"strict,omitempty"`
 }
 
+// Meaning is what an anomaly kind says about a node, in plain words: a
+// title, and a paragraph on what happened and its usual cause. Each
+// workload package lists its kinds' meanings (its Kinds function) beside
+// the kinds themselves; the report shows them.
+type Meaning struct {
+	Title string
+	Text  string
+}
+
+// KindLister is a workload that says what its anomaly kinds mean. Every
+// workload in package registry is one; a test double need not be.
+type KindLister interface {
+	// Kinds returns the meaning of every kind the workload's checker
+	// reports, keyed by kind.
+	Kinds() map[string]Meaning
+}
+
+// MalformedHistory and MalformedOp are the meanings of the kinds every
+// checker that decodes operations shares: "malformed-history" and
+// "malformed-op".
+var (
+	MalformedHistory = Meaning{Title: "The history could not be read",
+		Text: "Operations in the history do not pair up or hold values of the wrong shape. The client never records such operations, so the history file was damaged or edited."}
+	MalformedOp = Meaning{Title: "An operation had the wrong shape",
+		Text: "An operation's value is not what the client records: usually a reply field of the wrong type (a string where a number belongs)."}
+)
+
 // Quantiles summarise a distribution in milliseconds, as Jepsen does: the
 // element at index min(n-1, floor(n*q)) of the sorted values.
 type Quantiles struct {

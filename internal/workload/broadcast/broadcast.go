@@ -107,6 +107,9 @@ func (broadcastWorkload) NewClient(workload.Options) workload.Client { return cl
 // Reusable is false, as in Maelstrom.
 func (broadcastWorkload) Reusable() bool { return false }
 
+// Kinds returns the meanings of the anomaly kinds the checker reports.
+func (broadcastWorkload) Kinds() map[string]workload.Meaning { return Kinds() }
+
 func (broadcastWorkload) Check(h history.History, _ workload.Options) workload.Result {
 	return Check(h)
 }

@@ -41,6 +41,21 @@ const (
 	KindMalformedHistory = "malformed-history"
 )
 
+// Kinds returns the anomaly kinds Check reports with their plain words,
+// which the report shows next to each anomaly; they live here so that a
+// new kind and its explanation are written together.
+func Kinds() map[string]workload.Meaning {
+	return map[string]workload.Meaning{
+		KindMismatch: {Title: "An echo came back different",
+			Text: "The node answered echo_ok, but the echo field was not the text the client sent. An echo reply must carry the request's echo field unchanged."},
+		KindNotOK: {Title: "An echo failed",
+			Text: "The client sent echo and got an error back, or no reply before its timeout. Every echo deserves an echo_ok with in_reply_to set to the request's msg_id."},
+		KindIncomplete: {Title: "An echo never completed",
+			Text: "An echo was sent but the run ended before its reply arrived; this usually comes with an interrupted run."},
+		KindMalformedHistory: workload.MalformedHistory,
+	}
+}
+
 type echoWorkload struct{}
 
 // New returns the echo workload.
@@ -58,6 +73,9 @@ func (echoWorkload) NewClient(workload.Options) workload.Client       { return c
 // Reusable is false: Maelstrom's echo client does not declare itself
 // reusable, so a thread gets a fresh client after a timeout.
 func (echoWorkload) Reusable() bool { return false }
+
+// Kinds returns the meanings of the anomaly kinds the checker reports.
+func (echoWorkload) Kinds() map[string]workload.Meaning { return Kinds() }
 
 func (echoWorkload) Check(h history.History, _ workload.Options) workload.Result {
 	return Check(h)

@@ -73,6 +73,9 @@ func (gcounter) NewClient(workload.Options) workload.Client { return client{} }
 // Reusable is false: Maelstrom reopens a counter client after an info.
 func (gcounter) Reusable() bool { return false }
 
+// Kinds returns the meanings of the anomaly kinds the checker reports.
+func (gcounter) Kinds() map[string]workload.Meaning { return Kinds() }
+
 func (gcounter) Check(h history.History, _ workload.Options) workload.Result { return Check(h) }
 
 // generator is Maelstrom's pn-counter mix filtered to non-negative adds.

@@ -94,8 +94,11 @@ func (w *kafka) NewClient(workload.Options) workload.Client { return &client{} }
 // thread a fresh client with no assignment and no offsets, as in Maelstrom.
 func (w *kafka) Reusable() bool { return false }
 
+// Kinds returns the meanings of the anomaly kinds the checker reports.
+func (*kafka) Kinds() map[string]workload.Meaning { return Kinds() }
+
 func (w *kafka) Check(h history.History, _ workload.Options) workload.Result {
-	return Checker{}.Check(h)
+	return Check(h, CheckOptions{})
 }
 
 type settings struct {

@@ -56,6 +56,9 @@ func (txnWorkload) NewClient(workload.Options) workload.Client { return client{}
 // indeterminate outcome.
 func (txnWorkload) Reusable() bool { return true }
 
+// Kinds returns the meanings of the anomaly kinds the checker reports.
+func (txnWorkload) Kinds() map[string]workload.Meaning { return Kinds() }
+
 // Check runs the checker with the run's consistency models.
 func (txnWorkload) Check(h history.History, opts workload.Options) workload.Result {
 	return Check(h, opts.ConsistencyModels)

@@ -41,6 +41,17 @@ const (
 	KindMalformedHistory = "malformed-history"
 )
 
+// Kinds returns the anomaly kinds Check reports with their plain words,
+// which the report shows next to each anomaly; they live here so that a
+// new kind and its explanation are written together.
+func Kinds() map[string]workload.Meaning {
+	return map[string]workload.Meaning{
+		KindDuplicate: {Title: "Two generate requests got the same id",
+			Text: "Ids must be unique across every node for the whole run, even while the network is partitioned. Two nodes counting from the same start, or a counter read and written without a lock, give out the same id twice; combine something only this node has (its id) with something only this request has (a counter under a lock)."},
+		KindMalformedHistory: workload.MalformedHistory,
+	}
+}
+
 // MaxListed bounds the ids in the "duplicated" metric and the ops one
 // anomaly lists; Jepsen keeps the 48 most frequent duplicates.
 const MaxListed = 48
@@ -64,6 +75,9 @@ func (uniqueIDs) NewClient(workload.Options) workload.Client            { return
 // Reusable is true, as in Maelstrom: a timed-out generate leaves nothing
 // behind on the connection that could confuse the next one.
 func (uniqueIDs) Reusable() bool { return true }
+
+// Kinds returns the meanings of the anomaly kinds the checker reports.
+func (uniqueIDs) Kinds() map[string]workload.Meaning { return Kinds() }
 
 func (uniqueIDs) Check(h history.History, _ workload.Options) workload.Result { return Check(h) }
 

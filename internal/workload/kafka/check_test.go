@@ -170,7 +170,7 @@ func TestCheckPasses(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var k kb
 			tc.build(&k)
-			r := Checker{StrictCommits: true}.Check(k.b.History())
+			r := Check(k.b.History(), CheckOptions{StrictCommits: true})
 			if r.Validity != workload.Valid {
 				t.Fatalf("validity %s, anomalies %+v", r.Validity, r.Anomalies)
 			}
@@ -323,7 +323,7 @@ func TestCheckFails(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var k kb
 			ops := tc.build(&k)
-			r := Checker{StrictCommits: true}.Check(k.b.History())
+			r := Check(k.b.History(), CheckOptions{StrictCommits: true})
 			if r.Validity != workload.Invalid {
 				t.Fatalf("validity %s, want invalid", r.Validity)
 			}
@@ -348,7 +348,7 @@ func TestCommitRegressionIsANoteByDefault(t *testing.T) {
 	k.send(0, "1", 2, history.OK, 1)
 	k.poll(1, map[string][]Pair{"1": ps(0, 1, 1, 2)})
 	k.assign(2, []string{"1"}, map[string]int64{"1": 0})
-	r := Checker{}.Check(k.b.History())
+	r := Check(k.b.History(), CheckOptions{})
 	if r.Validity != workload.Valid || len(r.Anomalies) != 0 {
 		t.Fatalf("validity %s anomalies %+v, want valid", r.Validity, r.Anomalies)
 	}
@@ -361,11 +361,11 @@ func TestCheckUnknownWithoutAcknowledgedSends(t *testing.T) {
 	var k kb
 	k.send(0, "1", 1, history.Fail, 0)
 	k.poll(1, map[string][]Pair{})
-	r := Checker{}.Check(k.b.History())
+	r := Check(k.b.History(), CheckOptions{})
 	if r.Validity != workload.Unknown || len(r.Notes) != 1 {
 		t.Fatalf("validity %s notes %+v, want unknown with a note", r.Validity, r.Notes)
 	}
-	if r := (Checker{}).Check(nil); r.Validity != workload.Unknown {
+	if r := Check(nil, CheckOptions{}); r.Validity != workload.Unknown {
 		t.Fatalf("empty history: %s", r.Validity)
 	}
 }
@@ -377,7 +377,7 @@ func TestCheckMessages(t *testing.T) {
 	}
 	k.poll(1, map[string][]Pair{"7": ps(0, 1)})
 	k.poll(1, map[string][]Pair{"7": ps(4, 3)})
-	r := Checker{}.Check(k.b.History())
+	r := Check(k.b.History(), CheckOptions{})
 	want := []string{
 		`message 2 was acknowledged at offset 2 of key "7" (send op 3), but no ok poll returned it, although poll op 9 returned offset 4 further along that log`,
 		`process 1 polled key "7" up to offset 0 (op 7), then its next poll started at offset 4 (op 9), skipping message 2 at offset 2 known to exist`,
@@ -404,7 +404,7 @@ func TestSkipAcrossAnEmptyPollIsStrict(t *testing.T) {
 	empty := k.poll(1, map[string][]Pair{"1": {}})
 	k.poll(1, map[string][]Pair{"1": ps(2, 3)})
 	k.poll(2, map[string][]Pair{"1": ps(0, 1, 1, 2, 2, 3)})
-	r := Checker{}.Check(k.b.History())
+	r := Check(k.b.History(), CheckOptions{})
 	if r.Validity != workload.Invalid || r.Maelstrom() != workload.Valid {
 		t.Fatalf("validity %s, Maelstrom's %s, want invalid and valid: %+v", r.Validity, r.Maelstrom(), r.Anomalies)
 	}
