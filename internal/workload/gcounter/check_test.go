@@ -32,7 +32,7 @@ func (h *hb) read(p int, v int64, final bool) int {
 // the verdict, anomalies, notes and metrics out.
 func TestCheckCases(t *testing.T) {
 	workloadtest.CheckCases(t, workloadtest.Files{Glob: filepath.Glob, Read: os.ReadFile, Write: writeFile},
-		func(h history.History, _ string) workload.Result { return Check(h) })
+		func(h history.History, _ string) (workload.Result, error) { return Check(h), nil })
 }
 
 func writeFile(name string, data []byte) error { return os.WriteFile(name, data, 0o644) }

@@ -23,8 +23,9 @@ var updateCases = flag.Bool("update-cases", false, "rewrite the want section of 
 
 // CheckFunc runs a package's checker on a case's history. options is the
 // case's options file, trimmed ("" when it has none); each package says
-// what it means (kafka: strict-commits; txn: the consistency models).
-type CheckFunc func(h history.History, options string) workload.Result
+// what it means (kafka: strict-commits; txn: the consistency models), and
+// returns an error for options it does not know.
+type CheckFunc func(h history.History, options string) (workload.Result, error)
 
 // Files is how CheckCases reaches the case files: tests pass the os and
 // path/filepath functions, since this package does no I/O of its own.
@@ -70,7 +71,11 @@ func CheckCases(t *testing.T, files Files, check CheckFunc) {
 			if err != nil {
 				t.Fatalf("%s: %v", path, err)
 			}
-			got := Render(check(h, strings.TrimSpace(string(section(ar, "options")))))
+			res, err := check(h, strings.TrimSpace(string(section(ar, "options"))))
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			got := Render(res)
 			want := string(section(ar, "want"))
 			if got == want {
 				return
