@@ -36,12 +36,9 @@ const (
 // new kind and its explanation are written together.
 func Kinds() map[string]workload.Meaning {
 	return map[string]workload.Meaning{
-		KindWrongFinalRead: {Title: "The final count was wrong",
-			Text: "After the network healed and the nodes had time to agree, a read returned a total that no set of the acknowledged adds could make. Usually an add was lost (a lost update on the shared counter: read, add, write without a compare-and-swap), or counted twice (a retry applied again)."},
-		KindReadExceedsAdds: {Title: "A read counted more than was added",
-			Text: "A read returned more than every add invoked so far could sum to: something was counted twice, or a delta was applied more than once after a retry."},
-		KindNegativeRead: {Title: "The counter went below zero",
-			Text: "A grow-only counter starts at 0 and only grows, yet a read returned a negative number."},
+		KindWrongFinalRead:   {Title: "The final count was wrong", Text: "After the network healed and the nodes had time to agree, a read returned a total that no set of the acknowledged adds could make. Usually an add was lost (a lost update on the shared counter: read, add, write without a compare-and-swap), or counted twice (a retry applied again)."},
+		KindReadExceedsAdds:  {Title: "A read counted more than was added", Text: "A read returned more than every add invoked so far could sum to: something was counted twice, or a delta was applied more than once after a retry."},
+		KindNegativeRead:     {Title: "The counter went below zero", Text: "A grow-only counter starts at 0 and only grows, yet a read returned a negative number."},
 		KindMalformedHistory: workload.MalformedHistory,
 		KindMalformedOp:      workload.MalformedOp,
 	}

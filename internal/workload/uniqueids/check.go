@@ -25,8 +25,7 @@ const (
 // new kind and its explanation are written together.
 func Kinds() map[string]workload.Meaning {
 	return map[string]workload.Meaning{
-		KindDuplicate: {Title: "Two generate requests got the same id",
-			Text: "Ids must be unique across every node for the whole run, even while the network is partitioned. Two nodes counting from the same start, or a counter read and written without a lock, give out the same id twice; combine something only this node has (its id) with something only this request has (a counter under a lock)."},
+		KindDuplicate:        {Title: "Two generate requests got the same id", Text: "Ids must be unique across every node for the whole run, even while the network is partitioned. Two nodes counting from the same start, or a counter read and written without a lock, give out the same id twice; combine something only this node has (its id) with something only this request has (a counter under a lock)."},
 		KindMalformedHistory: workload.MalformedHistory,
 	}
 }
