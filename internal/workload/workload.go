@@ -13,7 +13,9 @@ package workload
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/glomers/glomers/internal/history"
@@ -267,6 +269,37 @@ var (
 	MalformedOp = Meaning{Title: "An operation had the wrong shape",
 		Text: "An operation's value is not what the client records: usually a reply field of the wrong type (a string where a number belongs)."}
 )
+
+// shared are the meanings a kinds document may take without words of its
+// own.
+var shared = map[string]Meaning{"malformed-history": MalformedHistory, "malformed-op": MalformedOp}
+
+// ParseKinds reads a workload's kinds document (its kinds.md): text before
+// the first "## " heading is ignored; each heading names a kind, the next
+// line is its title and the lines after it, joined by spaces, its text. A
+// heading with nothing under it takes the shared meaning of its kind
+// (MalformedHistory, MalformedOp). The documents are compiled in, so a
+// malformed one is a bug that the workloads' tests catch: ParseKinds
+// panics, naming the kind.
+func ParseKinds(doc string) map[string]Meaning {
+	out := map[string]Meaning{}
+	sections := strings.Split("\n"+doc, "\n## ")
+	for _, sec := range sections[1:] {
+		kind, body, _ := strings.Cut(sec, "\n")
+		kind = strings.TrimSpace(kind)
+		title, text, _ := strings.Cut(strings.TrimSpace(body), "\n")
+		text = strings.Join(strings.Fields(text), " ")
+		switch m, ok := shared[kind]; {
+		case title == "" && ok:
+			out[kind] = m
+		case title == "" || text == "":
+			panic(fmt.Sprintf("workload: kinds document: kind %q has no title or no text", kind))
+		default:
+			out[kind] = Meaning{Title: strings.TrimSpace(title), Text: text}
+		}
+	}
+	return out
+}
 
 // Quantiles summarise a distribution in milliseconds, as Jepsen does: the
 // element at index min(n-1, floor(n*q)) of the sorted values.

@@ -2,6 +2,7 @@ package broadcast
 
 import (
 	"cmp"
+	_ "embed"
 	"fmt"
 	"slices"
 	"sort"
@@ -36,18 +37,6 @@ const (
 	// NoteNeverRead: values whose fate no read settled.
 	NoteNeverRead = "never-read"
 )
-
-// Kinds returns the anomaly kinds Check reports with their plain words,
-// which the report shows next to each anomaly; they live here so that a
-// new kind and its explanation are written together.
-func Kinds() map[string]workload.Meaning {
-	return map[string]workload.Meaning{
-		KindLost:             {Title: "A value was lost", Text: "A broadcast was acknowledged (or once read), but later reads on some nodes did not hold it. Usually the node forwarded the value to its neighbours once and never again: a message sent into a partition is dropped, so gossip must be retried until the peer acknowledges it, or repeated periodically."},
-		KindDuplicate:        {Title: "A read listed a value twice", Text: "A read returns a set: each value once. Keep the values in a set (a map), not a list you append to whenever a copy arrives."},
-		KindUnexpected:       {Title: "A read returned a value nobody broadcast", Text: "A node read back a value no client had broadcast by then. Look for values made up or mangled on the way: a number parsed as the wrong type, or a message field read from the wrong key."},
-		KindMalformedHistory: workload.MalformedHistory,
-	}
-}
 
 // MaxListed bounds each list of values in Metrics; the counts beside them
 // are exact.

@@ -22,18 +22,6 @@ const (
 	KindMalformedHistory = "malformed-history"
 )
 
-// Kinds returns the anomaly kinds Check reports with their plain words,
-// which the report shows next to each anomaly; they live here so that a
-// new kind and its explanation are written together.
-func Kinds() map[string]workload.Meaning {
-	return map[string]workload.Meaning{
-		KindMismatch:         {Title: "An echo came back different", Text: "The node answered echo_ok, but the echo field was not the text the client sent. An echo reply must carry the request's echo field unchanged."},
-		KindNotOK:            {Title: "An echo failed", Text: "The client sent echo and got an error back, or no reply before its timeout. Every echo deserves an echo_ok with in_reply_to set to the request's msg_id."},
-		KindIncomplete:       {Title: "An echo never completed", Text: "An echo was sent but the run ended before its reply arrived; this usually comes with an interrupted run."},
-		KindMalformedHistory: workload.MalformedHistory,
-	}
-}
-
 // Check judges an echo history: every invocation must complete ok with the
 // value it sent. Maelstrom's checker flags the same cases (a fail, an info
 // or a missing completion has no echo to match); ours names them apart.

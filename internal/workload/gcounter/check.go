@@ -2,6 +2,7 @@ package gcounter
 
 import (
 	"cmp"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -30,19 +31,6 @@ const (
 	// KindMalformedHistory is a history whose operations do not pair up.
 	KindMalformedHistory = "malformed-history"
 )
-
-// Kinds returns the anomaly kinds Check reports with their plain words,
-// which the report shows next to each anomaly; they live here so that a
-// new kind and its explanation are written together.
-func Kinds() map[string]workload.Meaning {
-	return map[string]workload.Meaning{
-		KindWrongFinalRead:   {Title: "The final count was wrong", Text: "After the network healed and the nodes had time to agree, a read returned a total that no set of the acknowledged adds could make. Usually an add was lost (a lost update on the shared counter: read, add, write without a compare-and-swap), or counted twice (a retry applied again)."},
-		KindReadExceedsAdds:  {Title: "A read counted more than was added", Text: "A read returned more than every add invoked so far could sum to: something was counted twice, or a delta was applied more than once after a retry."},
-		KindNegativeRead:     {Title: "The counter went below zero", Text: "A grow-only counter starts at 0 and only grows, yet a read returned a negative number."},
-		KindMalformedHistory: workload.MalformedHistory,
-		KindMalformedOp:      workload.MalformedOp,
-	}
-}
 
 // maxSpans bounds the acceptable set's size. Deltas of 0..4, as generated,
 // keep it to a handful of ranges; only hand-made histories with many large,

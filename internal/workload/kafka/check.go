@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"cmp"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -57,28 +58,6 @@ const (
 	// KindMalformedHistory: operations that do not pair up.
 	KindMalformedHistory = "malformed-history"
 )
-
-// Kinds returns the anomaly kinds Check reports with their plain words,
-// which the report shows next to each anomaly; they live here so that a
-// new kind and its explanation are written together.
-func Kinds() map[string]workload.Meaning {
-	return map[string]workload.Meaning{
-		KindInconsistentOffsets: {Title: "One offset held two messages", Text: "Two different messages were reported at the same offset of a key. Offsets must be handed out once per key: two nodes assigning offsets independently, or an increment without a lock or compare-and-swap, give the same offset twice."},
-		KindDuplicate:           {Title: "One message sat at two offsets", Text: "The same sent message appeared at two offsets of a key, typically because a retried send was appended twice."},
-		KindLostWrite:           {Title: "An acknowledged message vanished", Text: "A send was acknowledged with an offset, and polls returned later messages of that key, but never this one. The node acknowledged before the message was stored where every node can see it."},
-		KindPollSkip:            {Title: "A poll skipped messages", Text: "A client's next poll of a key started past messages that follow where its previous poll ended, so the client never saw them. Polls should return everything from the requested offset on."},
-		KindNonmonotonicPoll:    {Title: "A poll went backwards", Text: "A client's next poll of a key started at or before where its previous one ended: it saw messages again it had already consumed."},
-		KindIntPollSkip:         {Title: "One poll jumped over messages", Text: "Within a single poll, the offsets of a key skipped messages known to exist between them."},
-		KindIntNonmonotonicPoll: {Title: "One poll went backwards", Text: "Within a single poll, the offsets of a key went backwards or repeated."},
-		KindNonmonotonicSend:    {Title: "Sends landed out of order", Text: "A client's successive sends to one key got offsets that did not increase."},
-		KindG1a:                 {Title: "Aborted read (G1a)", Text: "A read saw a value written by a transaction (or a send) that failed. Do not expose writes of an operation you report as failed."},
-		KindUnseen:              {Title: "Acknowledged messages were never seen", Text: "Messages whose sends were acknowledged were never returned by any poll, not even in the final phase."},
-		KindUnknownMessage:      {Title: "A poll returned a message nobody sent", Text: "A poll returned a message that no client ever sent to that key: a value mangled or attached to the wrong key."},
-		KindCommitRegression:    {Title: "A committed offset went backwards", Text: "list_committed_offsets returned less than an offset whose commit had already been acknowledged."},
-		KindMalformedHistory:    workload.MalformedHistory,
-		KindMalformedOp:         workload.MalformedOp,
-	}
-}
 
 // MaxPerKind bounds how many anomalies of one kind a result lists; the
 // metric anomaly_counts has the full counts.

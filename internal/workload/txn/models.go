@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/glomers/glomers/internal/workload"
 )
 
 // Anomaly kinds, as they appear in results. Where Elle has a name for the
@@ -53,33 +51,6 @@ const (
 	KindGSingleRT = "G-single-realtime"
 	KindG2RT      = "G2-realtime"
 )
-
-// Kinds returns the anomaly kinds Check reports with their plain words,
-// which the report shows next to each anomaly; they live here so that a
-// new kind and its explanation are written together.
-func Kinds() map[string]workload.Meaning {
-	return map[string]workload.Meaning{
-		KindMalformed:       {Title: "A transaction had the wrong shape", Text: "A transaction is a list of [f, key, value] micro-operations, and the reply must echo the request with read values filled in. This one did not."},
-		KindGarbage:         {Title: "A read returned a value never written", Text: "A transaction read a value that no transaction ever wrote to that key."},
-		KindDuplicate:       {Title: "One value was written twice", Text: "The same value was written to one key twice; the workload writes every value once, so a write was applied again (a retry)."},
-		KindFutureRead:      {Title: "A read saw the future", Text: "A transaction read a value before the transaction that wrote it had started."},
-		KindCyclicVersions:  {Title: "The order of versions is a cycle", Text: "The versions of a key, as the reads show them, go round in a circle: no single order of writes explains them."},
-		KindG0:              {Title: "Write cycle (G0)", Text: "Transactions overwrote each other's writes in a cycle: each key saw the writes in a different order. Even read uncommitted forbids this. Real Maelstrom often misses G0 (the Fly.io 6b page warns of it): its checker infers too few write orders to see most of these cycles, so a run it passes may fail here."},
-		KindG1a:             {Title: "Aborted read (G1a)", Text: "A read saw a value written by a transaction (or a send) that failed. Do not expose writes of an operation you report as failed."},
-		KindG1b:             {Title: "Intermediate read (G1b)", Text: "A read saw a value that its transaction later overwrote: the intermediate state of another transaction leaked."},
-		KindG1c:             {Title: "Circular information flow (G1c)", Text: "Transactions read each other's writes in a cycle: each saw the other's effects. Read committed forbids this."},
-		KindInternal:        {Title: "A transaction disagreed with itself", Text: "A read in a transaction did not return what the same transaction wrote or read just before."},
-		KindLostUpdate:      {Title: "Lost update", Text: "Two committed transactions read the same version of a key and both wrote it, so one write was lost."},
-		KindGSingle:         {Title: "Read skew (G-single)", Text: "A dependency cycle with exactly one anti-dependency: a transaction saw part of another's writes but not the rest."},
-		KindG2:              {Title: "Anti-dependency cycle (G2)", Text: "A dependency cycle with two or more anti-dependencies (write skew): each transaction missed the other's writes."},
-		KindG0RT:            {Title: "Write cycle through real time (G0-realtime)", Text: "Writes were ordered against a transaction that had completed before they began: under strict serializability (Maelstrom's default model) a transaction takes effect after every one that completed before it was invoked."},
-		KindG1cRT:           {Title: "Information flow against real time (G1c-realtime)", Text: "A transaction saw the effects of one that began only after it had completed, or the reads and writes go round against real time. Strict serializability (Maelstrom's default model) forbids it."},
-		KindGSingleRT:       {Title: "Stale read (G-single-realtime)", Text: "A transaction missed a write of one that had completed before it began: a stale read, such as reading from a replica that has not heard of the write yet. Strict serializability (Maelstrom's default model) forbids it; serializable and weaker models allow it."},
-		KindG2RT:            {Title: "Anti-dependency cycle through real time (G2-realtime)", Text: "Transactions missed each other's writes in a cycle that closes through real time: some began only after another had completed. Strict serializability (Maelstrom's default model) forbids it."},
-		"bad-options":       {Title: "The checker's options were wrong", Text: "The options given to the checker (the consistency models) were not valid."},
-		"malformed-history": workload.MalformedHistory,
-	}
-}
 
 // kindOrder is the order in which results list kinds: the most basic
 // breakage first.

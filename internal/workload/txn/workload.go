@@ -1,6 +1,7 @@
 package txn
 
 import (
+	_ "embed"
 	"fmt"
 
 	"github.com/glomers/glomers/internal/history"
@@ -56,8 +57,12 @@ func (txnWorkload) NewClient(workload.Options) workload.Client { return client{}
 // indeterminate outcome.
 func (txnWorkload) Reusable() bool { return true }
 
-// Kinds returns the meanings of the anomaly kinds the checker reports.
-func (txnWorkload) Kinds() map[string]workload.Meaning { return Kinds() }
+// Kinds returns what each anomaly kind the checker reports means, in
+// the words the report shows; they are written in kinds.md.
+func (txnWorkload) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
+
+//go:embed kinds.md
+var kindsDoc string
 
 // Check runs the checker with the run's consistency models.
 func (txnWorkload) Check(h history.History, opts workload.Options) workload.Result {

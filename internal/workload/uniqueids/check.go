@@ -20,16 +20,6 @@ const (
 	KindMalformedHistory = "malformed-history"
 )
 
-// Kinds returns the anomaly kinds Check reports with their plain words,
-// which the report shows next to each anomaly; they live here so that a
-// new kind and its explanation are written together.
-func Kinds() map[string]workload.Meaning {
-	return map[string]workload.Meaning{
-		KindDuplicate:        {Title: "Two generate requests got the same id", Text: "Ids must be unique across every node for the whole run, even while the network is partitioned. Two nodes counting from the same start, or a counter read and written without a lock, give out the same id twice; combine something only this node has (its id) with something only this request has (a counter under a lock)."},
-		KindMalformedHistory: workload.MalformedHistory,
-	}
-}
-
 // MaxListed bounds the ids in the "duplicated" metric and the ops one
 // anomaly lists; Jepsen keeps the 48 most frequent duplicates.
 const MaxListed = 48

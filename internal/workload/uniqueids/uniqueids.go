@@ -18,6 +18,7 @@ package uniqueids
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
@@ -47,8 +48,12 @@ func (uniqueIDs) NewClient(workload.Options) workload.Client            { return
 // behind on the connection that could confuse the next one.
 func (uniqueIDs) Reusable() bool { return true }
 
-// Kinds returns the meanings of the anomaly kinds the checker reports.
-func (uniqueIDs) Kinds() map[string]workload.Meaning { return Kinds() }
+// Kinds returns what each anomaly kind the checker reports means, in
+// the words the report shows; they are written in kinds.md.
+func (uniqueIDs) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
+
+//go:embed kinds.md
+var kindsDoc string
 
 func (uniqueIDs) Check(h history.History, _ workload.Options) workload.Result { return Check(h) }
 
