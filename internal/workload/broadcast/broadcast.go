@@ -42,7 +42,6 @@ package broadcast
 
 import (
 	"context"
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
@@ -108,12 +107,8 @@ func (broadcastWorkload) NewClient(workload.Options) workload.Client { return cl
 // Reusable is false, as in Maelstrom.
 func (broadcastWorkload) Reusable() bool { return false }
 
-// Kinds returns what each anomaly kind the checker reports means, in
-// the words the report shows; they are written in kinds.md.
+// Kinds gives the words the report shows for each anomaly kind (kinds.md).
 func (broadcastWorkload) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
-
-//go:embed kinds.md
-var kindsDoc string
 
 func (broadcastWorkload) Check(h history.History, _ workload.Options) workload.Result {
 	return Check(h)

@@ -38,6 +38,11 @@ const (
 	NoteNeverRead = "never-read"
 )
 
+// kindsDoc says what each kind means, for Kinds.
+//
+//go:embed kinds.md
+var kindsDoc string
+
 // MaxListed bounds each list of values in Metrics; the counts beside them
 // are exact.
 const MaxListed = 100

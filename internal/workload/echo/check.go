@@ -1,6 +1,7 @@
 package echo
 
 import (
+	_ "embed"
 	"fmt"
 
 	"github.com/glomers/glomers/internal/history"
@@ -21,6 +22,11 @@ const (
 	// value that is not JSON); a harness bug or an edited file.
 	KindMalformedHistory = "malformed-history"
 )
+
+// kindsDoc says what each kind means, for Kinds.
+//
+//go:embed kinds.md
+var kindsDoc string
 
 // Check judges an echo history: every invocation must complete ok with the
 // value it sent. Maelstrom's checker flags the same cases (a fail, an info

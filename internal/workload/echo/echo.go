@@ -16,7 +16,6 @@ package echo
 
 import (
 	"context"
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,12 +44,8 @@ func (echoWorkload) NewClient(workload.Options) workload.Client       { return c
 // reusable, so a thread gets a fresh client after a timeout.
 func (echoWorkload) Reusable() bool { return false }
 
-// Kinds returns what each anomaly kind the checker reports means, in
-// the words the report shows; they are written in kinds.md.
+// Kinds gives the words the report shows for each anomaly kind (kinds.md).
 func (echoWorkload) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
-
-//go:embed kinds.md
-var kindsDoc string
 
 func (echoWorkload) Check(h history.History, _ workload.Options) workload.Result {
 	return Check(h)

@@ -32,6 +32,11 @@ const (
 	KindMalformedHistory = "malformed-history"
 )
 
+// kindsDoc says what each kind means, for Kinds.
+//
+//go:embed kinds.md
+var kindsDoc string
+
 // maxSpans bounds the acceptable set's size. Deltas of 0..4, as generated,
 // keep it to a handful of ranges; only hand-made histories with many large,
 // distinct indefinite deltas could fragment it further, and then the set

@@ -37,7 +37,6 @@ package gcounter
 
 import (
 	"context"
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -74,12 +73,8 @@ func (gcounter) NewClient(workload.Options) workload.Client { return client{} }
 // Reusable is false: Maelstrom reopens a counter client after an info.
 func (gcounter) Reusable() bool { return false }
 
-// Kinds returns what each anomaly kind the checker reports means, in
-// the words the report shows; they are written in kinds.md.
+// Kinds gives the words the report shows for each anomaly kind (kinds.md).
 func (gcounter) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
-
-//go:embed kinds.md
-var kindsDoc string
 
 func (gcounter) Check(h history.History, _ workload.Options) workload.Result { return Check(h) }
 

@@ -59,6 +59,11 @@ const (
 	KindMalformedHistory = "malformed-history"
 )
 
+// kindsDoc says what each kind means, for Kinds.
+//
+//go:embed kinds.md
+var kindsDoc string
+
 // MaxPerKind bounds how many anomalies of one kind a result lists; the
 // metric anomaly_counts has the full counts.
 const MaxPerKind = evidence.DefaultLimit

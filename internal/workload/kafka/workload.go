@@ -1,7 +1,6 @@
 package kafka
 
 import (
-	_ "embed"
 	"fmt"
 	"sync"
 
@@ -95,12 +94,8 @@ func (w *kafka) NewClient(workload.Options) workload.Client { return &client{} }
 // thread a fresh client with no assignment and no offsets, as in Maelstrom.
 func (w *kafka) Reusable() bool { return false }
 
-// Kinds returns what each anomaly kind the checker reports means, in
-// the words the report shows; they are written in kinds.md.
+// Kinds gives the words the report shows for each anomaly kind (kinds.md).
 func (*kafka) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
-
-//go:embed kinds.md
-var kindsDoc string
 
 func (w *kafka) Check(h history.History, _ workload.Options) workload.Result {
 	return Check(h, CheckOptions{})

@@ -1,7 +1,6 @@
 package txn
 
 import (
-	_ "embed"
 	"fmt"
 
 	"github.com/glomers/glomers/internal/history"
@@ -57,12 +56,8 @@ func (txnWorkload) NewClient(workload.Options) workload.Client { return client{}
 // indeterminate outcome.
 func (txnWorkload) Reusable() bool { return true }
 
-// Kinds returns what each anomaly kind the checker reports means, in
-// the words the report shows; they are written in kinds.md.
+// Kinds gives the words the report shows for each anomaly kind (kinds.md).
 func (txnWorkload) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
-
-//go:embed kinds.md
-var kindsDoc string
 
 // Check runs the checker with the run's consistency models.
 func (txnWorkload) Check(h history.History, opts workload.Options) workload.Result {

@@ -1,6 +1,7 @@
 package uniqueids
 
 import (
+	_ "embed"
 	"fmt"
 	"slices"
 	"strings"
@@ -19,6 +20,11 @@ const (
 	// JSON; the client never records one, so the history was damaged.
 	KindMalformedHistory = "malformed-history"
 )
+
+// kindsDoc says what each kind means, for Kinds.
+//
+//go:embed kinds.md
+var kindsDoc string
 
 // MaxListed bounds the ids in the "duplicated" metric and the ops one
 // anomaly lists; Jepsen keeps the 48 most frequent duplicates.

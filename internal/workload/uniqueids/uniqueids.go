@@ -18,7 +18,6 @@ package uniqueids
 
 import (
 	"context"
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
@@ -48,12 +47,8 @@ func (uniqueIDs) NewClient(workload.Options) workload.Client            { return
 // behind on the connection that could confuse the next one.
 func (uniqueIDs) Reusable() bool { return true }
 
-// Kinds returns what each anomaly kind the checker reports means, in
-// the words the report shows; they are written in kinds.md.
+// Kinds gives the words the report shows for each anomaly kind (kinds.md).
 func (uniqueIDs) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
-
-//go:embed kinds.md
-var kindsDoc string
 
 func (uniqueIDs) Check(h history.History, _ workload.Options) workload.Result { return Check(h) }
 
