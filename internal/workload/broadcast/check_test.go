@@ -3,16 +3,14 @@ package broadcast
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/glomers/glomers/internal/checkertest"
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
-	"github.com/glomers/glomers/internal/workload/workloadtest"
 )
 
 // hist builds a history from lines of "time-ms process type f value node",
@@ -48,11 +46,8 @@ func hist(t testing.TB, text string) history.History {
 // The checker's cases, one file each under testdata/check: a history in,
 // the verdict, anomalies, notes and metrics out.
 func TestCheckCases(t *testing.T) {
-	workloadtest.CheckCases(t, workloadtest.Files{Glob: filepath.Glob, Read: os.ReadFile, Write: writeFile},
-		func(h history.History, _ string) (workload.Result, error) { return Check(h), nil })
+	checkertest.Run(t, func(h history.History, _ string) (workload.Result, error) { return Check(h), nil })
 }
-
-func writeFile(name string, data []byte) error { return os.WriteFile(name, data, 0o644) }
 
 // The quantile rule itself, on hand-computed cases: with n values the
 // median is the element at floor(n/2), the upper one for even n.

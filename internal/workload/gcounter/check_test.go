@@ -3,13 +3,11 @@ package gcounter
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/glomers/glomers/internal/checkertest"
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
-	"github.com/glomers/glomers/internal/workload/workloadtest"
 )
 
 // hb writes small histories: each call appends one op and returns its
@@ -31,11 +29,8 @@ func (h *hb) read(p int, v int64, final bool) int {
 // The checker's cases, one file each under testdata/check: a history in,
 // the verdict, anomalies, notes and metrics out.
 func TestCheckCases(t *testing.T) {
-	workloadtest.CheckCases(t, workloadtest.Files{Glob: filepath.Glob, Read: os.ReadFile, Write: writeFile},
-		func(h history.History, _ string) (workload.Result, error) { return Check(h), nil })
+	checkertest.Run(t, func(h history.History, _ string) (workload.Result, error) { return Check(h), nil })
 }
-
-func writeFile(name string, data []byte) error { return os.WriteFile(name, data, 0o644) }
 
 // The range set against a naive oracle: every subset sum of the deltas.
 func TestSpanSetMatchesSubsetSums(t *testing.T) {

@@ -2,13 +2,11 @@ package kafka
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/glomers/glomers/internal/checkertest"
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
-	"github.com/glomers/glomers/internal/workload/workloadtest"
 )
 
 // ps builds a poll's msgs for one key from offset, msg, offset, msg, ...
@@ -31,16 +29,13 @@ func kinds(r workload.Result) []string {
 // The checker's cases, one file each under testdata/check: a history in,
 // the verdict, anomalies, notes and metrics out. Options: strict-commits.
 func TestCheckCases(t *testing.T) {
-	workloadtest.CheckCases(t, workloadtest.Files{Glob: filepath.Glob, Read: os.ReadFile, Write: writeFile},
-		func(h history.History, options string) (workload.Result, error) {
-			switch options {
-			case "":
-				return Check(h, CheckOptions{}), nil
-			case "strict-commits":
-				return Check(h, CheckOptions{StrictCommits: true}), nil
-			}
-			return workload.Result{}, fmt.Errorf("unknown options %q (known: strict-commits)", options)
-		})
+	checkertest.Run(t, func(h history.History, options string) (workload.Result, error) {
+		switch options {
+		case "":
+			return Check(h, CheckOptions{}), nil
+		case "strict-commits":
+			return Check(h, CheckOptions{StrictCommits: true}), nil
+		}
+		return workload.Result{}, fmt.Errorf("unknown options %q (known: strict-commits)", options)
+	})
 }
-
-func writeFile(name string, data []byte) error { return os.WriteFile(name, data, 0o644) }

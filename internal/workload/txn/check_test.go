@@ -1,14 +1,12 @@
 package txn
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/glomers/glomers/internal/checkertest"
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
-	"github.com/glomers/glomers/internal/workload/workloadtest"
 )
 
 // The checker's cases, one file each under testdata/check: a minimal
@@ -18,10 +16,7 @@ import (
 // and a history that one model forbids and a weaker one allows appears
 // once under each.
 func TestCheckCases(t *testing.T) {
-	workloadtest.CheckCases(t, workloadtest.Files{Glob: filepath.Glob, Read: os.ReadFile, Write: writeFile},
-		func(h history.History, options string) (workload.Result, error) {
-			return Check(h, strings.Fields(options)), nil
-		})
+	checkertest.Run(t, func(h history.History, options string) (workload.Result, error) {
+		return Check(h, strings.Fields(options)), nil
+	})
 }
-
-func writeFile(name string, data []byte) error { return os.WriteFile(name, data, 0o644) }

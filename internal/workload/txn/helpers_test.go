@@ -3,8 +3,8 @@ package txn
 import (
 	"testing"
 
+	"github.com/glomers/glomers/internal/checkertest"
 	"github.com/glomers/glomers/internal/workload"
-	"github.com/glomers/glomers/internal/workload/workloadtest"
 )
 
 func find(as []workload.Anomaly, kind string) *workload.Anomaly {
@@ -25,7 +25,7 @@ func expectValid(t *testing.T, res workload.Result) {
 }
 
 // dump shows a result in a failure message, as checker case files do.
-func dump(res workload.Result) string { return workloadtest.Render(res) }
+func dump(res workload.Result) string { return checkertest.Render(res) }
 
 var (
 	ru  = []string{"read-uncommitted"}

@@ -4,12 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/glomers/glomers/internal/checkertest"
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
 	"github.com/glomers/glomers/internal/workload/workloadtest"
@@ -39,8 +38,7 @@ func jsonInt(i int) string {
 // The checker's cases, one file each under testdata/check: a history in,
 // the verdict, anomalies, notes and metrics out.
 func TestCheckCases(t *testing.T) {
-	workloadtest.CheckCases(t, workloadtest.Files{Glob: filepath.Glob, Read: os.ReadFile, Write: writeFile},
-		func(h history.History, _ string) (workload.Result, error) { return Check(h), nil })
+	checkertest.Run(t, func(h history.History, _ string) (workload.Result, error) { return Check(h), nil })
 }
 
 // A value that is not JSON cannot be written to history.jsonl, so this
@@ -52,8 +50,6 @@ func TestCheckValueNotJSON(t *testing.T) {
 		t.Errorf("got %s %+v, want %+v", res.Validity, res.Anomalies, want)
 	}
 }
-
-func writeFile(name string, data []byte) error { return os.WriteFile(name, data, 0o644) }
 
 func TestGenerator(t *testing.T) {
 	g := New().NewGenerator(workload.Options{})

@@ -1,4 +1,10 @@
-package workloadtest
+// Package checkertest runs a workload's checker over its case files, the
+// etcd raft way: each testdata/check/*.txtar is a history in and the
+// result out, so a new case is a new file rather than another Go
+// function. Only tests import it; it reads and (under -update-cases)
+// writes those files, which is why it lives outside the pure
+// internal/workload.
+package checkertest
 
 import (
 	"bytes"
@@ -6,6 +12,8 @@ import (
 	"flag"
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -27,20 +35,8 @@ var updateCases = flag.Bool("update-cases", false, "rewrite the want section of 
 // returns an error for options it does not know.
 type CheckFunc func(h history.History, options string) (workload.Result, error)
 
-// Files is how CheckCases reaches the case files: tests pass the os and
-// path/filepath functions, since this package does no I/O of its own.
-type Files struct {
-	// Glob lists the case files (filepath.Glob).
-	Glob func(pattern string) ([]string, error)
-	// Read reads one (os.ReadFile).
-	Read func(name string) ([]byte, error)
-	// Write rewrites one under -update-cases.
-	Write func(name string, data []byte) error
-}
-
-// CheckCases runs a checker over every testdata/check/*.txtar case, the
-// etcd raft way: each file is a history in and the result out, so a new
-// case is a new file rather than another Go function. A case file is a
+// Run runs check over every testdata/check/*.txtar case of the package
+// under test. A case file is a
 // txtar archive whose comment says what the case shows (and cites the
 // rule), with these files:
 //
@@ -50,16 +46,16 @@ type Files struct {
 //	want           the result, as Render writes it
 //
 // The want section is compared line for line; -update-cases rewrites it.
-func CheckCases(t *testing.T, files Files, check CheckFunc) {
+func Run(t *testing.T, check CheckFunc) {
 	t.Helper()
-	paths, err := files.Glob("testdata/check/*.txtar")
+	paths, err := filepath.Glob("testdata/check/*.txtar")
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no checker cases in testdata/check (%v)", err)
 	}
 	for _, path := range paths {
-		name := strings.TrimSuffix(path[strings.LastIndex(path, "/")+1:], ".txtar")
+		name := strings.TrimSuffix(filepath.Base(path), ".txtar")
 		t.Run(name, func(t *testing.T) {
-			data, err := files.Read(path)
+			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,7 +78,7 @@ func CheckCases(t *testing.T, files Files, check CheckFunc) {
 			}
 			if *updateCases {
 				setSection(ar, "want", got)
-				if err := files.Write(path, txtar.Format(ar)); err != nil {
+				if err := os.WriteFile(path, txtar.Format(ar), 0o644); err != nil {
 					t.Fatal(err)
 				}
 				return
