@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glomers/glomers/internal/history"
@@ -111,6 +112,28 @@ type Generator interface {
 	// Update reports the completion of an operation Next returned.
 	Update(thread int, inv Invocation, c Completion)
 }
+
+// FinalReads returns the final-phase generator of the workloads whose
+// final phase is one read per thread (broadcast, g-counter): Jepsen's
+// (gen/each-thread {:f :read, :final? true}).
+func FinalReads() Generator { return &finalReads{done: map[int]bool{}} }
+
+type finalReads struct {
+	mu   sync.Mutex
+	done map[int]bool
+}
+
+func (g *finalReads) Next(thread int, _ time.Duration, _ *rand.Rand) (Invocation, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.done[thread] {
+		return Invocation{}, false
+	}
+	g.done[thread] = true
+	return Invocation{F: "read", Final: true}, true
+}
+
+func (g *finalReads) Update(int, Invocation, Completion) {}
 
 // Completion is the outcome of an operation.
 type Completion struct {

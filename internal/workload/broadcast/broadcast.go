@@ -99,7 +99,7 @@ func (broadcastWorkload) NewGenerator(workload.Options) workload.Generator {
 }
 
 func (broadcastWorkload) NewFinalGenerator(workload.Options) workload.Generator {
-	return &finalGenerator{done: map[int]bool{}}
+	return workload.FinalReads()
 }
 
 func (broadcastWorkload) NewClient(workload.Options) workload.Client { return client{} }
@@ -131,21 +131,6 @@ func (g *generator) Next(_ int, _ time.Duration, rnd *rand.Rand) (workload.Invoc
 }
 
 func (g *generator) Update(int, workload.Invocation, workload.Completion) {}
-
-// finalGenerator is Jepsen's (gen/each-thread {:f :read, :final? true}).
-type finalGenerator struct {
-	done map[int]bool
-}
-
-func (g *finalGenerator) Next(thread int, _ time.Duration, _ *rand.Rand) (workload.Invocation, bool) {
-	if g.done[thread] {
-		return workload.Invocation{}, false
-	}
-	g.done[thread] = true
-	return workload.Invocation{F: "read", Final: true}, true
-}
-
-func (g *finalGenerator) Update(int, workload.Invocation, workload.Completion) {}
 
 type client struct{}
 
