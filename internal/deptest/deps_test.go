@@ -155,3 +155,15 @@ func TestCourseBelowTheCLI(t *testing.T) {
 		}
 	}
 }
+
+// ARCHITECTURE.md: internal/checkertest reads and rewrites case files, so
+// only tests may use it; no program carries it.
+func TestCheckertestIsForTestsOnly(t *testing.T) {
+	for _, p := range list(t) {
+		for _, d := range p.deps {
+			if d == module+"/internal/checkertest" {
+				t.Errorf("%s depends on %s", p.path, d)
+			}
+		}
+	}
+}

@@ -8,12 +8,12 @@ import "github.com/glomers/glomers/internal/harness"
 // cannot be, and naming it sends the learner looking in the wrong place.
 // Keys are as in meanings.
 var calmMeanings = map[string]Meaning{
-	"lost": {"A value was lost",
-		"A broadcast was acknowledged (or once read), but later reads on some nodes did not hold it. This run had no partitions and the network delivered every message it was given, so the value never reached those nodes from their peers: the node kept it to itself (no gossip at all), sent it to some neighbours only (a topology ignored or read the wrong way, a peer skipped), or a peer received it and did not keep or pass it on (values from other nodes handled differently from a client's). The lines below say whether any message between servers carried it there."},
-	"availability": {"Too many operations failed",
-		"The run asks for a share of operations to succeed (--availability), and fewer did. Operations fail when the node answers with an error, and are indeterminate when no reply came before the client's timeout. This run had no partitions, so look for requests the node never answered: a handler that returns without a reply, or one that blocks (a deadlock, or a call to a peer that never answers)."},
-	"wrong-final-read": {"The final count was wrong",
-		"After the operations stopped and the nodes had time to agree, a read returned a total that no set of the acknowledged adds could make. Usually an add was lost (a lost update on the shared counter: read, add, write without a compare-and-swap), or counted twice (a retry applied again)."},
+	"lost": {Title: "A value was lost",
+		Text: "A broadcast was acknowledged (or once read), but later reads on some nodes did not hold it. This run had no partitions and the network delivered every message it was given, so the value never reached those nodes from their peers: the node kept it to itself (no gossip at all), sent it to some neighbours only (a topology ignored or read the wrong way, a peer skipped), or a peer received it and did not keep or pass it on (values from other nodes handled differently from a client's). The lines below say whether any message between servers carried it there."},
+	"availability": {Title: "Too many operations failed",
+		Text: "The run asks for a share of operations to succeed (--availability), and fewer did. Operations fail when the node answers with an error, and are indeterminate when no reply came before the client's timeout. This run had no partitions, so look for requests the node never answered: a handler that returns without a reply, or one that blocks (a deadlock, or a call to a peer that never answers)."},
+	"wrong-final-read": {Title: "The final count was wrong",
+		Text: "After the operations stopped and the nodes had time to agree, a read returned a total that no set of the acknowledged adds could make. Usually an add was lost (a lost update on the shared counter: read, add, write without a compare-and-swap), or counted twice (a retry applied again)."},
 }
 
 // partitioned reports whether the run had partitions, or asked for them.

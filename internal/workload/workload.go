@@ -13,7 +13,10 @@ package workload
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/glomers/glomers/internal/history"
@@ -109,6 +112,28 @@ type Generator interface {
 	// Update reports the completion of an operation Next returned.
 	Update(thread int, inv Invocation, c Completion)
 }
+
+// FinalReads returns the final-phase generator of the workloads whose
+// final phase is one read per thread (broadcast, g-counter): Jepsen's
+// (gen/each-thread {:f :read, :final? true}).
+func FinalReads() Generator { return &finalReads{done: map[int]bool{}} }
+
+type finalReads struct {
+	mu   sync.Mutex
+	done map[int]bool
+}
+
+func (g *finalReads) Next(thread int, _ time.Duration, _ *rand.Rand) (Invocation, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.done[thread] {
+		return Invocation{}, false
+	}
+	g.done[thread] = true
+	return Invocation{F: "read", Final: true}, true
+}
+
+func (g *finalReads) Update(int, Invocation, Completion) {}
 
 // Completion is the outcome of an operation.
 type Completion struct {
@@ -239,6 +264,64 @@ type Anomaly struct {
 	// Strict marks a rule the course adds to Maelstrom's (StrictRules):
 	// real Maelstrom would accept a run with only such anomalies.
 	Strict bool `json:"strict,omitempty"`
+}
+
+// Meaning is what an anomaly kind says about a node, in plain words: a
+// title, and a paragraph on what happened and its usual cause. Each
+// workload package lists its kinds' meanings (its Kinds function) beside
+// the kinds themselves; the report shows them.
+type Meaning struct {
+	Title string
+	Text  string
+}
+
+// KindLister is a workload that says what its anomaly kinds mean. Every
+// workload in package registry is one; a test double need not be.
+type KindLister interface {
+	// Kinds returns the meaning of every kind the workload's checker
+	// reports, keyed by kind.
+	Kinds() map[string]Meaning
+}
+
+// MalformedHistory and MalformedOp are the meanings of the kinds every
+// checker that decodes operations shares: "malformed-history" and
+// "malformed-op".
+var (
+	MalformedHistory = Meaning{Title: "The history could not be read",
+		Text: "Operations in the history do not pair up or hold values of the wrong shape. The client never records such operations, so the history file was damaged or edited."}
+	MalformedOp = Meaning{Title: "An operation had the wrong shape",
+		Text: "An operation's value is not what the client records: usually a reply field of the wrong type (a string where a number belongs)."}
+)
+
+// shared are the meanings a kinds document may take without words of its
+// own.
+var shared = map[string]Meaning{"malformed-history": MalformedHistory, "malformed-op": MalformedOp}
+
+// ParseKinds reads a workload's kinds document (its kinds.md): text before
+// the first "## " heading is ignored; each heading names a kind, the next
+// line is its title and the lines after it, joined by spaces, its text. A
+// heading with nothing under it takes the shared meaning of its kind
+// (MalformedHistory, MalformedOp). The documents are compiled in, so a
+// malformed one is a bug that the workloads' tests catch: ParseKinds
+// panics, naming the kind.
+func ParseKinds(doc string) map[string]Meaning {
+	out := map[string]Meaning{}
+	sections := strings.Split("\n"+doc, "\n## ")
+	for _, sec := range sections[1:] {
+		kind, body, _ := strings.Cut(sec, "\n")
+		kind = strings.TrimSpace(kind)
+		title, text, _ := strings.Cut(strings.TrimSpace(body), "\n")
+		text = strings.Join(strings.Fields(text), " ")
+		switch m, ok := shared[kind]; {
+		case title == "" && ok:
+			out[kind] = m
+		case title == "" || text == "":
+			panic(fmt.Sprintf("workload: kinds document: kind %q has no title or no text", kind))
+		default:
+			out[kind] = Meaning{Title: strings.TrimSpace(title), Text: text}
+		}
+	}
+	return out
 }
 
 // Quantiles summarise a distribution in milliseconds, as Jepsen does: the

@@ -99,13 +99,16 @@ func (broadcastWorkload) NewGenerator(workload.Options) workload.Generator {
 }
 
 func (broadcastWorkload) NewFinalGenerator(workload.Options) workload.Generator {
-	return &finalGenerator{done: map[int]bool{}}
+	return workload.FinalReads()
 }
 
 func (broadcastWorkload) NewClient(workload.Options) workload.Client { return client{} }
 
 // Reusable is false, as in Maelstrom.
 func (broadcastWorkload) Reusable() bool { return false }
+
+// Kinds gives the words the report shows for each anomaly kind (kinds.md).
+func (broadcastWorkload) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
 
 func (broadcastWorkload) Check(h history.History, _ workload.Options) workload.Result {
 	return Check(h)
@@ -128,21 +131,6 @@ func (g *generator) Next(_ int, _ time.Duration, rnd *rand.Rand) (workload.Invoc
 }
 
 func (g *generator) Update(int, workload.Invocation, workload.Completion) {}
-
-// finalGenerator is Jepsen's (gen/each-thread {:f :read, :final? true}).
-type finalGenerator struct {
-	done map[int]bool
-}
-
-func (g *finalGenerator) Next(thread int, _ time.Duration, _ *rand.Rand) (workload.Invocation, bool) {
-	if g.done[thread] {
-		return workload.Invocation{}, false
-	}
-	g.done[thread] = true
-	return workload.Invocation{F: "read", Final: true}, true
-}
-
-func (g *finalGenerator) Update(int, workload.Invocation, workload.Completion) {}
 
 type client struct{}
 

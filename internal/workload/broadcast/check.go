@@ -2,6 +2,7 @@ package broadcast
 
 import (
 	"cmp"
+	_ "embed"
 	"fmt"
 	"slices"
 	"sort"
@@ -36,6 +37,11 @@ const (
 	// NoteNeverRead: values whose fate no read settled.
 	NoteNeverRead = "never-read"
 )
+
+// kindsDoc says what each kind means, for Kinds.
+//
+//go:embed kinds.md
+var kindsDoc string
 
 // MaxListed bounds each list of values in Metrics; the counts beside them
 // are exact.

@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
-	"regexp"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/glomers/glomers/internal/checkertest"
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
 	"github.com/glomers/glomers/internal/workload/workloadtest"
@@ -40,97 +41,19 @@ const (
 	info = history.Info
 )
 
-func TestCheckPasses(t *testing.T) {
-	tests := []struct {
-		name string
-		h    history.History
-	}{
-		{"empty history", build()},
-		{"one echo", build(op{0, inv, `"Please echo 5"`}, op{0, ok, `"Please echo 5"`})},
-		// Maelstrom compares decoded values: a re-encoded string is the same.
-		{"re-encoded string", build(op{0, inv, `"Please echo 5"`}, op{0, ok, `"Please\u0020echo 5"`})},
-		{"interleaved processes", build(
-			op{0, inv, `"Please echo 1"`}, op{1, inv, `"Please echo 2"`},
-			op{1, ok, `"Please echo 2"`}, op{0, ok, `"Please echo 1"`})},
-		{"any JSON value", build(op{0, inv, `{"a":[1,2.5]}`}, op{0, ok, `{ "a": [1, 2.50] }`})},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res := Check(tt.h)
-			if res.Validity != workload.Valid || len(res.Anomalies) != 0 {
-				t.Fatalf("got %s %+v, want valid", res.Validity, res.Anomalies)
-			}
-		})
-	}
+// The checker's cases, one file each under testdata/check: a history in,
+// the verdict, anomalies, notes and metrics out.
+func TestCheckCases(t *testing.T) {
+	checkertest.Run(t, func(h history.History, _ string) (workload.Result, error) { return Check(h), nil })
 }
 
-func TestCheckFails(t *testing.T) {
-	tests := []struct {
-		name string
-		h    history.History
-		kind string
-		ops  []int
-		msg  string // a regexp the message must match
-	}{
-		// Maelstrom echo checker: the completion's echo must equal the value sent.
-		{"different string", build(op{0, inv, `"Please echo 5"`}, op{0, ok, `"Please echo 6"`}),
-			KindMismatch, []int{0, 1}, `op 0 sent "Please echo 5" to n0 but got back "Please echo 6" \(op 1\)`},
-		// Clojure equality: 1 is not 1.0.
-		{"number spelling", build(op{0, inv, `1`}, op{0, ok, `1.0`}),
-			KindMismatch, []int{0, 1}, `got back 1.0`},
-		{"nothing echoed", build(op{0, inv, `"Please echo 5"`}, op{0, ok, ``}),
-			KindMismatch, []int{0, 1}, `got back nothing`},
-		// Maelstrom echo checker: a fail or info completion has no echo, so it is an error.
-		{"fail", build(op{0, inv, `"Please echo 5"`}, op{0, fail, ``}),
-			KindNotOK, []int{0, 1}, `got nothing back: fail at op 1`},
-		{"info", build(op{0, inv, `"Please echo 5"`}, op{0, info, ``}),
-			KindNotOK, []int{0, 1}, `got nothing back: info at op 1`},
-		// Maelstrom echo checker: an invocation with no completion pairs with nil.
-		{"never completed", build(op{0, inv, `"Please echo 5"`}),
-			KindIncomplete, []int{0}, `op 0 sent "Please echo 5" to n0 and never completed`},
-		{"unpaired completion", build(op{0, ok, `"x"`}),
-			KindMalformedHistory, nil, `cannot be paired`},
-		{"invocation value not JSON", build(op{0, inv, `nope`}, op{0, ok, `nope`}),
-			KindMalformedHistory, []int{0}, `is not JSON`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res := Check(tt.h)
-			if res.Validity != workload.Invalid {
-				t.Fatalf("validity %s, want invalid", res.Validity)
-			}
-			if len(res.Anomalies) != 1 {
-				t.Fatalf("got %d anomalies, want 1: %+v", len(res.Anomalies), res.Anomalies)
-			}
-			a := res.Anomalies[0]
-			if a.Kind != tt.kind {
-				t.Errorf("kind %q, want %q", a.Kind, tt.kind)
-			}
-			if !equalInts(a.Ops, tt.ops) {
-				t.Errorf("ops %v, want %v", a.Ops, tt.ops)
-			}
-			if !regexp.MustCompile(tt.msg).MatchString(a.Message) {
-				t.Errorf("message %q does not match %q", a.Message, tt.msg)
-			}
-		})
-	}
-}
-
-func TestCheckMetrics(t *testing.T) {
-	h := build(
-		op{0, inv, `"a"`}, op{0, ok, `"a"`},
-		op{0, inv, `"b"`}, op{0, ok, `"c"`},
-		op{0, inv, `"d"`}, op{0, info, ``},
-	)
-	res := Check(h)
-	want := map[string]any{"attempt_count": 3, "ok_count": 2, "mismatch_count": 1}
-	for k, v := range want {
-		if res.Metrics[k] != v {
-			t.Errorf("metric %s = %v, want %v", k, res.Metrics[k], v)
-		}
-	}
-	if len(res.Anomalies) != 2 {
-		t.Errorf("got %d anomalies, want a mismatch and a not-ok", len(res.Anomalies))
+// A value that is not JSON cannot be written to history.jsonl, so this
+// case is the one that stays in Go.
+func TestCheckValueNotJSON(t *testing.T) {
+	res := Check(build(op{0, inv, `nope`}, op{0, ok, `nope`}))
+	want := workload.Anomaly{Kind: KindMalformedHistory, Message: `op 0: echo value "nope" is not JSON`, Ops: []int{0}}
+	if res.Validity != workload.Invalid || len(res.Anomalies) != 1 || !reflect.DeepEqual(res.Anomalies[0], want) {
+		t.Errorf("got %s %+v, want %+v", res.Validity, res.Anomalies, want)
 	}
 }
 
@@ -224,18 +147,6 @@ func TestWorkloadContract(t *testing.T) {
 	if res.Validity != workload.Invalid {
 		t.Errorf("Workload.Check did not run the checker: %s", res.Validity)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func FuzzCheck(f *testing.F) {

@@ -8,6 +8,8 @@ package evidence
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/glomers/glomers/internal/workload"
 )
@@ -100,4 +102,45 @@ func (c *Collector) Anomalies() []workload.Anomaly {
 		})
 	}
 	return out
+}
+
+// Kept returns the anomalies kept in full, in the order they were added,
+// without the summaries; a checker that sorts or splits its findings
+// itself (into anomalies and notes) starts from these.
+func (c *Collector) Kept() []workload.Anomaly {
+	return append([]workload.Anomaly(nil), c.list...)
+}
+
+// Dropped is how many anomalies of kind were counted but not kept.
+func (c *Collector) Dropped(kind string) int {
+	if s := c.dropped[kind]; s != nil {
+		return s.count
+	}
+	return 0
+}
+
+// Counts returns how many anomalies of each kind were added, kept or not,
+// or nil when none were: the metric anomaly_counts.
+func (c *Collector) Counts() map[string]int {
+	if len(c.kept) == 0 {
+		return nil
+	}
+	counts := maps.Clone(c.kept)
+	for kind, s := range c.dropped {
+		counts[kind] += s.count
+	}
+	return counts
+}
+
+// NotListed returns one note per kind that overflowed, sorted by kind,
+// saying how many were left out of how many: for checkers that list the
+// kept anomalies and put the tally among the notes.
+func (c *Collector) NotListed() []workload.Anomaly {
+	var notes []workload.Anomaly
+	for _, kind := range slices.Sorted(maps.Keys(c.dropped)) {
+		n := c.dropped[kind].count
+		notes = append(notes, workload.Anomaly{Kind: kind,
+			Message: fmt.Sprintf("%d more %s anomalies are not listed (%d in all)", n, kind, c.kept[kind]+n)})
+	}
+	return notes
 }

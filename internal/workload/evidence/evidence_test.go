@@ -51,3 +51,30 @@ func TestCollectorDefaultLimit(t *testing.T) {
 		t.Errorf("got %d anomalies, want %d kept + 1 summary", got, DefaultLimit)
 	}
 }
+
+// A checker that splits and sorts its findings itself gets the kept ones,
+// the counts and one note per overflowing kind.
+func TestCollectorTalliesForCheckersThatListThemselves(t *testing.T) {
+	var empty Collector
+	if empty.Counts() != nil || empty.NotListed() != nil || empty.Kept() != nil {
+		t.Errorf("an empty collector tallies something")
+	}
+	c := Collector{Limit: 1}
+	for i := range 3 {
+		c.Add(workload.Anomaly{Kind: "z", Ops: []int{i}})
+	}
+	c.Add(workload.Anomaly{Kind: "a"})
+	if kept := c.Kept(); len(kept) != 2 || kept[0].Kind != "z" || kept[1].Kind != "a" {
+		t.Errorf("Kept = %+v", kept)
+	}
+	if c.Dropped("z") != 2 || c.Dropped("a") != 0 {
+		t.Errorf("Dropped z %d, a %d", c.Dropped("z"), c.Dropped("a"))
+	}
+	if got := c.Counts(); got["z"] != 3 || got["a"] != 1 || len(got) != 2 {
+		t.Errorf("Counts = %v", got)
+	}
+	notes := c.NotListed()
+	if len(notes) != 1 || notes[0].Message != "2 more z anomalies are not listed (3 in all)" {
+		t.Errorf("NotListed = %+v", notes)
+	}
+}

@@ -41,7 +41,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"sync"
 	"time"
 
 	"github.com/glomers/glomers/internal/history"
@@ -65,13 +64,16 @@ func (gcounter) Setup(workload.Options) []workload.SetupRequest { return nil }
 func (gcounter) NewGenerator(workload.Options) workload.Generator { return generator{} }
 
 func (gcounter) NewFinalGenerator(workload.Options) workload.Generator {
-	return &finalGenerator{done: map[int]bool{}}
+	return workload.FinalReads()
 }
 
 func (gcounter) NewClient(workload.Options) workload.Client { return client{} }
 
 // Reusable is false: Maelstrom reopens a counter client after an info.
 func (gcounter) Reusable() bool { return false }
+
+// Kinds gives the words the report shows for each anomaly kind (kinds.md).
+func (gcounter) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
 
 func (gcounter) Check(h history.History, _ workload.Options) workload.Result { return Check(h) }
 
@@ -90,24 +92,6 @@ func (generator) Next(_ int, _ time.Duration, rnd *rand.Rand) (workload.Invocati
 }
 
 func (generator) Update(int, workload.Invocation, workload.Completion) {}
-
-// finalGenerator gives each thread one final read.
-type finalGenerator struct {
-	mu   sync.Mutex
-	done map[int]bool
-}
-
-func (g *finalGenerator) Next(thread int, _ time.Duration, _ *rand.Rand) (workload.Invocation, bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.done[thread] {
-		return workload.Invocation{}, false
-	}
-	g.done[thread] = true
-	return workload.Invocation{F: "read", Final: true}, true
-}
-
-func (g *finalGenerator) Update(int, workload.Invocation, workload.Completion) {}
 
 type client struct{}
 

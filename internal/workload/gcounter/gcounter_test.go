@@ -10,6 +10,7 @@ import (
 
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/workloadtest"
 )
 
 // Maelstrom g_counter.clj: pn-counter's 50/50 mix of adds (delta -5..4) and
@@ -77,62 +78,37 @@ func TestFinalGeneratorOneReadPerThread(t *testing.T) {
 	}
 }
 
-// fakeConn is a scripted node: each RPC records the request and returns
-// the next scripted reply.
-type fakeConn struct {
-	replies []reply
-	sent    []string
-}
-
-type reply struct {
-	body string
-	err  error
-}
-
-func (c *fakeConn) RPC(ctx context.Context, body any) (json.RawMessage, error) {
-	b, _ := json.Marshal(body)
-	c.sent = append(c.sent, string(b))
-	if len(c.replies) == 0 {
-		return nil, workload.ErrTimeout
-	}
-	r := c.replies[0]
-	c.replies = c.replies[1:]
-	return json.RawMessage(r.body), r.err
-}
-
-func (c *fakeConn) Node() string { return "n0" }
-
 func TestClient(t *testing.T) {
 	add2 := workload.Invocation{F: "add", Value: history.Value(2)}
 	read := workload.Invocation{F: "read"}
 	cases := []struct {
 		name      string
 		inv       workload.Invocation
-		reply     reply
+		reply     workloadtest.Reply
 		wantSent  string
 		wantType  history.Type
 		wantValue string
 		wantError string
 	}{
-		{"add ok", add2, reply{body: `{"type":"add_ok","in_reply_to":1}`}, `{"delta":2,"type":"add"}`, history.OK, "2", ""},
-		{"read ok", read, reply{body: `{"type":"read_ok","value":7,"in_reply_to":1}`}, `{"type":"read"}`, history.OK, "7", ""},
+		{"add ok", add2, workloadtest.Reply{Body: `{"type":"add_ok","in_reply_to":1}`}, `{"delta":2,"type":"add"}`, history.OK, "2", ""},
+		{"read ok", read, workloadtest.Reply{Body: `{"type":"read_ok","value":7,"in_reply_to":1}`}, `{"type":"read"}`, history.OK, "7", ""},
 		// Maelstrom's counter client has no error wrapper: even a definite
 		// error is an indeterminate (info) outcome.
-		{"add definite error", add2, reply{body: `{"type":"error","code":11,"text":"not now","in_reply_to":1}`}, "", history.Info, "2", "temporarily-unavailable: not now"},
-		{"read definite error", read, reply{body: `{"type":"error","code":20,"in_reply_to":1}`}, "", history.Info, "", "key-does-not-exist"},
-		{"add indefinite error", add2, reply{body: `{"type":"error","code":13,"in_reply_to":1}`}, "", history.Info, "2", "crash"},
-		{"add timeout", add2, reply{err: workload.ErrTimeout}, "", history.Info, "2", "timeout"},
-		{"read timeout", read, reply{err: workload.ErrTimeout}, "", history.Info, "", "timeout"},
-		{"read_ok without value", read, reply{body: `{"type":"read_ok","in_reply_to":1}`}, "", history.Info, "", `no "value"`},
-		{"read_ok with a float", read, reply{body: `{"type":"read_ok","value":1.0,"in_reply_to":1}`}, "", history.Info, "", "not an integer"},
-		{"read_ok with null", read, reply{body: `{"type":"read_ok","value":null,"in_reply_to":1}`}, "", history.Info, "", "not an integer"},
-		{"read_ok with an extra field", read, reply{body: `{"type":"read_ok","value":1,"values":[1],"in_reply_to":1}`}, "", history.Info, "", "unexpected field"},
-		{"reply of the wrong type", add2, reply{body: `{"type":"read_ok","value":1,"in_reply_to":1}`}, "", history.Info, "2", `expected "add_ok"`},
-		{"add_ok with a field", add2, reply{body: `{"type":"add_ok","value":1,"in_reply_to":1}`}, "", history.Info, "2", "unexpected field"},
+		{"add definite error", add2, workloadtest.Reply{Body: `{"type":"error","code":11,"text":"not now","in_reply_to":1}`}, "", history.Info, "2", "temporarily-unavailable: not now"},
+		{"read definite error", read, workloadtest.Reply{Body: `{"type":"error","code":20,"in_reply_to":1}`}, "", history.Info, "", "key-does-not-exist"},
+		{"add indefinite error", add2, workloadtest.Reply{Body: `{"type":"error","code":13,"in_reply_to":1}`}, "", history.Info, "2", "crash"},
+		{"add timeout", add2, workloadtest.Reply{Err: workload.ErrTimeout}, "", history.Info, "2", "timeout"},
+		{"read timeout", read, workloadtest.Reply{Err: workload.ErrTimeout}, "", history.Info, "", "timeout"},
+		{"read_ok without value", read, workloadtest.Reply{Body: `{"type":"read_ok","in_reply_to":1}`}, "", history.Info, "", `no "value"`},
+		{"read_ok with a float", read, workloadtest.Reply{Body: `{"type":"read_ok","value":1.0,"in_reply_to":1}`}, "", history.Info, "", "not an integer"},
+		{"read_ok with null", read, workloadtest.Reply{Body: `{"type":"read_ok","value":null,"in_reply_to":1}`}, "", history.Info, "", "not an integer"},
+		{"read_ok with an extra field", read, workloadtest.Reply{Body: `{"type":"read_ok","value":1,"values":[1],"in_reply_to":1}`}, "", history.Info, "", "unexpected field"},
+		{"reply of the wrong type", add2, workloadtest.Reply{Body: `{"type":"read_ok","value":1,"in_reply_to":1}`}, "", history.Info, "2", `expected "add_ok"`},
+		{"add_ok with a field", add2, workloadtest.Reply{Body: `{"type":"add_ok","value":1,"in_reply_to":1}`}, "", history.Info, "2", "unexpected field"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			conn := &fakeConn{replies: []reply{tc.reply}}
+			conn := &workloadtest.Conn{Replies: []workloadtest.Reply{tc.reply}}
 			c := New().NewClient(workload.Options{}).Invoke(context.Background(), conn, tc.inv)
 			if c.Type != tc.wantType {
 				t.Fatalf("completion %+v, want type %s", c, tc.wantType)
@@ -143,8 +119,8 @@ func TestClient(t *testing.T) {
 			if !strings.Contains(c.Error, tc.wantError) {
 				t.Errorf("error %q, want it to contain %q", c.Error, tc.wantError)
 			}
-			if tc.wantSent != "" && (len(conn.sent) != 1 || conn.sent[0] != tc.wantSent) {
-				t.Errorf("sent %v, want [%s]", conn.sent, tc.wantSent)
+			if tc.wantSent != "" && (len(conn.Sent) != 1 || string(conn.Sent[0]) != tc.wantSent) {
+				t.Errorf("sent %s, want [%s]", conn.Sent, tc.wantSent)
 			}
 		})
 	}

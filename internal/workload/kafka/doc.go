@@ -71,7 +71,7 @@
 //
 // # Checker
 //
-// Checker.Check builds, per key, the log of occupied offsets from every
+// Check builds, per key, the log of occupied offsets from every
 // poll (whatever its outcome: a node never returns uncommitted data) and
 // every ok send, and reports, each case as its own anomaly naming the
 // operations:
@@ -94,7 +94,7 @@
 //   - committed-offset-regression (ours): list_committed_offsets returned,
 //     for a key, less than an offset whose commit was acknowledged before
 //     the list began (or left the key out). A note, not a failure, unless
-//     Checker.StrictCommits: neither Maelstrom nor Fly.io requires committed
+//     CheckOptions.StrictCommits: neither Maelstrom nor Fly.io requires committed
 //     offsets to only grow, Kafka itself lets a consumer commit backwards,
 //     and a node that keeps each key's last commit passes Maelstrom;
 //   - malformed-op, malformed-history: values or pairing the client and

@@ -174,7 +174,7 @@ func simulate(n int, seed uint64, node *memNode) history.History {
 func TestSimulatedRunsPass(t *testing.T) {
 	for seed := range uint64(10) {
 		h := simulate(3000, seed, newMemNode())
-		r := Checker{StrictCommits: true}.Check(h)
+		r := Check(h, CheckOptions{StrictCommits: true})
 		if r.Validity != workload.Valid {
 			t.Fatalf("seed %d: %s %+v", seed, r.Validity, r.Anomalies)
 		}
@@ -189,7 +189,7 @@ func TestSimulatedRunsPass(t *testing.T) {
 func TestSimulatedLostMessageFails(t *testing.T) {
 	node := newMemNode()
 	node.forget = 3
-	r := Checker{}.Check(simulate(3000, 1, node))
+	r := Check(simulate(3000, 1, node), CheckOptions{})
 	got := map[string]bool{}
 	for _, a := range r.Anomalies {
 		got[a.Kind] = true
@@ -252,8 +252,8 @@ func FuzzCheck(f *testing.F) {
 	f.Add([]byte(`{"index":0,"type":"ok","process":0,"f":"poll","value":{"msgs":{"1":[[0,1],[0,2]]}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		h := historyFromBytes(data)
-		for _, ck := range []Checker{{}, {StrictCommits: true}} {
-			r := ck.Check(h)
+		for _, opts := range []CheckOptions{{}, {StrictCommits: true}} {
+			r := Check(h, opts)
 			switch r.Validity {
 			case workload.Valid, workload.Invalid, workload.Unknown:
 			default:
@@ -298,7 +298,7 @@ func BenchmarkCheck(b *testing.B) {
 			}
 			b.Run(fmt.Sprintf("maxpoll=%d/ops=%d/pairs=%d", maxPoll, len(h), pairs), func(b *testing.B) {
 				for b.Loop() {
-					if r := (Checker{}).Check(h); r.Validity != workload.Valid {
+					if r := Check(h, CheckOptions{}); r.Validity != workload.Valid {
 						b.Fatal(r.Anomalies)
 					}
 				}

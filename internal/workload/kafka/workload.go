@@ -94,8 +94,11 @@ func (w *kafka) NewClient(workload.Options) workload.Client { return &client{} }
 // thread a fresh client with no assignment and no offsets, as in Maelstrom.
 func (w *kafka) Reusable() bool { return false }
 
+// Kinds gives the words the report shows for each anomaly kind (kinds.md).
+func (*kafka) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
+
 func (w *kafka) Check(h history.History, _ workload.Options) workload.Result {
-	return Checker{}.Check(h)
+	return Check(h, CheckOptions{})
 }
 
 type settings struct {

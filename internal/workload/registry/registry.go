@@ -47,3 +47,19 @@ func Names() []string {
 	slices.Sort(names)
 	return names
 }
+
+// Meaning returns the plain words for an anomaly kind of the workload
+// named, from the workload's own Kinds; false when the workload is unknown
+// or does not report kind.
+func Meaning(name, kind string) (workload.Meaning, bool) {
+	w, err := Lookup(name)
+	if err != nil {
+		return workload.Meaning{}, false
+	}
+	l, ok := w.(workload.KindLister)
+	if !ok {
+		return workload.Meaning{}, false
+	}
+	m, ok := l.Kinds()[kind]
+	return m, ok
+}

@@ -3,6 +3,8 @@ package registry
 import (
 	"slices"
 	"testing"
+
+	"github.com/glomers/glomers/internal/workload"
 )
 
 func TestLookup(t *testing.T) {
@@ -28,5 +30,26 @@ func TestNames(t *testing.T) {
 		if _, err := Lookup(n); err != nil {
 			t.Errorf("Names lists %q but Lookup fails: %v", n, err)
 		}
+	}
+}
+
+// Every workload says what each of its anomaly kinds means, so the report
+// never shows a kind without words.
+func TestEveryWorkloadExplainsItsKinds(t *testing.T) {
+	for _, name := range Names() {
+		w, _ := Lookup(name)
+		l, ok := w.(workload.KindLister)
+		if !ok {
+			t.Errorf("%s does not list its kinds", name)
+			continue
+		}
+		for kind, m := range l.Kinds() {
+			if got, ok := Meaning(name, kind); !ok || got != m || m.Title == "" || m.Text == "" {
+				t.Errorf("%s kind %q: %+v", name, kind, m)
+			}
+		}
+	}
+	if _, ok := Meaning("g-set", "lost"); ok {
+		t.Errorf("an unknown workload has meanings")
 	}
 }

@@ -1,6 +1,7 @@
 package txn
 
 import (
+	_ "embed"
 	"fmt"
 	"slices"
 	"strings"
@@ -51,6 +52,11 @@ const (
 	KindGSingleRT = "G-single-realtime"
 	KindG2RT      = "G2-realtime"
 )
+
+// kindsDoc says what each kind means, for Kinds.
+//
+//go:embed kinds.md
+var kindsDoc string
 
 // kindOrder is the order in which results list kinds: the most basic
 // breakage first.

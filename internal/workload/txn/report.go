@@ -6,46 +6,46 @@ import (
 	"strings"
 
 	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/evidence"
 )
 
-// maxShown bounds how many cases of one kind a result lists; the rest are
-// counted in the metrics.
+// maxShown bounds how many cases of one kind a result lists (the smallest
+// first); the rest are counted in the metrics and in the last shown case.
 const maxShown = 8
 
 // result turns the cases into a verdict.
 func (c *checker) result() workload.Result {
 	res := workload.Result{Metrics: c.metrics}
-	counts := map[string]int{}
+	ev := evidence.Collector{Limit: maxShown}
 	for _, kind := range kindOrder {
 		cases := c.cases[kind]
-		if len(cases) == 0 {
-			continue
-		}
-		counts[kind] = len(cases)
 		slices.SortStableFunc(cases, func(a, b anomalyCase) int {
 			if a.size != b.size {
 				return a.size - b.size
 			}
 			return firstOp(a) - firstOp(b)
 		})
-		shown := cases[:min(len(cases), maxShown)]
-		for i, a := range shown {
-			msg := a.msg
-			if a.render != nil {
-				msg = a.render()
+		for _, a := range cases {
+			an := workload.Anomaly{Kind: kind, Message: a.msg, Ops: a.ops}
+			if a.render != nil && !ev.Full(kind) {
+				an.Message = a.render()
 			}
-			if i == len(shown)-1 && len(cases) > len(shown) {
-				msg += fmt.Sprintf(" (%d more %s cases not shown)", len(cases)-len(shown), kind)
-			}
-			an := workload.Anomaly{Kind: kind, Message: msg, Ops: a.ops}
-			if c.pol.failing[kind] {
-				res.Anomalies = append(res.Anomalies, an)
-			} else {
-				an.Message += fmt.Sprintf(" [allowed by %s]", c.pol.names())
-				res.Notes = append(res.Notes, an)
-			}
+			ev.Add(an)
 		}
 	}
+	kept := ev.Kept()
+	for i, an := range kept {
+		if more := ev.Dropped(an.Kind); more > 0 && (i == len(kept)-1 || kept[i+1].Kind != an.Kind) {
+			an.Message += fmt.Sprintf(" (%d more %s cases not shown)", more, an.Kind)
+		}
+		if c.pol.failing[an.Kind] {
+			res.Anomalies = append(res.Anomalies, an)
+		} else {
+			an.Message += fmt.Sprintf(" [allowed by %s]", c.pol.names())
+			res.Notes = append(res.Notes, an)
+		}
+	}
+	counts := ev.Counts()
 	var ok, fail, info int
 	for i := range c.txns {
 		switch c.txns[i].st {
@@ -91,7 +91,7 @@ func (c *checker) result() workload.Result {
 	c.metrics["inferred"] = map[string]int{
 		"writes_follow_reads": wfr, "write_order": order, "values_read_before_later_writers": seen, "untrusted_keys": untrusted,
 	}
-	if len(counts) > 0 {
+	if counts != nil {
 		c.metrics["anomaly_counts"] = counts
 	}
 	var lax workload.Validity

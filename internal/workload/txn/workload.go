@@ -56,6 +56,9 @@ func (txnWorkload) NewClient(workload.Options) workload.Client { return client{}
 // indeterminate outcome.
 func (txnWorkload) Reusable() bool { return true }
 
+// Kinds gives the words the report shows for each anomaly kind (kinds.md).
+func (txnWorkload) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
+
 // Check runs the checker with the run's consistency models.
 func (txnWorkload) Check(h history.History, opts workload.Options) workload.Result {
 	return Check(h, opts.ConsistencyModels)

@@ -20,30 +20,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math/rand/v2"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/glomers/glomers/internal/history"
-	"github.com/glomers/glomers/internal/jsonval"
 	"github.com/glomers/glomers/internal/workload"
-	"github.com/glomers/glomers/internal/workload/evidence"
 )
-
-// Anomaly kinds the checker reports.
-const (
-	// KindDuplicate: two or more ok generates returned the same id.
-	KindDuplicate = "duplicate-id"
-	// KindMalformedHistory: an ok generate whose value is missing or not
-	// JSON; the client never records one, so the history was damaged.
-	KindMalformedHistory = "malformed-history"
-)
-
-// MaxListed bounds the ids in the "duplicated" metric and the ops one
-// anomaly lists; Jepsen keeps the 48 most frequent duplicates.
-const MaxListed = 48
 
 type uniqueIDs struct{}
 
@@ -64,6 +46,9 @@ func (uniqueIDs) NewClient(workload.Options) workload.Client            { return
 // Reusable is true, as in Maelstrom: a timed-out generate leaves nothing
 // behind on the connection that could confuse the next one.
 func (uniqueIDs) Reusable() bool { return true }
+
+// Kinds gives the words the report shows for each anomaly kind (kinds.md).
+func (uniqueIDs) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
 
 func (uniqueIDs) Check(h history.History, _ workload.Options) workload.Result { return Check(h) }
 
@@ -96,113 +81,4 @@ func (client) Invoke(ctx context.Context, conn workload.Conn, _ workload.Invocat
 		return workload.Failed(err, false)
 	}
 	return workload.OK(reply.ID)
-}
-
-// returned is everything known about one id value.
-type returned struct {
-	id    string // canonical form
-	ops   []int  // ok completions that returned it, at most MaxListed
-	count int
-	nodes map[string]bool
-}
-
-// Check judges a unique-ids history, as Jepsen's unique-ids checker does:
-// every id returned by an ok generate must be distinct. Each duplicated id
-// is one anomaly listing the operations that returned it.
-func Check(h history.History) workload.Result {
-	var col evidence.Collector
-	attempted, acknowledged := 0, 0
-	byID := map[string]*returned{}
-	var order []*returned
-	for i, op := range h {
-		if op.F != "generate" {
-			continue
-		}
-		switch op.Type {
-		case history.Invoke:
-			attempted++
-		case history.OK:
-			acknowledged++
-			id, err := jsonval.Canonical(op.Value)
-			if err != nil {
-				col.Add(workload.Anomaly{
-					Kind:    KindMalformedHistory,
-					Message: fmt.Sprintf("op %d: generate_ok value %s is not a JSON id", i, jsonval.Short(op.Value)),
-					Ops:     []int{i},
-				})
-				continue
-			}
-			r := byID[id]
-			if r == nil {
-				r = &returned{id: id, nodes: map[string]bool{}}
-				byID[id] = r
-				order = append(order, r)
-			}
-			r.count++
-			if len(r.ops) < MaxListed {
-				r.ops = append(r.ops, i)
-			}
-			if op.Node != "" {
-				r.nodes[op.Node] = true
-			}
-		}
-	}
-
-	var dups []*returned
-	for _, r := range order {
-		if r.count > 1 {
-			dups = append(dups, r)
-			col.Add(workload.Anomaly{Kind: KindDuplicate, Message: describe(r), Ops: r.ops})
-		}
-	}
-	// The metric keeps the most repeated ids, as Jepsen's :duplicated does;
-	// ties go to the id returned first.
-	top := slices.Clone(dups)
-	slices.SortStableFunc(top, func(a, b *returned) int { return b.count - a.count })
-	duplicated := map[string]int{}
-	for _, r := range top[:min(len(top), MaxListed)] {
-		duplicated[r.id] = r.count
-	}
-
-	res := workload.Result{
-		Validity:  workload.Valid,
-		Anomalies: col.Anomalies(),
-		Metrics: map[string]any{
-			"attempted_count":    attempted,
-			"acknowledged_count": acknowledged,
-			"duplicated_count":   len(dups),
-			"duplicated":         duplicated,
-		},
-	}
-	if len(res.Anomalies) > 0 {
-		res.Validity = workload.Invalid
-	}
-	return res
-}
-
-// describe says which operations returned one duplicated id.
-func describe(r *returned) string {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "id %s was returned %d times", jsonval.Short([]byte(r.id)), r.count)
-	if len(r.nodes) > 0 {
-		nodes := make([]string, 0, len(r.nodes))
-		for n := range r.nodes {
-			nodes = append(nodes, n)
-		}
-		slices.Sort(nodes)
-		fmt.Fprintf(&sb, ", by %s", strings.Join(nodes, ", "))
-	}
-	const shown = 8
-	sb.WriteString(" (ops ")
-	for i, op := range r.ops[:min(len(r.ops), shown)] {
-		if i > 0 {
-			sb.WriteString(", ")
-		}
-		fmt.Fprintf(&sb, "%d", op)
-	}
-	if r.count > shown {
-		sb.WriteString(", ...")
-	}
-	sb.WriteString(")")
-	return sb.String()
 }

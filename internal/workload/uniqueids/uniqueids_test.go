@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/glomers/glomers/internal/checkertest"
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
 	"github.com/glomers/glomers/internal/workload/workloadtest"
@@ -28,102 +30,25 @@ func gen(ids ...string) history.History {
 	return b.History()
 }
 
-func TestCheckPasses(t *testing.T) {
-	tests := []struct {
-		name string
-		h    history.History
-	}{
-		{"empty", gen()},
-		{"distinct integers", gen(`1`, `2`, `3`)},
-		// Jepsen unique-ids: Clojure equality, so these four are distinct.
-		{"1, 1.0, \"1\" and [1] differ", gen(`1`, `1.0`, `"1"`, `[1]`)},
-		{"objects, strings, null", gen(`{"n":0,"c":1}`, `{"n":1,"c":1}`, `"n0-1"`, `null`)},
-		{"timeouts return nothing", gen(`1`, ``, ``, `2`)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res := Check(tt.h)
-			if res.Validity != workload.Valid || len(res.Anomalies) != 0 {
-				t.Fatalf("got %s %+v, want valid", res.Validity, res.Anomalies)
-			}
-		})
-	}
-}
-
-func TestCheckFails(t *testing.T) {
-	tests := []struct {
-		name string
-		h    history.History
-		kind string
-		ops  []int
-		msg  string
-	}{
-		// Jepsen unique-ids: an id acknowledged twice is a duplicate.
-		{"same integer twice", gen(`7`, `8`, `7`), KindDuplicate, []int{1, 5},
-			"id 7 was returned 2 times, by n0, n2 (ops 1, 5)"},
-		// Equality is by value: key order and whitespace do not make ids differ.
-		{"same object, keys reordered", gen(`{"a":1,"b":2}`, `{ "b": 2, "a": 1 }`), KindDuplicate, []int{1, 3},
-			`id {"a":1,"b":2} was returned 2 times, by n0, n1 (ops 1, 3)`},
-		{"1.0 and 1.00", gen(`1.0`, `1.00`), KindDuplicate, []int{1, 3}, "id 1.0 was returned 2 times"},
-		{"null twice", gen(`null`, `null`), KindDuplicate, []int{1, 3}, "id null was returned 2 times"},
-		{"value that is not JSON", gen(`nope`), KindMalformedHistory, []int{1}, "op 1: generate_ok value"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res := Check(tt.h)
-			if res.Validity != workload.Invalid || len(res.Anomalies) != 1 {
-				t.Fatalf("got %s %+v, want one anomaly", res.Validity, res.Anomalies)
-			}
-			a := res.Anomalies[0]
-			if a.Kind != tt.kind || !strings.Contains(a.Message, tt.msg) || !equalInts(a.Ops, tt.ops) {
-				t.Errorf("got %+v, want kind %s, ops %v, message containing %q", a, tt.kind, tt.ops, tt.msg)
-			}
-		})
-	}
-}
-
-// Jepsen unique-ids: attempted counts invocations, acknowledged ok
-// completions, duplicated the ids seen more than once.
-func TestCheckMetrics(t *testing.T) {
-	res := Check(gen(`1`, `1`, `1`, `2`, `2`, `3`, ``))
-	m := res.Metrics
-	if m["attempted_count"] != 7 || m["acknowledged_count"] != 6 || m["duplicated_count"] != 2 {
-		t.Errorf("metrics %v", m)
-	}
-	dup := m["duplicated"].(map[string]int)
-	if len(dup) != 2 || dup["1"] != 3 || dup["2"] != 2 {
-		t.Errorf("duplicated %v, want 1:3 2:2", dup)
-	}
-	if len(res.Anomalies) != 2 || res.Anomalies[0].Message[:4] != "id 1" {
-		t.Errorf("anomalies %+v, want id 1 then id 2", res.Anomalies)
-	}
-}
-
-// The duplicated metric keeps only the most repeated ids, as Jepsen's does.
-func TestCheckBoundsListing(t *testing.T) {
-	var ids []string
-	for i := range MaxListed + 10 {
-		n := 2
-		if i == MaxListed+5 {
-			n = 3 // the most repeated id comes late and must still be listed
-		}
-		for range n {
-			ids = append(ids, jsonInt(i))
-		}
-	}
-	res := Check(gen(ids...))
-	dup := res.Metrics["duplicated"].(map[string]int)
-	if len(dup) != MaxListed || dup[jsonInt(MaxListed+5)] != 3 {
-		t.Errorf("duplicated has %d ids (want %d) and %v for the triple", len(dup), MaxListed, dup[jsonInt(MaxListed+5)])
-	}
-	if res.Metrics["duplicated_count"] != MaxListed+10 {
-		t.Errorf("duplicated_count %v", res.Metrics["duplicated_count"])
-	}
-}
-
 func jsonInt(i int) string {
 	b, _ := json.Marshal(i)
 	return string(b)
+}
+
+// The checker's cases, one file each under testdata/check: a history in,
+// the verdict, anomalies, notes and metrics out.
+func TestCheckCases(t *testing.T) {
+	checkertest.Run(t, func(h history.History, _ string) (workload.Result, error) { return Check(h), nil })
+}
+
+// A value that is not JSON cannot be written to history.jsonl, so this
+// case is the one that stays in Go.
+func TestCheckValueNotJSON(t *testing.T) {
+	res := Check(gen(`nope`))
+	want := workload.Anomaly{Kind: KindMalformedHistory, Message: `op 1: generate_ok value "nope" is not a JSON id`, Ops: []int{1}}
+	if res.Validity != workload.Invalid || len(res.Anomalies) != 1 || !reflect.DeepEqual(res.Anomalies[0], want) {
+		t.Errorf("got %s %+v, want %+v", res.Validity, res.Anomalies, want)
+	}
 }
 
 func TestGenerator(t *testing.T) {
@@ -176,18 +101,6 @@ func TestClient(t *testing.T) {
 			}
 		})
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func FuzzCheck(f *testing.F) {

@@ -2,14 +2,15 @@ package gcounter
 
 import (
 	"cmp"
+	_ "embed"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/evidence"
 )
 
 // Anomaly kinds Check reports.
@@ -30,6 +31,11 @@ const (
 	// KindMalformedHistory is a history whose operations do not pair up.
 	KindMalformedHistory = "malformed-history"
 )
+
+// kindsDoc says what each kind means, for Kinds.
+//
+//go:embed kinds.md
+var kindsDoc string
 
 // maxSpans bounds the acceptable set's size. Deltas of 0..4, as generated,
 // keep it to a handful of ranges; only hand-made histories with many large,
@@ -65,30 +71,26 @@ func Check(h history.History) workload.Result {
 
 type checker struct {
 	h          history.History
-	anomalies  []workload.Anomaly
 	notes      []workload.Anomaly
 	definite   int64
 	indefinite []int64
 	finalReads []int64
 	acceptable spanSet
 	approx     bool
-	counts     map[string]int // anomalies per kind, listed or not
+	ev         evidence.Collector
 }
 
 // MaxPerKind bounds how many anomalies of one kind a result lists; the
 // metric anomaly_counts has the full counts. A broken counter can be wrong
 // on every read of a long run, and the first few cases tell the story.
-const MaxPerKind = 20
+const MaxPerKind = evidence.DefaultLimit
 
 func (c *checker) add(kind string, ops []int, format string, args ...any) {
-	if c.counts == nil {
-		c.counts = map[string]int{}
-	}
-	c.counts[kind]++
-	if c.counts[kind] > MaxPerKind {
+	if c.ev.Full(kind) {
+		c.ev.Add(workload.Anomaly{Kind: kind, Ops: ops})
 		return
 	}
-	c.anomalies = append(c.anomalies, workload.Anomaly{Kind: kind, Message: fmt.Sprintf(format, args...), Ops: ops})
+	c.ev.Add(workload.Anomaly{Kind: kind, Message: fmt.Sprintf(format, args...), Ops: ops})
 }
 
 func (c *checker) run() {
@@ -182,10 +184,11 @@ func (c *checker) pair() []int {
 }
 
 func (c *checker) result() workload.Result {
-	sortAnomalies(c.anomalies)
-	r := workload.Result{Validity: workload.Valid, Anomalies: c.anomalies}
+	anomalies := c.ev.Kept()
+	sortAnomalies(anomalies)
+	r := workload.Result{Validity: workload.Valid, Anomalies: anomalies}
 	switch {
-	case len(c.anomalies) > 0:
+	case len(anomalies) > 0:
 		r.Validity = workload.Invalid
 	case len(c.finalReads) == 0:
 		r.Validity = workload.Unknown
@@ -194,12 +197,7 @@ func (c *checker) result() workload.Result {
 	if c.approx {
 		c.notes = append(c.notes, workload.Anomaly{Kind: "acceptable-set-approximated", Message: fmt.Sprintf("the indefinite adds allow more than %d separate totals; the check used their hull %s instead", maxSpans, c.acceptable)})
 	}
-	for _, kind := range slices.Sorted(maps.Keys(c.counts)) {
-		if n := c.counts[kind]; n > MaxPerKind {
-			c.notes = append(c.notes, workload.Anomaly{Kind: kind, Message: fmt.Sprintf("%d more %s anomalies are not listed (%d in all)", n-MaxPerKind, kind, n)})
-		}
-	}
-	r.Notes = c.notes
+	r.Notes = append(c.notes, c.ev.NotListed()...)
 	ranges := make([][2]int64, len(c.acceptable))
 	for i, s := range c.acceptable {
 		ranges[i] = [2]int64{s.lo, s.hi}
@@ -214,8 +212,8 @@ func (c *checker) result() workload.Result {
 		"definite_sum":    c.definite,
 		"indefinite_adds": len(c.indefinite),
 	}
-	if len(c.counts) > 0 {
-		r.Metrics["anomaly_counts"] = c.counts
+	if counts := c.ev.Counts(); counts != nil {
+		r.Metrics["anomaly_counts"] = counts
 	}
 	return r
 }

@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"cmp"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/evidence"
 )
 
 // Anomaly kinds the checker reports. All but KindCommitRegression make a
@@ -48,7 +50,7 @@ const (
 	KindUnknownMessage = "unknown-message"
 	// KindCommitRegression is ours: list_committed_offsets returned, for a
 	// key, less than an offset whose commit was acknowledged before the
-	// list began. A note unless Checker.StrictCommits.
+	// list began. A note unless CheckOptions.StrictCommits.
 	KindCommitRegression = "committed-offset-regression"
 	// KindMalformedOp: an operation whose value does not have the shape
 	// the client records.
@@ -57,12 +59,17 @@ const (
 	KindMalformedHistory = "malformed-history"
 )
 
+// kindsDoc says what each kind means, for Kinds.
+//
+//go:embed kinds.md
+var kindsDoc string
+
 // MaxPerKind bounds how many anomalies of one kind a result lists; the
 // metric anomaly_counts has the full counts.
-const MaxPerKind = 20
+const MaxPerKind = evidence.DefaultLimit
 
-// Checker judges kafka histories.
-type Checker struct {
+// CheckOptions tune Check; the zero value is Maelstrom's checker.
+type CheckOptions struct {
 	// StrictCommits makes committed-offset regressions fail the history.
 	// Off by default: neither Maelstrom nor the Fly.io challenge says that
 	// committed offsets must only grow (Kafka itself lets a consumer commit
@@ -73,8 +80,8 @@ type Checker struct {
 
 // Check judges a kafka history; see the package documentation for the
 // rules.
-func (ck Checker) Check(h history.History) workload.Result {
-	c := &checker{Checker: ck, h: h, keyIDs: map[string]int32{}, counts: map[string]int{}, strictOnly: map[string]int{}}
+func Check(h history.History, opts CheckOptions) workload.Result {
+	c := &checker{CheckOptions: opts, h: h, keyIDs: map[string]int32{}, strictOnly: map[string]int{}}
 	pairs := c.pair()
 	c.parse(pairs)
 	c.buildLogs()
@@ -86,11 +93,9 @@ func (ck Checker) Check(h history.History) workload.Result {
 }
 
 type checker struct {
-	Checker
-	h         history.History
-	anomalies []workload.Anomaly
-	notes     []workload.Anomaly
-	counts    map[string]int
+	CheckOptions
+	h  history.History
+	ev evidence.Collector
 	// strictOnly counts the anomalies of each kind that real Maelstrom
 	// would not report.
 	strictOnly map[string]int
@@ -176,19 +181,19 @@ func (c *checker) add(kind string, ops []int, format string, args ...any) {
 // addStrict adds an anomaly that, when strict, real Maelstrom would not
 // report (workload.StrictRules).
 func (c *checker) addStrict(strict bool, kind string, ops []int, format string, args ...any) {
-	c.counts[kind]++
 	if strict {
 		c.strictOnly[kind]++
 	}
-	if c.counts[kind] > MaxPerKind {
-		return
+	a := workload.Anomaly{Kind: kind, Ops: ops, Strict: strict}
+	if !c.ev.Full(kind) {
+		a.Message = fmt.Sprintf(format, args...)
 	}
-	a := workload.Anomaly{Kind: kind, Message: fmt.Sprintf(format, args...), Ops: ops, Strict: strict}
-	if kind == KindCommitRegression && !c.StrictCommits {
-		c.notes = append(c.notes, a)
-		return
-	}
-	c.anomalies = append(c.anomalies, a)
+	c.ev.Add(a)
+}
+
+// noted reports whether anomalies of kind are notes rather than failures.
+func (c *checker) noted(kind string) bool {
+	return kind == KindCommitRegression && !c.StrictCommits
 }
 
 func (c *checker) key(name string) int32 {
@@ -755,31 +760,35 @@ func (c *checker) result() workload.Result {
 	order := func(a, b workload.Anomaly) int {
 		return cmp.Or(cmp.Compare(kindRank(a.Kind), kindRank(b.Kind)), cmp.Compare(lastOp(a), lastOp(b)))
 	}
-	slices.SortStableFunc(c.anomalies, order)
-	slices.SortStableFunc(c.notes, order)
-	r := workload.Result{Validity: workload.Valid, Anomalies: c.anomalies}
+	var anomalies, notes []workload.Anomaly
+	for _, a := range c.ev.Kept() {
+		if c.noted(a.Kind) {
+			notes = append(notes, a)
+		} else {
+			anomalies = append(anomalies, a)
+		}
+	}
+	slices.SortStableFunc(anomalies, order)
+	slices.SortStableFunc(notes, order)
+	r := workload.Result{Validity: workload.Valid, Anomalies: anomalies}
 	if c.sendsOK == 0 {
 		r.Validity = workload.Unknown
-		c.notes = append(c.notes, workload.Anomaly{Kind: "no-acknowledged-sends", Message: "no send was acknowledged, so there was nothing to check"})
+		notes = append(notes, workload.Anomaly{Kind: "no-acknowledged-sends", Message: "no send was acknowledged, so there was nothing to check"})
 	}
 	r.MaelstromValidity = r.Validity
-	for kind, n := range c.counts {
-		if kind == KindCommitRegression && !c.StrictCommits {
+	counts := c.ev.Counts()
+	for kind, n := range counts {
+		if c.noted(kind) {
 			continue // a note
 		}
 		if n > c.strictOnly[kind] {
 			r.MaelstromValidity = workload.Invalid
 		}
 	}
-	if len(c.anomalies) > 0 {
+	if len(anomalies) > 0 {
 		r.Validity = workload.Invalid
 	}
-	for _, kind := range slices.Sorted(maps.Keys(c.counts)) {
-		if n := c.counts[kind]; n > MaxPerKind {
-			c.notes = append(c.notes, workload.Anomaly{Kind: kind, Message: fmt.Sprintf("%d more %s anomalies are not listed (%d in all)", n-MaxPerKind, kind, n)})
-		}
-	}
-	r.Notes = c.notes
+	r.Notes = append(notes, c.ev.NotListed()...)
 	causes := slices.Sorted(maps.Keys(c.infoCauses))
 	if causes == nil {
 		causes = []string{}
@@ -789,11 +798,11 @@ func (c *checker) result() workload.Result {
 		"polls_ok":        c.pollsOK,
 		"keys":            len(c.keys),
 		"unseen_count":    c.unseen,
-		"lost_count":      c.counts[KindLostWrite],
+		"lost_count":      counts[KindLostWrite],
 		"info_txn_causes": causes,
 	}
-	if len(c.counts) > 0 {
-		r.Metrics["anomaly_counts"] = c.counts
+	if counts != nil {
+		r.Metrics["anomaly_counts"] = counts
 	}
 	return r
 }
