@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -143,6 +144,11 @@ func TestSolutionsMatchBook(t *testing.T) {
 		pkg := "github.com/glomers/glomers/" + s.Solution
 		if fn != pkg+".Register" && fn != pkg+".Start" {
 			t.Errorf("step %s runs %s, want %s.Register or .Start", s.ID, fn, pkg)
+		}
+	}
+	for dir := range byPackage {
+		if !slices.ContainsFunc(book.Steps(), func(s book.Step) bool { return s.Solution == dir }) {
+			t.Errorf("byPackage holds %s, which no step of the book names", dir)
 		}
 	}
 }

@@ -49,25 +49,38 @@ func (s solution) fn() any {
 	return s.register
 }
 
-// solutions maps a step id to its reference solution. A test checks it
-// against the book: every written solution is here, and only those.
+// byPackage maps a reference solution's package directory, as the book
+// names it (book.Step.Solution), to its entry point. Step ids live in the
+// book alone; this table only knows packages, which the CLI must import
+// to run them in-process.
+var byPackage = map[string]solution{
+	"solutions/echo":                {register: echo.Register},
+	"solutions/uniqueids":           {register: uniqueids.Register},
+	"solutions/broadcastsingle":     {register: broadcastsingle.Register},
+	"solutions/broadcastmulti":      {register: broadcastmulti.Register},
+	"solutions/broadcastfault":      {start: broadcastfault.Start},
+	"solutions/broadcastefficient1": {start: broadcastefficient1.Start},
+	"solutions/broadcastefficient2": {start: broadcastefficient2.Start},
+	"solutions/gcounter":            {register: gcounter.Register},
+	"solutions/kafkasingle":         {register: kafkasingle.Register},
+	"solutions/kafkamulti":          {register: kafkamulti.Register},
+	"solutions/kafkaefficient":      {register: kafkaefficient.Register},
+	"solutions/txnsingle":           {register: txnsingle.Register},
+	"solutions/txnuncommitted":      {start: txnuncommitted.Start},
+	"solutions/txncommitted":        {start: txncommitted.Start},
+}
+
+// solutions maps a step id to its reference solution, through the book's
+// steps. A test checks it against the book: every written solution is
+// here, and only those.
 func solutions() map[string]solution {
-	return map[string]solution{
-		"1":  {register: echo.Register},
-		"2":  {register: uniqueids.Register},
-		"3a": {register: broadcastsingle.Register},
-		"3b": {register: broadcastmulti.Register},
-		"3c": {start: broadcastfault.Start},
-		"3d": {start: broadcastefficient1.Start},
-		"3e": {start: broadcastefficient2.Start},
-		"4":  {register: gcounter.Register},
-		"5a": {register: kafkasingle.Register},
-		"5b": {register: kafkamulti.Register},
-		"5c": {register: kafkaefficient.Register},
-		"6a": {register: txnsingle.Register},
-		"6b": {start: txnuncommitted.Start},
-		"6c": {start: txncommitted.Start},
+	m := map[string]solution{}
+	for _, st := range book.Steps() {
+		if sol, ok := byPackage[st.Solution]; ok {
+			m[st.ID] = sol
+		}
 	}
+	return m
 }
 
 // RunSolution runs step's reference solution as a node over stdin and
