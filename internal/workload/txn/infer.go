@@ -168,13 +168,52 @@ func (c *checker) findCycles() {
 		}
 		return a
 	}
+	// components returns the graph's components within the masks, and
+	// those of them that hold two transactions or more: only these can
+	// close a cycle between transactions.
+	components := func(nodeMask, edgeMask uint8) ([]int32, [][]int32) {
+		comp, ncomp := g.scc(nodeMask, edgeMask)
+		var sets [][]int32
+		for _, ms := range cycles(comp, ncomp) {
+			if countTxns(ms) >= 2 {
+				sets = append(sets, ms)
+			}
+		}
+		return comp, sets
+	}
+	// leaving returns the first tries edges of kind that leave a
+	// transaction of ms and stay inside its component.
+	leaving := func(ms, comp []int32, kind uint8) []int32 {
+		var es []int32
+		for _, u := range ms {
+			if !isTxn(u) {
+				continue
+			}
+			for e := g.off[u]; e < g.off[u+1] && len(es) < tries; e++ {
+				if g.kind[e] == kind && comp[g.to[e]] == comp[u] {
+					es = append(es, e)
+				}
+			}
+		}
+		return es
+	}
+	// closing returns the shortest cycle that starts with one of es and
+	// comes back to that edge's source along q's masks, or nil.
+	closing := func(es, comp []int32, q query) []int32 {
+		var best []int32
+		for _, e := range es {
+			u := c.edgeSource(g, e)
+			q.from, q.target, q.comp, q.c = g.to[e], u, comp, comp[u]
+			if p := s.path(q); p != nil {
+				best = shortest(best, append([]int32{e}, p...), g)
+			}
+		}
+		return best
+	}
 
 	// G0: cycles of write-write dependencies.
-	comp, ncomp := g.scc(nkTxn|nkWW, ekWW|ekPass)
-	for _, ms := range cycles(comp, ncomp) {
-		if countTxns(ms) < 2 {
-			continue
-		}
+	comp, sets := components(nkTxn|nkWW, ekWW|ekPass)
+	for _, ms := range sets {
 		var best []int32
 		n := 0
 		for _, v := range ms {
@@ -191,29 +230,10 @@ func (c *checker) findCycles() {
 	}
 
 	// G1c: cycles of ww and wr dependencies through at least one wr edge.
-	comp, ncomp = g.scc(nkTxn|nkWW, ekWW|ekWR|ekPass)
-	for _, ms := range cycles(comp, ncomp) {
-		if countTxns(ms) < 2 {
-			continue
-		}
-		var best []int32
-		n := 0
-		for _, u := range ms {
-			if !isTxn(u) {
-				continue
-			}
-			for e := g.off[u]; e < g.off[u+1] && n < tries; e++ {
-				if g.kind[e] != ekWR || comp[g.to[e]] != comp[u] {
-					continue
-				}
-				n++
-				p := s.path(query{from: g.to[e], other: true, target: u, comp: comp, c: comp[u],
-					nodeMask: nkTxn | nkWW, edgeMask: ekWW | ekWR | ekPass, countMask: nkTxn})
-				if p != nil {
-					best = shortest(best, append([]int32{e}, p...), g)
-				}
-			}
-		}
+	comp, sets = components(nkTxn|nkWW, ekWW|ekWR|ekPass)
+	for _, ms := range sets {
+		best := closing(leaving(ms, comp, ekWR), comp, query{other: true,
+			nodeMask: nkTxn | nkWW, edgeMask: ekWW | ekWR | ekPass, countMask: nkTxn})
 		if best != nil {
 			c.cycleCase(g, KindG1c, best)
 		}
@@ -221,32 +241,12 @@ func (c *checker) findCycles() {
 
 	// G-single and G2: cycles through anti-dependencies. Look first for
 	// one rw edge closed by ww and wr edges only, then allow more.
-	comp, ncomp = g.scc(nkTxn|nkWW|nkRW, ekWW|ekWR|ekRW|ekPass)
-	for _, ms := range cycles(comp, ncomp) {
-		if countTxns(ms) < 2 {
-			continue
-		}
-		var rws []int32
-		for _, u := range ms {
-			if !isTxn(u) {
-				continue
-			}
-			for e := g.off[u]; e < g.off[u+1] && len(rws) < tries; e++ {
-				if g.kind[e] == ekRW && comp[g.to[e]] == comp[u] {
-					rws = append(rws, e)
-				}
-			}
-		}
+	comp, sets = components(nkTxn|nkWW|nkRW, ekWW|ekWR|ekRW|ekPass)
+	for _, ms := range sets {
+		rws := leaving(ms, comp, ekRW)
 		var best []int32
 		for _, mask := range []uint8{ekWW | ekWR | ekPass, ekWW | ekWR | ekRW | ekPass} {
-			for _, e := range rws {
-				u := c.edgeSource(g, e)
-				p := s.path(query{from: g.to[e], target: u, comp: comp, c: comp[u],
-					nodeMask: nkTxn | nkWW | nkRW, edgeMask: mask, countMask: nkTxn})
-				if p != nil {
-					best = shortest(best, append([]int32{e}, p...), g)
-				}
-			}
+			best = closing(rws, comp, query{nodeMask: nkTxn | nkWW | nkRW, edgeMask: mask, countMask: nkTxn})
 			if best != nil {
 				break
 			}
@@ -273,29 +273,9 @@ func (c *checker) findCycles() {
 		return
 	}
 	const rtNodes, rtEdges = nkTxn | nkWW | nkRW | nkTime, ekWW | ekWR | ekRW | ekPass | ekRT
-	comp, ncomp = g.scc(rtNodes, rtEdges)
-	for _, ms := range cycles(comp, ncomp) {
-		if countTxns(ms) < 2 {
-			continue
-		}
-		var best []int32
-		n := 0
-		for _, u := range ms {
-			if !isTxn(u) {
-				continue
-			}
-			for e := g.off[u]; e < g.off[u+1] && n < tries; e++ {
-				if g.kind[e] != ekRT || comp[g.to[e]] != comp[u] {
-					continue
-				}
-				n++
-				p := s.path(query{from: g.to[e], target: u, comp: comp, c: comp[u],
-					nodeMask: rtNodes, edgeMask: rtEdges, countMask: nkTxn})
-				if p != nil {
-					best = shortest(best, append([]int32{e}, p...), g)
-				}
-			}
-		}
+	comp, sets = components(rtNodes, rtEdges)
+	for _, ms := range sets {
+		best := closing(leaving(ms, comp, ekRT), comp, query{nodeMask: rtNodes, edgeMask: rtEdges, countMask: nkTxn})
 		if best == nil {
 			continue
 		}
