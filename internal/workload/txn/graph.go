@@ -65,6 +65,21 @@ func (b *builder) edge(from, to int32, kind uint8, why int32) {
 	b.why = append(b.why, why)
 }
 
+// chain adds n nodes of kind in a line, each entered by a pass edge from
+// the one before, and hands each to at as it is added, so that the
+// caller can attach what enters or leaves the line there.
+func (b *builder) chain(kind uint8, n int, at func(i int, node int32)) {
+	prev := int32(-1)
+	for i := range n {
+		node := b.node(kind)
+		if prev >= 0 {
+			b.edge(prev, node, ekPass, -1)
+		}
+		prev = node
+		at(i, node)
+	}
+}
+
 // build sorts the edges by source, keeping their order within a source.
 func (b *builder) build() *graph {
 	n := len(b.nk)

@@ -99,19 +99,14 @@ func (c *checker) checkVersions() {
 		b.edge(f.from, f.to, ekPass, c.factWhy[i])
 	}
 	for k, evs := range c.timeline {
-		prev := int32(-1)
-		for _, e := range evs {
-			n := b.node(nkChain)
-			if prev >= 0 {
-				b.edge(prev, n, ekPass, -1)
-			}
-			prev = n
+		b.chain(nkChain, len(evs), func(i int, n int32) {
+			e := evs[i]
 			if e.entry {
 				b.edge(e.v, n, ekPass, c.reason(reason{kind: rsSeen, t: e.t, v: e.v, key: int32(k)}))
 			} else {
 				b.edge(n, e.v, ekPass, c.reason(reason{kind: rsInvoke, t: e.t, v: e.v, key: int32(k)}))
 			}
-		}
+		})
 	}
 	g := b.build()
 	comp, ncomp := g.scc(nkValue|nkChain, ekPass)
@@ -414,13 +409,8 @@ func (c *checker) buildDSG(timeline [][]event) *graph {
 			if lane == nkWW && key.untrusted {
 				continue
 			}
-			prev := int32(-1)
-			for i, e := range evs {
-				n := b.node(lane)
-				if prev >= 0 {
-					b.edge(prev, n, ekPass, -1)
-				}
-				prev = n
+			b.chain(lane, len(evs), func(i int, n int32) {
+				e := evs[i]
 				if i == 0 && lane == nkRW {
 					for _, t := range key.nilReaders {
 						if committed(t) {
@@ -430,21 +420,21 @@ func (c *checker) buildDSG(timeline [][]event) *graph {
 				}
 				if e.entry {
 					if key.untrusted {
-						continue
+						return
 					}
 					from := ww(e.v)
 					if lane == nkRW {
 						from = rw(e.v)
 					}
 					b.edge(from, n, ekPass, c.reason(reason{kind: rsSeen, t: e.t, v: e.v, key: int32(k)}))
-					continue
+					return
 				}
 				to := e.t
 				if !committed(e.t) {
 					to = target(lane, e.v)
 				}
 				b.edge(n, to, ekPass, c.reason(reason{kind: rsInvoke, t: e.t, v: e.v, key: int32(k)}))
-			}
+			})
 		}
 	}
 	if c.pol.realtime {
@@ -476,19 +466,13 @@ func (c *checker) realtimeChain(b *builder, committed func(int32) bool) {
 		}
 	}
 	slices.SortFunc(evs, func(a, b tev) int { return a.idx - b.idx })
-	prev := int32(-1)
-	for _, e := range evs {
-		n := b.node(nkTime)
-		if prev >= 0 {
-			b.edge(prev, n, ekPass, -1)
-		}
-		prev = n
-		if e.done {
+	b.chain(nkTime, len(evs), func(i int, n int32) {
+		if e := evs[i]; e.done {
 			b.edge(e.t, n, ekRT, c.reason(reason{kind: rsDone, t: e.t, v: -1, key: -1}))
 		} else {
 			b.edge(n, e.t, ekPass, c.reason(reason{kind: rsBegan, t: e.t, v: -1, key: -1}))
 		}
-	}
+	})
 }
 
 // cycleCase records a cycle found by search: path starts at a
