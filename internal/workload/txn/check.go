@@ -3,6 +3,7 @@ package txn
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
@@ -270,16 +271,7 @@ func (c *checker) indexWrites() {
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		ws := dups[id]
-		var ops []int
-		s := ""
-		for i, w := range ws {
-			ops = append(ops, c.txns[w].op())
-			if i > 0 {
-				s += " and "
-			}
-			s += c.label(w)
-		}
+		ops, s := c.labels(dups[id], " and ")
 		c.add(KindDuplicate, anomalyCase{
 			msg: fmt.Sprintf("%s was written more than once, by %s; values must be unique per key, so reads of it are ignored", c.kv(id), s),
 			ops: ops,
@@ -462,15 +454,7 @@ func (c *checker) scanReads() {
 		if len(ts) < 2 {
 			continue
 		}
-		var ops []int
-		s := ""
-		for i, t := range ts {
-			ops = append(ops, c.txns[t].op())
-			if i > 0 {
-				s += ", "
-			}
-			s += c.label(t)
-		}
+		ops, s := c.labels(ts, ", ")
 		read := fmt.Sprintf("key %d = %d", k.key, k.val)
 		if k.nil {
 			read = fmt.Sprintf("key %d = nil", k.key)
@@ -552,6 +536,16 @@ func (c *checker) label(ti int32) string {
 		return fmt.Sprintf("T%d (op %d, indeterminate)", t.num, t.op())
 	}
 	return fmt.Sprintf("T%d (op %d)", t.num, t.op())
+}
+
+// labels names transactions, joined by sep, with the ops that show them.
+func (c *checker) labels(ts []int32, sep string) (ops []int, s string) {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		ops = append(ops, c.txns[t].op())
+		names[i] = c.label(t)
+	}
+	return ops, strings.Join(names, sep)
 }
 
 // kv names a value.
