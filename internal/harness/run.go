@@ -442,16 +442,7 @@ func (run *run) initNodes(ctx context.Context) bool {
 		}()
 	}
 	wg.Wait()
-	if ctx.Err() != nil {
-		return false
-	}
-	for _, err := range errs {
-		if err != nil {
-			run.fail(&InitError{Err: err})
-			return false
-		}
-	}
-	return true
+	return run.settled(ctx, errs)
 }
 
 // setup sends the workload's setup requests from one client per node.
@@ -492,6 +483,13 @@ func (run *run) setup(ctx context.Context) bool {
 		}()
 	}
 	wg.Wait()
+	return run.settled(ctx, errs)
+}
+
+// settled ends a stage of requests to every node: the run goes on when
+// the context is live and no request failed, and otherwise fails on the
+// first error, an InitError as both init and setup must succeed.
+func (run *run) settled(ctx context.Context, errs []error) bool {
 	if ctx.Err() != nil {
 		return false
 	}
