@@ -126,6 +126,47 @@ func echoHandler(self string, msg map[string]any) []string {
 	return nil
 }
 
+// kvEchoNode answers each echo only once lin-kv has acknowledged writing
+// the echoed text under the node's id, so every operation costs two server
+// messages on top of the client's.
+func kvEchoNode() proc.Launcher {
+	pending := map[string]map[string]any{} // by node: the echo waiting for write_ok
+	return rawNode("kv-echo", func(self string, msg map[string]any) []string {
+		body := msg["body"].(map[string]any)
+		switch body["type"] {
+		case "echo":
+			pending[self] = msg
+			b, _ := json.Marshal(map[string]any{"src": self, "dest": "lin-kv", "body": map[string]any{"type": "write", "msg_id": 1, "key": self, "value": body["echo"]}})
+			return []string{string(b)}
+		case "write_ok":
+			req := pending[self]
+			delete(pending, self)
+			return []string{reply(self, req, map[string]any{"type": "echo_ok", "echo": req["body"].(map[string]any)["echo"]})}
+		}
+		return echoHandler(self, msg)
+	})
+}
+
+// echoSignedAs is an echo node whose n1 writes its echo replies with src
+// set to as instead of its own id.
+func echoSignedAs(name, as string) proc.Launcher {
+	return rawNode(name, func(self string, msg map[string]any) []string {
+		if self == "n1" && msg["body"].(map[string]any)["type"] == "echo" {
+			self = as
+		}
+		return echoHandler(self, msg)
+	})
+}
+
+// storedEchoRun runs the echo workload against a correct node, keeping
+// the run directory in a fresh store.
+func storedEchoRun(t *testing.T) (testRun, *Result) {
+	t.Helper()
+	o := testOptions(t, echoWL{}, rawNode("echo", echoHandler))
+	o.Store = t.TempDir()
+	return o, runIn(t, o)
+}
+
 // testRun is a test's options with its workload, handed to runWith as
 // they are: nothing global is swapped, so tests may run in parallel.
 type testRun struct {
@@ -273,12 +314,7 @@ func TestNonJSONLineStopsTheRun(t *testing.T) {
 // that does not exist breaks the protocol.
 func TestOtherNodeSrcIsAllowed(t *testing.T) {
 	t.Parallel()
-	o := testOptions(t, echoWL{}, rawNode("forwarder", func(self string, msg map[string]any) []string {
-		if self == "n1" && msg["body"].(map[string]any)["type"] == "echo" {
-			self = "n2"
-		}
-		return echoHandler(self, msg)
-	}))
+	o := testOptions(t, echoWL{}, echoSignedAs("forwarder", "n2"))
 	res := runIn(t, o)
 	if res.Problem != "" || !res.Valid {
 		t.Fatalf("problem %q, verdict %s", res.Problem, res.Verdict)
@@ -287,12 +323,7 @@ func TestOtherNodeSrcIsAllowed(t *testing.T) {
 
 func TestUnknownSrcIsAProtocolError(t *testing.T) {
 	t.Parallel()
-	o := testOptions(t, echoWL{}, rawNode("impostor", func(self string, msg map[string]any) []string {
-		if self == "n1" && msg["body"].(map[string]any)["type"] == "echo" {
-			self = "n9"
-		}
-		return echoHandler(self, msg)
-	}))
+	o := testOptions(t, echoWL{}, echoSignedAs("impostor", "n9"))
 	res := runIn(t, o)
 	if !strings.Contains(res.Problem, `n1 broke the protocol: message from unknown sender "n9"`) {
 		t.Fatalf("problem %q", res.Problem)
@@ -415,21 +446,7 @@ func TestInterruptKeepsHistory(t *testing.T) {
 func TestServicesAreServerTraffic(t *testing.T) {
 	t.Parallel()
 	// Each echo asks lin-kv to write the echoed text before answering.
-	pending := map[string]map[string]any{} // by node: the echo waiting for write_ok
-	o := testOptions(t, echoWL{}, rawNode("kv-echo", func(self string, msg map[string]any) []string {
-		body := msg["body"].(map[string]any)
-		switch body["type"] {
-		case "echo":
-			pending[self] = msg
-			b, _ := json.Marshal(map[string]any{"src": self, "dest": "lin-kv", "body": map[string]any{"type": "write", "msg_id": 1, "key": self, "value": body["echo"]}})
-			return []string{string(b)}
-		case "write_ok":
-			req := pending[self]
-			delete(pending, self)
-			return []string{reply(self, req, map[string]any{"type": "echo_ok", "echo": req["body"].(map[string]any)["echo"]})}
-		}
-		return echoHandler(self, msg)
-	}))
+	o := testOptions(t, echoWL{}, kvEchoNode())
 	o.Concurrency = 1
 	o.NodeCount = 1
 	o.Latency = 50 * time.Millisecond

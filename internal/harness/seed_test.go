@@ -30,21 +30,7 @@ func recordRun(t *testing.T, seed uint64) recorded {
 	// Each echo writes to lin-kv first, so every operation costs two
 	// server messages with drawn latencies; one client thread keeps them
 	// in one order.
-	pending := map[string]map[string]any{}
-	o := testOptions(t, echoWL{final: true}, rawNode("kv-echo", func(self string, msg map[string]any) []string {
-		body := msg["body"].(map[string]any)
-		switch body["type"] {
-		case "echo":
-			pending[self] = msg
-			b, _ := json.Marshal(map[string]any{"src": self, "dest": "lin-kv", "body": map[string]any{"type": "write", "msg_id": 1, "key": self, "value": body["echo"]}})
-			return []string{string(b)}
-		case "write_ok":
-			req := pending[self]
-			delete(pending, self)
-			return []string{reply(self, req, map[string]any{"type": "echo_ok", "echo": req["body"].(map[string]any)["echo"]})}
-		}
-		return echoHandler(self, msg)
-	}))
+	o := testOptions(t, echoWL{final: true}, kvEchoNode())
 	o.Seed = seed
 	o.Concurrency = 1
 	o.Latency = 20 * time.Millisecond

@@ -13,9 +13,7 @@ import (
 
 func TestStoreKeepsEverything(t *testing.T) {
 	t.Parallel()
-	o := testOptions(t, echoWL{}, rawNode("echo", echoHandler))
-	o.Store = t.TempDir()
-	res := runIn(t, o)
+	o, res := storedEchoRun(t)
 	if !res.Valid {
 		t.Fatalf("verdict %s", res.Verdict)
 	}

@@ -15,9 +15,7 @@ import (
 // them, so scripts written against Maelstrom's store read it unchanged.
 func TestResultsEDNHasMaelstromsShape(t *testing.T) {
 	t.Parallel()
-	o := testOptions(t, echoWL{}, rawNode("echo", echoHandler))
-	o.Store = t.TempDir()
-	res := runIn(t, o)
+	o, res := storedEchoRun(t)
 	b, err := os.ReadFile(filepath.Join(o.Store, "latest", "results.edn"))
 	if err != nil {
 		t.Fatal(err)
