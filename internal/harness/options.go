@@ -201,14 +201,7 @@ func (o *Options) FlagSet(name string) *flag.FlagSet {
 		o.nodeCountSet = true
 		return nil
 	})
-	fs.Func("time-limit", "seconds of client operations (default 60)", func(s string) error {
-		d, err := seconds(s)
-		if err != nil || d <= 0 {
-			return errors.New("must be a number of seconds > 0")
-		}
-		o.TimeLimit = d
-		return nil
-	})
+	fs.Func("time-limit", "seconds of client operations (default 60)", positiveSeconds(&o.TimeLimit))
 	fs.Func("rate", "client operations per second, total (default 5)", func(s string) error {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
@@ -248,14 +241,7 @@ func (o *Options) FlagSet(name string) *flag.FlagSet {
 		o.Nemesis = faults
 		return nil
 	})
-	fs.Func("nemesis-interval", "mean seconds between faults (default 10)", func(s string) error {
-		d, err := seconds(s)
-		if err != nil || d <= 0 {
-			return errors.New("must be a number of seconds > 0")
-		}
-		o.NemesisInterval = d
-		return nil
-	})
+	fs.Func("nemesis-interval", "mean seconds between faults (default 10)", positiveSeconds(&o.NemesisInterval))
 	fs.Func("availability", "total, or a minimum fraction of ok operations", func(s string) error {
 		if s != "total" {
 			f, err := strconv.ParseFloat(s, 64)
@@ -359,6 +345,19 @@ func (o *Options) SetConcurrency(spec string) error {
 
 // ConcurrencySpec returns the concurrency as given ("2n").
 func (o *Options) ConcurrencySpec() string { return o.concurrencySpec }
+
+// positiveSeconds parses a flag's number of seconds, greater than zero,
+// into d.
+func positiveSeconds(d *time.Duration) func(string) error {
+	return func(s string) error {
+		v, err := seconds(s)
+		if err != nil || v <= 0 {
+			return errors.New("must be a number of seconds > 0")
+		}
+		*d = v
+		return nil
+	}
+}
 
 func parseConcurrency(s string, nodes int) (int, error) {
 	bad := errors.New("must be a positive integer, or Kn for K per node (like 2n)")
