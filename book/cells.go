@@ -64,19 +64,10 @@ var cellStart = regexp.MustCompile(`^<!--\s*(code|transcript)\b`)
 // is malformed is an error naming its line.
 func Cells(name string, src []byte) ([]Cell, error) {
 	var cells []Cell
-	fence := ""
+	var ft fences
 	for i, line := range strings.Split(string(src), "\n") {
 		trimmed := strings.TrimSpace(line)
-		if f := fenceOf(trimmed); f != "" {
-			switch {
-			case fence == "":
-				fence = f
-			case strings.HasPrefix(trimmed, fence) && strings.Trim(trimmed, fence[:1]) == "":
-				fence = ""
-			}
-			continue
-		}
-		if fence != "" || !cellStart.MatchString(trimmed) {
+		if ft.next(trimmed) != prose || !cellStart.MatchString(trimmed) {
 			continue
 		}
 		m := cellRE.FindStringSubmatch(trimmed)

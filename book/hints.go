@@ -52,19 +52,10 @@ type hintBlock struct {
 func hintBlocks(name string, src []byte) ([]hintBlock, error) {
 	var blocks []hintBlock
 	lines := strings.Split(string(src), "\n")
-	fence := ""
+	var ft fences
 	for i := 0; i < len(lines); i++ {
 		trimmed := strings.TrimSpace(lines[i])
-		if f := fenceOf(trimmed); f != "" {
-			switch {
-			case fence == "":
-				fence = f
-			case strings.HasPrefix(trimmed, fence) && strings.Trim(trimmed, fence[:1]) == "":
-				fence = ""
-			}
-			continue
-		}
-		if fence != "" || !isHintStart(trimmed) {
+		if ft.next(trimmed) != prose || !isHintStart(trimmed) {
 			continue
 		}
 		head := strings.TrimSpace(strings.TrimPrefix(trimmed, "<!--"))

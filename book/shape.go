@@ -68,23 +68,30 @@ const (
 // eachLine calls f for every line of md with its index and where it
 // stands with respect to fenced code blocks.
 func eachLine(md []byte, f func(i int, line string, where int)) {
-	fence := ""
+	var ft fences
 	for i, line := range strings.Split(string(md), "\n") {
-		trimmed := strings.TrimSpace(line)
-		fl := fenceOf(trimmed)
-		switch {
-		case fl != "" && fence == "":
-			fence = fl
-			f(i, line, fenceOpen)
-		case fl != "" && strings.HasPrefix(trimmed, fence) && strings.Trim(trimmed, fence[:1]) == "":
-			fence = ""
-			f(i, line, fenceEnd)
-		case fence != "":
-			f(i, line, inFence)
-		default:
-			f(i, line, prose)
-		}
+		f(i, line, ft.next(strings.TrimSpace(line)))
 	}
+}
+
+// fences follows the fenced code blocks of a chapter read line by line.
+type fences struct{ open string } // the open block's fence, or ""
+
+// next says where the next line, trimmed, stands: prose, fenceOpen,
+// inFence or fenceEnd.
+func (ft *fences) next(trimmed string) int {
+	fl := fenceOf(trimmed)
+	switch {
+	case fl != "" && ft.open == "":
+		ft.open = fl
+		return fenceOpen
+	case fl != "" && strings.HasPrefix(trimmed, ft.open) && strings.Trim(trimmed, ft.open[:1]) == "":
+		ft.open = ""
+		return fenceEnd
+	case ft.open != "":
+		return inFence
+	}
+	return prose
 }
 
 // codeCellStart matches a code cell, well formed or not.
