@@ -126,11 +126,8 @@ func (e *Exec) Launch(id string) (Process, error) {
 		stderr.Close()
 		return nil, fmt.Errorf("start %s: %w", id, err)
 	}
-	p := &execProcess{cmd: cmd, stdin: stdin, stdout: closeAtEOF{stdout}, stderr: closeAtEOF{stderr}, done: make(chan struct{})}
-	go func() {
-		p.err = cmd.Wait()
-		close(p.done)
-	}()
+	p := &execProcess{pipes: newPipes(stdin, closeAtEOF{stdout}, closeAtEOF{stderr}), cmd: cmd}
+	go func() { p.exit(cmd.Wait()) }()
 	return p, nil
 }
 
@@ -146,23 +143,39 @@ func (c closeAtEOF) Read(b []byte) (int, error) {
 	return n, err
 }
 
-type execProcess struct {
-	cmd    *exec.Cmd
+// pipes are what a started node of either kind hands over: its streams,
+// and how it ended once it has.
+type pipes struct {
 	stdin  io.WriteCloser
 	stdout io.Reader
 	stderr io.Reader
-	done   chan struct{}
+	done   chan struct{} // closed when the node has ended and err is set
 	err    error
 	kill   sync.Once
 }
 
-func (p *execProcess) Stdin() io.WriteCloser { return p.stdin }
-func (p *execProcess) Stdout() io.Reader     { return p.stdout }
-func (p *execProcess) Stderr() io.Reader     { return p.stderr }
+func newPipes(stdin io.WriteCloser, stdout, stderr io.Reader) pipes {
+	return pipes{stdin: stdin, stdout: stdout, stderr: stderr, done: make(chan struct{})}
+}
 
-func (p *execProcess) Wait() error {
+func (p *pipes) Stdin() io.WriteCloser { return p.stdin }
+func (p *pipes) Stdout() io.Reader     { return p.stdout }
+func (p *pipes) Stderr() io.Reader     { return p.stderr }
+
+func (p *pipes) Wait() error {
 	<-p.done
 	return p.err
+}
+
+// exit records how the node ended and wakes Wait.
+func (p *pipes) exit(err error) {
+	p.err = err
+	close(p.done)
+}
+
+type execProcess struct {
+	pipes
+	cmd *exec.Cmd
 }
 
 func (p *execProcess) Kill() {
@@ -188,14 +201,13 @@ func (f *Func) Launch(id string) (Process, error) {
 	outR, outW := io.Pipe()
 	errR, errW := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &funcProcess{stdin: inW, stdout: outR, stderr: errR, done: make(chan struct{}), cancel: cancel}
+	p := &funcProcess{pipes: newPipes(inW, outR, errR), cancel: cancel}
 	go func() {
 		err := f.Run(ctx, inR, outW, errW)
 		outW.Close()
 		errW.Close()
 		inR.CloseWithError(io.ErrClosedPipe)
-		p.err = err
-		close(p.done)
+		p.exit(err)
 	}()
 	p.closeAll = func() {
 		cancel()
@@ -207,23 +219,9 @@ func (f *Func) Launch(id string) (Process, error) {
 }
 
 type funcProcess struct {
-	stdin    *io.PipeWriter
-	stdout   *io.PipeReader
-	stderr   *io.PipeReader
-	done     chan struct{}
-	err      error
+	pipes
 	cancel   context.CancelFunc
 	closeAll func()
-	kill     sync.Once
-}
-
-func (p *funcProcess) Stdin() io.WriteCloser { return p.stdin }
-func (p *funcProcess) Stdout() io.Reader     { return p.stdout }
-func (p *funcProcess) Stderr() io.Reader     { return p.stderr }
-
-func (p *funcProcess) Wait() error {
-	<-p.done
-	return p.err
 }
 
 func (p *funcProcess) Kill() { p.kill.Do(p.closeAll) }
