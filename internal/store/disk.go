@@ -115,10 +115,7 @@ func Prune(root, workload string, keep int) (Removed, error) {
 // is not an error: there is nothing to clean.
 func Clean(root string, keep int) (Removed, error) {
 	var total Removed
-	entries, err := os.ReadDir(root)
-	if errors.Is(err, fs.ErrNotExist) {
-		return total, nil
-	}
+	entries, err := readDir(root)
 	if err != nil {
 		return total, err
 	}
@@ -163,14 +160,21 @@ func Clean(root string, keep int) (Removed, error) {
 	return total, errors.Join(errs...)
 }
 
-// Runs lists the run directories of a workload in the store at root,
-// oldest first. A workload with no directory has no runs.
-func Runs(root, workload string) ([]string, error) {
-	dir := filepath.Join(root, workload)
+// readDir lists a directory of the store; a missing one is empty, as a
+// store or a workload not written yet.
+func readDir(dir string) ([]os.DirEntry, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
+	return entries, err
+}
+
+// Runs lists the run directories of a workload in the store at root,
+// oldest first. A workload with no directory has no runs.
+func Runs(root, workload string) ([]string, error) {
+	dir := filepath.Join(root, workload)
+	entries, err := readDir(dir)
 	if err != nil {
 		return nil, err
 	}
