@@ -3,7 +3,6 @@ package kafka
 import (
 	"encoding/json"
 	"maps"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -93,7 +92,7 @@ func (g *generator) Next(_ int, now time.Duration, rnd *rand.Rand) (workload.Inv
 func (g *generator) draw(rnd *rand.Rand) txn {
 	for {
 		send := rnd.IntN(2) == 1
-		i := expIndex(len(g.active), rnd)
+		i := workload.ExpIndex(len(g.active), rnd)
 		k := g.active[i]
 		if !send {
 			return txn{key: k}
@@ -110,23 +109,6 @@ func (g *generator) draw(rnd *rand.Rand) txn {
 		g.next[k] = v + 1
 		return txn{send: true, key: k, msg: v}
 	}
-}
-
-// expIndex is Elle's exponential key choice with base 2: index i of n is
-// 2^i times as likely as index 0, so the newest keys get most traffic.
-func expIndex(n int, rnd *rand.Rand) int {
-	if n <= 1 {
-		return 0
-	}
-	var i float64
-	if n <= 1000 {
-		scale := 2 * (math.Exp2(float64(n)) - 1)
-		i = math.Floor(math.Log2(rnd.Float64()*scale+2) - 1)
-	} else {
-		// The same distribution where 2^n overflows a float64.
-		i = math.Floor(float64(n) + math.Log2(rnd.Float64()))
-	}
-	return min(max(int(i), 0), n-1)
 }
 
 // Update follows acknowledged offsets: for the final generator's targets,

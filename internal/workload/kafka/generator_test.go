@@ -245,21 +245,3 @@ func TestValidate(t *testing.T) {
 		t.Error("kafka is named kafka, has non-reusable clients and no setup")
 	}
 }
-
-// expIndex's fallback for huge key counts still favours the newest keys.
-func TestExpIndexLargeCounts(t *testing.T) {
-	rnd := rand.New(rand.NewPCG(6, 6))
-	for _, n := range []int{1, 2, 1500} {
-		hits := map[int]int{}
-		for range 10000 {
-			i := expIndex(n, rnd)
-			if i < 0 || i >= n {
-				t.Fatalf("expIndex(%d) = %d", n, i)
-			}
-			hits[i]++
-		}
-		if n > 1 && hits[n-1] < 4000 {
-			t.Errorf("expIndex(%d): the newest key got %d of 10000, want about half", n, hits[n-1])
-		}
-	}
-}

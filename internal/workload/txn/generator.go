@@ -1,7 +1,6 @@
 package txn
 
 import (
-	"math"
 	"math/rand/v2"
 	"time"
 
@@ -66,7 +65,7 @@ func (g *generator) Next(_ int, _ time.Duration, rnd *rand.Rand) (workload.Invoc
 	mops := make([]mop, 0, n)
 	for len(mops) < n {
 		write := rnd.IntN(2) == 1
-		slot := keySlot(len(g.active), rnd)
+		slot := workload.ExpIndex(len(g.active), rnd)
 		k := g.active[slot]
 		if !write {
 			mops = append(mops, mop{f: 'r', key: k, nil: true})
@@ -92,24 +91,3 @@ func (g *generator) Next(_ int, _ time.Duration, rnd *rand.Rand) (workload.Invoc
 // Update implements workload.Generator; outcomes do not change what comes
 // next.
 func (g *generator) Update(int, workload.Invocation, workload.Completion) {}
-
-// keySlot draws a slot of a pool of n keys from Elle's exponential key
-// distribution with base 2: slot i has probability 2^(i+1) / (2^(n+1) - 2).
-// Elle draws u uniform in [0, scale) with scale = 2(2^n - 1) and takes
-// floor(log2(u + 2)) - 1; we compute the same in logarithms so that large
-// pools do not overflow.
-func keySlot(n int, rnd *rand.Rand) int {
-	if n <= 1 {
-		return 0
-	}
-	var x float64
-	if n <= 60 {
-		scale := 2 * (math.Exp2(float64(n)) - 1)
-		x = math.Log2(rnd.Float64()*scale+2) - 1
-	} else {
-		// u*scale + 2 is u*2^(n+1) to within rounding for such n.
-		x = float64(n) + math.Log2(rnd.Float64())
-	}
-	i := int(math.Floor(x))
-	return min(max(i, 0), n-1)
-}

@@ -121,30 +121,6 @@ func TestGeneratorDeterministic(t *testing.T) {
 	}
 }
 
-// Elle's exponential key distribution, base 2: slot i is drawn with
-// probability 2^(i+1) / (2^(n+1) - 2), each slot twice as likely as the
-// one before it.
-func TestKeySlotDistribution(t *testing.T) {
-	rnd := rand.New(rand.NewPCG(9, 9))
-	for _, n := range []int{1, 2, 10, 100} {
-		counts := make([]int, n)
-		const draws = 200000
-		for range draws {
-			i := keySlot(n, rnd)
-			if i < 0 || i >= n {
-				t.Fatalf("n=%d: slot %d", n, i)
-			}
-			counts[i]++
-		}
-		for i := max(0, n-6); i < n; i++ {
-			want := math.Exp2(float64(i+1)) / (math.Exp2(float64(n+1)) - 2)
-			if got := float64(counts[i]) / draws; math.Abs(got-want) > 0.01 {
-				t.Errorf("n=%d slot %d: frequency %.4f, want %.4f", n, i, got, want)
-			}
-		}
-	}
-}
-
 // Options left at zero fall back to Maelstrom's defaults; Validate
 // refuses them when they come from flags.
 func TestGeneratorDefaultsAndValidate(t *testing.T) {
