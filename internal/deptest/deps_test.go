@@ -42,6 +42,40 @@ func under(path, prefix string) bool {
 	return path == prefix || strings.HasPrefix(path, prefix+"/")
 }
 
+// lookup returns one of our packages by its path inside the module.
+func lookup(t *testing.T, rel string) pkg {
+	t.Helper()
+	p, ok := list(t)[module+"/"+rel]
+	if !ok {
+		t.Fatalf("%s is missing", rel)
+	}
+	return p
+}
+
+// avoids reports each of paths, p's imports or dependencies as verb says,
+// that lies under one of our packages banned.
+func avoids(t *testing.T, p pkg, paths []string, verb string, banned ...string) {
+	t.Helper()
+	for _, d := range paths {
+		for _, b := range banned {
+			if under(d, module+"/"+b) {
+				t.Errorf("%s %s %s", p.path, verb, d)
+			}
+		}
+	}
+}
+
+// reachesNoProcessOrSocket reports each dependency of p that starts
+// processes or opens sockets.
+func reachesNoProcessOrSocket(t *testing.T, p pkg) {
+	t.Helper()
+	for _, d := range p.deps {
+		if d == "os/exec" || d == "net" || under(d, "net/http") {
+			t.Errorf("%s depends on %s", p.path, d)
+		}
+	}
+}
+
 // ARCHITECTURE.md, "Rules the tests enforce": the harness never imports solutions, the CLI or the Maelstrom
 // library, so learners' nodes and ours are tested the same way, as
 // processes.
@@ -82,11 +116,7 @@ func TestPureCoreDoesNoIO(t *testing.T) {
 				t.Errorf("%s imports %s", p.path, d)
 			}
 		}
-		for _, d := range p.deps {
-			if d == "os/exec" || d == "net" || under(d, "net/http") {
-				t.Errorf("%s depends on %s", p.path, d)
-			}
-		}
+		reachesNoProcessOrSocket(t, p)
 	}
 }
 
@@ -113,21 +143,9 @@ func TestOnlyBookReadsTheContent(t *testing.T) {
 // of ours but the pure packages, so the report and the drawings can read
 // its names and its Event without pulling the harness in.
 func TestStoreOnlyTouchesFiles(t *testing.T) {
-	pkgs := list(t)
-	p, ok := pkgs[module+"/internal/store"]
-	if !ok {
-		t.Fatal("internal/store is missing")
-	}
-	for _, d := range p.deps {
-		if d == "os/exec" || d == "net" || under(d, "net/http") {
-			t.Errorf("%s depends on %s", p.path, d)
-		}
-		for _, banned := range []string{"internal/harness", "internal/report", "internal/visual", "internal/proc", "internal/cli", "internal/progress"} {
-			if under(d, module+"/"+banned) {
-				t.Errorf("%s depends on %s", p.path, d)
-			}
-		}
-	}
+	p := lookup(t, "internal/store")
+	reachesNoProcessOrSocket(t, p)
+	avoids(t, p, p.deps, "depends on", "internal/harness", "internal/report", "internal/visual", "internal/proc", "internal/cli", "internal/progress")
 }
 
 // ARCHITECTURE.md: internal/course holds the use cases below the CLI:
@@ -135,25 +153,9 @@ func TestStoreOnlyTouchesFiles(t *testing.T) {
 // nothing itself (no report or drawing package of its own choosing), so
 // that the terminal, --json and tutor watch show one and the same check.
 func TestCourseBelowTheCLI(t *testing.T) {
-	pkgs := list(t)
-	p, ok := pkgs[module+"/internal/course"]
-	if !ok {
-		t.Fatal("internal/course is missing")
-	}
-	for _, d := range p.deps {
-		for _, banned := range []string{"internal/cli", "cmd", "solutions"} {
-			if under(d, module+"/"+banned) {
-				t.Errorf("%s depends on %s", p.path, d)
-			}
-		}
-	}
-	for _, d := range p.imports {
-		for _, banned := range []string{"internal/report", "internal/visual"} {
-			if under(d, module+"/"+banned) {
-				t.Errorf("%s imports %s", p.path, d)
-			}
-		}
-	}
+	p := lookup(t, "internal/course")
+	avoids(t, p, p.deps, "depends on", "internal/cli", "cmd", "solutions")
+	avoids(t, p, p.imports, "imports", "internal/report", "internal/visual")
 }
 
 // ARCHITECTURE.md: internal/checkertest reads and rewrites case files, so
