@@ -197,6 +197,15 @@ type checker struct {
 	verdicts []verdict // by value
 }
 
+// malformed reports op i, whose what could not be read.
+func (c *checker) malformed(i int, what string, err error) {
+	c.col.Add(workload.Anomaly{
+		Kind:    KindMalformedHistory,
+		Message: fmt.Sprintf("op %d: %s %v", i, what, err),
+		Ops:     []int{i},
+	})
+}
+
 // scan walks the history once, in order, as set-full's reduce does: a
 // broadcast invocation starts following its value, and each ok read, at its
 // completion, counts for the values whose broadcasts were invoked before.
@@ -206,11 +215,7 @@ func (c *checker) scan() {
 		case op.F == "broadcast" && op.Type == history.Invoke:
 			v, err := parseInt(op.Value)
 			if err != nil {
-				c.col.Add(workload.Anomaly{
-					Kind:    KindMalformedHistory,
-					Message: fmt.Sprintf("op %d: broadcast value %v", i, err),
-					Ops:     []int{i},
-				})
+				c.malformed(i, "broadcast value", err)
 				continue
 			}
 			first := i
@@ -231,11 +236,7 @@ func (c *checker) scan() {
 		case op.F == "read" && op.Type == history.OK:
 			vals, err := parseInts(op.Value)
 			if err != nil {
-				c.col.Add(workload.Anomaly{
-					Kind:    KindMalformedHistory,
-					Message: fmt.Sprintf("op %d: read_ok messages %v", i, err),
-					Ops:     []int{i},
-				})
+				c.malformed(i, "read_ok messages", err)
 				continue
 			}
 			rid := int32(len(c.reads))
