@@ -225,22 +225,10 @@ func (o *Options) FlagSet(name string) *flag.FlagSet {
 		o.Latency = time.Duration(f * float64(time.Millisecond))
 		return nil
 	})
-	fs.Func("latency-dist", "constant, uniform or exponential (default constant)", func(s string) error {
-		d, err := netsim.ParseDist(s)
-		if err != nil {
-			return errors.New("must be constant, uniform or exponential")
-		}
-		o.LatencyDist = d
-		return nil
-	})
-	fs.Func("nemesis", "faults to inject: partition", func(s string) error {
-		faults, err := nemesis.ParseList(s)
-		if err != nil {
-			return errors.New("must be a comma-separated list of faults; the only fault is partition")
-		}
-		o.Nemesis = faults
-		return nil
-	})
+	fs.Func("latency-dist", "constant, uniform or exponential (default constant)",
+		parsedInto(&o.LatencyDist, netsim.ParseDist, "must be constant, uniform or exponential"))
+	fs.Func("nemesis", "faults to inject: partition",
+		parsedInto(&o.Nemesis, nemesis.ParseList, "must be a comma-separated list of faults; the only fault is partition"))
 	fs.Func("nemesis-interval", "mean seconds between faults (default 10)", positiveSeconds(&o.NemesisInterval))
 	fs.Func("availability", "total, or a minimum fraction of ok operations", func(s string) error {
 		if s != "total" {
@@ -345,6 +333,19 @@ func (o *Options) SetConcurrency(spec string) error {
 
 // ConcurrencySpec returns the concurrency as given ("2n").
 func (o *Options) ConcurrencySpec() string { return o.concurrencySpec }
+
+// parsedInto sets *dst from a flag's text through parse, or fails with
+// msg, which says what the flag takes.
+func parsedInto[T any](dst *T, parse func(string) (T, error), msg string) func(string) error {
+	return func(s string) error {
+		v, err := parse(s)
+		if err != nil {
+			return errors.New(msg)
+		}
+		*dst = v
+		return nil
+	}
+}
 
 // positiveSeconds parses a flag's number of seconds, greater than zero,
 // into d.
