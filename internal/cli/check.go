@@ -132,7 +132,7 @@ func validateCheck(env *Env, req *checkRequest) error {
 		return fmt.Errorf("check: --record with --quick: a quick run is never recorded; drop one of them")
 	}
 	if cf.record && (cf.reference || req.target == "") {
-		if _, wsErr := workspaceTarget(env, step); cf.reference || wsErr != nil {
+		if _, wsErr := course.Workspace(env.Getenv, step); cf.reference || wsErr != nil {
 			return fmt.Errorf("check: --record records your own node: give it as TARGET (the reference solution is never recorded)")
 		}
 	}
@@ -222,7 +222,7 @@ func checkOptions(env *Env, req *checkRequest, hasWorkspace bool) course.Options
 // chooseTarget finds the node to check: TARGET, else the learner's
 // workspace for the step, else the reference solution.
 func chooseTarget(ctx context.Context, env *Env, req *checkRequest) (tgt *target, hasWorkspace bool, err error) {
-	ws, wsErr := workspaceTarget(env, req.step)
+	ws, wsErr := course.Workspace(env.Getenv, req.step)
 	switch {
 	case req.target != "":
 		tgt, err = resolveTarget(ctx, req.target, env)
@@ -235,7 +235,7 @@ func chooseTarget(ctx context.Context, env *Env, req *checkRequest) (tgt *target
 		if err == nil {
 			tgt.Workspace = true
 		}
-	case !req.flags.reference && !errors.Is(wsErr, errNoWorkspace):
+	case !req.flags.reference && !errors.Is(wsErr, course.ErrNoWorkspace):
 		err = wsErr
 	default:
 		tgt, err = referenceTarget(req.step)

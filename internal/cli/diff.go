@@ -13,6 +13,7 @@ import (
 	"github.com/rogpeppe/go-internal/diff"
 
 	"github.com/glomers/glomers/book"
+	"github.com/glomers/glomers/internal/course"
 )
 
 func diffCommand() *Command {
@@ -47,7 +48,7 @@ The diff is the step's answer: until your own node passes the step
 				_, err := fmt.Fprintf(env.Stdout, "Step %s is the first: there is nothing to compare it with. Its solution is in %s.\n", step.ID, step.Solution)
 				return err
 			}
-			if !solution && !passedOwn(env, step.ID) {
+			if !solution && !course.PassedOwn(env.Getenv, step.ID) {
 				return fmt.Errorf("diff: the diff is step %s's solution: pass the step with your own node first (tutor check %s), or see it now with tutor diff --solution %s", step.ID, step.ID, step.ID)
 			}
 			prev, _ := book.Lookup(ids[i-1])

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -186,25 +185,4 @@ func main() {
 	}
 }
 `
-}
-
-// errNoWorkspace is returned by workspaceTarget when the step has none.
-var errNoWorkspace = errors.New("no workspace")
-
-// workspaceTarget is the learner's workspace for the step, if `tutor
-// start` made one and it still exists.
-func workspaceTarget(env *Env, step book.Step) (string, error) {
-	path, err := progress.Path(env.Getenv)
-	if err != nil {
-		return "", errNoWorkspace
-	}
-	p, err := progress.Load(path)
-	if err != nil {
-		return "", err
-	}
-	ws := p.Workspaces[step.ID]
-	if st, err := os.Stat(ws); ws == "" || err != nil || !st.IsDir() {
-		return "", errNoWorkspace
-	}
-	return ws, nil
 }
