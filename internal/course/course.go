@@ -133,6 +133,9 @@ type Observer interface {
 	// Building says ResolveTarget builds the Go package in dir, which
 	// takes a moment.
 	Building(dir string)
+	// WorkspaceChosen says ChooseTarget checks the learner's workspace
+	// dir, for want of a TARGET.
+	WorkspaceChosen(dir string)
 }
 
 // RunOutcome is what one run concluded.
@@ -158,3 +161,4 @@ func (nobody) Warning(string)              {}
 func (nobody) RunDone(RunPlan, RunOutcome) {}
 func (nobody) RecordFailed(string, error)  {}
 func (nobody) Building(string)             {}
+func (nobody) WorkspaceChosen(string)      {}
