@@ -132,7 +132,7 @@ func validateCheck(env *Env, req *checkRequest) error {
 		return fmt.Errorf("check: --record with --quick: a quick run is never recorded; drop one of them")
 	}
 	if cf.record && (cf.reference || req.target == "") {
-		if _, wsErr := workspaceTarget(env, step); cf.reference || wsErr != nil {
+		if _, wsErr := course.Workspace(env.Getenv, step); cf.reference || wsErr != nil {
 			return fmt.Errorf("check: --record records your own node: give it as TARGET (the reference solution is never recorded)")
 		}
 	}
@@ -166,7 +166,8 @@ func checkAndShow(ctx context.Context, env *Env, args []string) (err error) {
 		env = &human
 		defer func() { err = finishCheckJSON(stdout, rep, err) }()
 	}
-	tgt, hasWorkspace, err := chooseTarget(ctx, env, req)
+	treq := course.TargetRequest{Arg: req.target, Reference: req.flags.reference, NodeCommand: NodeCommand}
+	tgt, cleanup, hasWorkspace, err := course.ChooseTarget(ctx, env.Getenv, req.step, treq, &checkView{env: env, step: req.step})
 	if err != nil {
 		if ctx.Err() != nil {
 			rep.Verdict = "interrupted"
@@ -174,20 +175,20 @@ func checkAndShow(ctx context.Context, env *Env, args []string) (err error) {
 		}
 		return fmt.Errorf("check: %v", err)
 	}
-	defer tgt.cleanup()
+	defer cleanup()
 	rep.Target, rep.Reference = tgt.Name, tgt.Reference
 	fmt.Fprintf(env.Stdout, "Checking step %s (%s) against %s\n", req.step.ID, req.step.Title, tgt.Name)
 	if req.flags.quick {
 		fmt.Fprintf(env.Stdout, "Quick run (--quick): %gs of operations, %gs of recovery. It is not the page's test, and it is not recorded.\n", course.QuickTimeLimit.Seconds(), course.QuickRecoveryWait.Seconds())
 	}
-	rep, err = course.Check(ctx, req.step, tgt.Target, checkOptions(env, req, hasWorkspace))
+	rep, err = course.Check(ctx, req.step, tgt, checkOptions(env, req, hasWorkspace))
 	switch {
 	case errors.Is(err, course.ErrInterrupted):
 		return errCheckInterrupted()
 	case err != nil:
 		return fmt.Errorf("check: %v", err)
 	}
-	return showCheckVerdict(env, req.step, tgt.Target, rep)
+	return showCheckVerdict(env, req.step, tgt, rep)
 }
 
 func errCheckInterrupted() error {
@@ -219,30 +220,6 @@ func checkOptions(env *Env, req *checkRequest, hasWorkspace bool) course.Options
 	}
 }
 
-// chooseTarget finds the node to check: TARGET, else the learner's
-// workspace for the step, else the reference solution.
-func chooseTarget(ctx context.Context, env *Env, req *checkRequest) (tgt *target, hasWorkspace bool, err error) {
-	ws, wsErr := workspaceTarget(env, req.step)
-	switch {
-	case req.target != "":
-		tgt, err = resolveTarget(ctx, req.target, env)
-		if err == nil && course.IsWorkspace(req.target, ws) {
-			tgt.Workspace = true
-		}
-	case !req.flags.reference && wsErr == nil:
-		fmt.Fprintf(env.Stdout, "Checking your workspace %s (from tutor start %s; --reference checks the reference solution).\n", ws, req.step.ID)
-		tgt, err = resolveTarget(ctx, ws, env)
-		if err == nil {
-			tgt.Workspace = true
-		}
-	case !req.flags.reference && !errors.Is(wsErr, errNoWorkspace):
-		err = wsErr
-	default:
-		tgt, err = referenceTarget(req.step)
-	}
-	return tgt, wsErr == nil, err
-}
-
 // showCheckVerdict prints the check's last lines: whether it was
 // recorded, and the step's verdict with what to do next.
 func showCheckVerdict(env *Env, step book.Step, tgt course.Target, rep *course.Report) error {
@@ -265,34 +242,6 @@ func showCheckVerdict(env *Env, step book.Step, tgt course.Target, rep *course.R
 		fmt.Fprintf(env.Stdout, "\nStep %s passed.\n", step.ID)
 	}
 	return nil
-}
-
-// target is the node a check runs, with what removes it afterwards (a
-// Go package built into a temporary directory).
-type target struct {
-	course.Target
-	cleanup func()
-}
-
-// resolveTarget turns TARGET into something to run (course.ResolveTarget),
-// saying when it builds a Go package first.
-func resolveTarget(ctx context.Context, arg string, env *Env) (*target, error) {
-	t, cleanup, err := course.ResolveTarget(ctx, arg, &checkView{env: env})
-	if err != nil {
-		return nil, err
-	}
-	return &target{Target: t, cleanup: cleanup}, nil
-}
-
-func referenceTarget(step book.Step) (*target, error) {
-	if _, ok := solutions()[step.ID]; !ok {
-		return nil, fmt.Errorf("step %s has no reference solution yet; give a TARGET to check your own node (steps with one: %s)", step.ID, strings.Join(solved(), ", "))
-	}
-	cmd, err := NodeCommand(step.ID)
-	if err != nil {
-		return nil, fmt.Errorf("find tutor's own binary: %v", err)
-	}
-	return &target{Target: course.Target{Name: "the reference solution (tutor node " + step.ID + ")", Path: cmd[0], Args: cmd[1:], Reference: true}, cleanup: func() {}}, nil
 }
 
 // noHandler matches the Maelstrom Go library's error for a message type

@@ -115,3 +115,9 @@ func (v *checkView) RecordFailed(path string, err error) {
 
 // Building says a Go package is being built, which takes a moment.
 func (v *checkView) Building(dir string) { fmt.Fprintf(v.env.Stdout, "Building %s ...\n", dir) }
+
+// WorkspaceChosen says which workspace is checked, and how to check the
+// reference instead.
+func (v *checkView) WorkspaceChosen(dir string) {
+	fmt.Fprintf(v.env.Stdout, "Checking your workspace %s (from tutor start %s; --reference checks the reference solution).\n", dir, v.step.ID)
+}

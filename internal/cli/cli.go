@@ -1,6 +1,7 @@
 // Package cli is the tutor command: it parses arguments, calls the book,
-// the reference solutions and (for check and test) the harness, and
-// prints. cmd/tutor's main only calls Main.
+// the course's use cases (internal/course), the reference solutions and
+// (for test) the harness, and prints what they return. cmd/tutor's main
+// only calls Main.
 //
 // Nothing below Main exits the process or reads os.Args: a command gets
 // an Env and its arguments, and returns an error that Main turns into a

@@ -3,13 +3,12 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/glomers/glomers/book"
-	"github.com/glomers/glomers/internal/progress"
+	"github.com/glomers/glomers/internal/course"
 )
 
 func hintCommand() *Command {
@@ -33,8 +32,8 @@ is kept with your progress.
 	}
 }
 
-// showHints is tutor hint: the step's next hint not seen yet (or all of
-// them), and the count of hints seen kept with the learner's progress.
+// showHints is tutor hint: the step's next hints not seen yet (or all
+// of them), as course.RevealHints picks them.
 func showHints(env *Env, args []string, all, reset bool) error {
 	id, err := stepArg("hint", args, book.IDs())
 	if err != nil {
@@ -44,63 +43,26 @@ func showHints(env *Env, args []string, all, reset bool) error {
 	if err != nil {
 		return err
 	}
-	hints, err := step.Hints()
-	if err != nil {
-		return err
-	}
-	if len(hints) == 0 {
+	r, err := course.RevealHints(env.Getenv, step, all, reset)
+	switch {
+	case err == nil && len(r.Hints) == 0:
 		_, err := fmt.Fprintf(env.Stdout, "Step %s has no hints yet. Its chapter is the best help: tutor read %s\n", step.ID, step.ID)
 		return err
-	}
-	hints = hintOrder(hints)
-	path, err := progress.Path(env.Getenv)
-	if err != nil {
-		return err
-	}
-	p, err := progress.Load(path)
-	if err != nil {
-		return err
-	}
-	shown := p.HintsShown[step.ID]
-	if reset {
-		shown = 0
-	}
-	from, to := shown, shown+1
-	if all {
-		from, to = 0, len(hints)
-	}
-	if from >= len(hints) {
-		_, err := fmt.Fprintf(env.Stdout, "You have seen all %d hints of step %s. tutor hint --all %s shows them again.\n", len(hints), step.ID, step.ID)
+	case r.AllSeen():
+		_, err := fmt.Fprintf(env.Stdout, "You have seen all %d hints of step %s. tutor hint --all %s shows them again.\n", len(r.Hints), step.ID, step.ID)
 		return err
 	}
 	opts := renderOptions(env)
-	for i := from; i < to; i++ {
-		if i > from {
+	for i := r.From; i < r.To; i++ {
+		if i > r.From {
 			fmt.Fprintln(env.Stdout)
 		}
-		fmt.Fprintf(env.Stdout, "Hint %d of %d for step %s:\n%s\n", i+1, len(hints), step.ID, renderHint(hints[i].Text, opts))
+		fmt.Fprintf(env.Stdout, "Hint %d of %d for step %s:\n%s\n", i+1, len(r.Hints), step.ID, renderHint(r.Hints[i].Text, opts))
 	}
-	if to < len(hints) && !all {
+	if r.To > r.From && r.To < len(r.Hints) && !all {
 		fmt.Fprintf(env.Stdout, "\nStill stuck? tutor hint %s shows the next one.\n", step.ID)
 	}
-	return progress.Update(path, func(p *progress.Progress) { p.HintsShown[step.ID] = to })
-}
-
-// hintOrder puts general hints before those about particular anomalies,
-// keeping the chapter's order within each group.
-func hintOrder(hints []book.Hint) []book.Hint {
-	out := slices.Clone(hints)
-	slices.SortStableFunc(out, func(a, b book.Hint) int {
-		return boolInt(len(a.Kinds) > 0) - boolInt(len(b.Kinds) > 0)
-	})
-	return out
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+	return err
 }
 
 // renderHint shows a hint's Markdown as the terminal reads it: wrapped to

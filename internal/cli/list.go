@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/glomers/glomers/book"
+	"github.com/glomers/glomers/internal/course"
 	"github.com/glomers/glomers/internal/progress"
 )
 
@@ -28,20 +29,19 @@ Steps whose chapter or reference solution is not written yet say so.`,
 			if len(args) > 0 {
 				return fmt.Errorf("list: unexpected argument %q", args[0])
 			}
-			p := loadProgress(env)
+			o := course.Survey(loadProgress(env), book.Steps())
 			var b bytes.Buffer
 			fmt.Fprintf(&b, "Gossip Glomers, one step at a time. Start with: tutor read intro\n\n")
 			tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "STEP\tTITLE\tSTATUS\tLAST CHECK\t")
-			steps := book.Steps()
-			for _, s := range steps {
-				r, ok := p.Steps[s.ID]
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Title, statusCell(p.Status(s.ID)), lastCheck(r, ok), written(s))
+			for _, r := range o.Steps {
+				s := r.Step
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Title, statusCell(r.Status), lastCheck(r.Last, r.Checked), written(s))
 			}
 			tw.Flush()
-			fmt.Fprintf(&b, "\n%s\n", courseBar(p, steps, 28))
-			if next, ok := nextStep(p, steps); ok {
-				fmt.Fprintf(&b, "Next: step %s, %s (tutor read %s)\n", next.ID, next.Title, next.ID)
+			fmt.Fprintf(&b, "\n%s\n", courseBar(o, 28))
+			if o.HasNext {
+				fmt.Fprintf(&b, "Next: step %s, %s (tutor read %s)\n", o.Next.ID, o.Next.Title, o.Next.ID)
 			}
 			fmt.Fprintf(&b, "\nRead a step with: tutor read STEP\n")
 			// tabwriter pads the last cell; trim so output compares exactly.
@@ -73,12 +73,9 @@ func written(s book.Step) string {
 // loadProgress reads the learner's progress. A problem with the file is a
 // warning, not a failure: listing the steps is still useful.
 func loadProgress(env *Env) progress.Progress {
-	path, err := progress.Path(env.Getenv)
+	p, _, err := course.LoadProgress(env.Getenv)
 	if err == nil {
-		var p progress.Progress
-		if p, err = progress.Load(path); err == nil {
-			return p
-		}
+		return p
 	}
 	fmt.Fprintf(env.Stderr, "tutor: warning: %v\n", err)
 	return progress.Progress{}
@@ -96,36 +93,18 @@ func statusCell(st progress.Status) string {
 }
 
 // courseBar draws the course's progress: the share of steps passed.
-func courseBar(p progress.Progress, steps []book.Step, width int) string {
-	passed, failed := 0, 0
-	for _, s := range steps {
-		switch p.Status(s.ID) {
-		case progress.Passed:
-			passed++
-		case progress.Failed:
-			failed++
-		}
-	}
+func courseBar(o course.Overview, width int) string {
+	passed, failed, total := o.Passed, o.Failed, len(o.Steps)
 	filled := 0
-	if len(steps) > 0 {
-		filled = (passed*width + len(steps)/2) / len(steps)
+	if total > 0 {
+		filled = (passed*width + total/2) / total
 	}
 	if passed > 0 && filled == 0 {
 		filled = 1 // a first pass always shows
 	}
-	line := fmt.Sprintf("Course  %s%s  %d of %d steps passed", strings.Repeat("█", filled), strings.Repeat("░", width-filled), passed, len(steps))
+	line := fmt.Sprintf("Course  %s%s  %d of %d steps passed", strings.Repeat("█", filled), strings.Repeat("░", width-filled), passed, total)
 	if failed > 0 {
 		line += fmt.Sprintf(", %d not passed yet", failed)
 	}
 	return line
-}
-
-// nextStep is the first step, in course order, not passed yet.
-func nextStep(p progress.Progress, steps []book.Step) (book.Step, bool) {
-	for _, s := range steps {
-		if p.Status(s.ID) != progress.Passed {
-			return s, true
-		}
-	}
-	return book.Step{}, false
 }

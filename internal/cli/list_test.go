@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/glomers/glomers/book"
+	"github.com/glomers/glomers/internal/course"
 	"github.com/glomers/glomers/internal/progress"
 )
 
@@ -26,7 +27,7 @@ func TestCourseBar(t *testing.T) {
 		{[]string{"1", "2", "3"}, "Course  ██████░░  3 of 4 steps passed, 1 not passed yet"},
 		{[]string{"1", "2", "3", "4"}, "Course  ████████  4 of 4 steps passed"},
 	} {
-		if got := courseBar(rec(c.passed...), steps, 8); got != c.want {
+		if got := courseBar(course.Survey(rec(c.passed...), steps), 8); got != c.want {
 			t.Errorf("passed %v: %q, want %q", c.passed, got, c.want)
 		}
 	}
@@ -35,13 +36,13 @@ func TestCourseBar(t *testing.T) {
 	for i := range many {
 		many[i].ID = strings.Repeat("x", i+1)
 	}
-	if got := courseBar(progress.Progress{Steps: map[string]progress.Result{"x": {Passed: true}}}, many, 28); !strings.HasPrefix(got, "Course  █░") {
+	if got := courseBar(course.Survey(progress.Progress{Steps: map[string]progress.Result{"x": {Passed: true}}}, many), 28); !strings.HasPrefix(got, "Course  █░") {
 		t.Errorf("a first pass of 40 steps: %q", got)
 	}
-	if next, ok := nextStep(rec("1", "3"), steps); !ok || next.ID != "2" {
-		t.Errorf("next step %q, %v; want 2", next.ID, ok)
+	if o := course.Survey(rec("1", "3"), steps); !o.HasNext || o.Next.ID != "2" {
+		t.Errorf("next step %q, %v; want 2", o.Next.ID, o.HasNext)
 	}
-	if _, ok := nextStep(rec("1", "2", "3", "4"), steps); ok {
+	if o := course.Survey(rec("1", "2", "3", "4"), steps); o.HasNext {
 		t.Errorf("a next step after the course is done")
 	}
 }

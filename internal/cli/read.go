@@ -11,7 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/glomers/glomers/book"
-	"github.com/glomers/glomers/internal/progress"
+	"github.com/glomers/glomers/internal/course"
 )
 
 // Widths for rendering: glow's choice of the terminal's width, capped so
@@ -89,7 +89,7 @@ func showPage(env *Env, s book.Step, md []byte, o pageOptions) error {
 		_, err := env.Stdout.Write(md)
 		return err
 	}
-	if !o.solution && !passedOwn(env, s.ID) {
+	if !o.solution && !course.PassedOwn(env.Getenv, s.ID) {
 		md = book.WithoutSpoilers(md, s.ID)
 	}
 	opts := renderOptions(env)
@@ -107,19 +107,6 @@ func showPage(env *Env, s book.Step, md []byte, o pageOptions) error {
 	}
 	_, err = fmt.Fprint(env.Stdout, out)
 	return err
-}
-
-// passedOwn reports whether the learner's progress records a pass of the
-// step by their own node: what tutor list counts as passed (check.go
-// records no pass of the reference solution, nor one with flags that
-// change the test).
-func passedOwn(env *Env, id string) bool {
-	path, err := progress.Path(env.Getenv)
-	if err != nil {
-		return false
-	}
-	p, err := progress.Load(path)
-	return err == nil && p.Status(id) == progress.Passed
 }
 
 // renderOptions chooses, once, how to render for where output goes.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/glomers/glomers/book"
+	"github.com/glomers/glomers/internal/course"
 )
 
 func watchCommand() *Command {
@@ -60,17 +61,17 @@ func watchTarget(env *Env, args []string) (book.Step, string, error) {
 		if err != nil {
 			return book.Step{}, "", err
 		}
-		ws, err := workspaceTarget(env, step)
-		if errors.Is(err, errNoWorkspace) {
+		ws, err := course.Workspace(env.Getenv, step)
+		if errors.Is(err, course.ErrNoWorkspace) {
 			return book.Step{}, "", fmt.Errorf("watch: no workspace for step %s: tutor start %s makes one", step.ID, step.ID)
 		}
 		return step, ws, err
 	}
 	steps := book.Steps()
 	for i := len(steps) - 1; i >= 0; i-- {
-		if ws, err := workspaceTarget(env, steps[i]); err == nil {
+		if ws, err := course.Workspace(env.Getenv, steps[i]); err == nil {
 			return steps[i], ws, nil
-		} else if !errors.Is(err, errNoWorkspace) {
+		} else if !errors.Is(err, course.ErrNoWorkspace) {
 			return book.Step{}, "", err
 		}
 	}
@@ -301,12 +302,12 @@ func (w *watcher) nextStep(env *Env) bool {
 	if err != nil {
 		return false
 	}
-	ws, err := workspaceTarget(env, next)
-	if errors.Is(err, errNoWorkspace) {
+	ws, err := course.Workspace(env.Getenv, next)
+	if errors.Is(err, course.ErrNoWorkspace) {
 		if run(env, commands(), []string{"start", next.ID}) != 0 {
 			return false
 		}
-		ws, err = workspaceTarget(env, next)
+		ws, err = course.Workspace(env.Getenv, next)
 	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "tutor: watch: %v\n", err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/glomers/glomers/book"
+	"github.com/glomers/glomers/internal/course"
 )
 
 // patience bounds every wait of these tests: generous, for a loaded
@@ -196,8 +197,8 @@ func TestWatchNextStep(t *testing.T) {
 	}
 	io.WriteString(f.stdin, "n\n")
 	got := waitFor(t, checks, "check of the next step")
-	if got.step != "2" || filepath.Base(got.dir) != "2" || filepath.Base(filepath.Dir(got.dir)) != WorkDir {
-		t.Fatalf("after n, a check of step %s in %s; want step 2 in %s/2", got.step, got.dir, WorkDir)
+	if got.step != "2" || filepath.Base(got.dir) != "2" || filepath.Base(filepath.Dir(got.dir)) != course.WorkDir {
+		t.Fatalf("after n, a check of step %s in %s; want step 2 in %s/2", got.step, got.dir, course.WorkDir)
 	}
 	if _, err := os.Stat(filepath.Join(got.dir, "main.go")); err != nil {
 		t.Errorf("the next step's workspace has no main.go: %v", err)

@@ -1,15 +1,18 @@
-// Package course holds the course's use cases below the command line:
-// checking a node against a step, that is its transcripts, then the
-// page's runs with the learner's flags on top, the efficiency targets
-// judged where the page measures them, runs that the flags make one
-// and the same done once, and the decision to record the result, and
-// the recording. The workload runs go through a Runner: tutor's own
-// harness or real Maelstrom.
+// Package course holds the course's use cases below the command line.
+// The main one is checking a node against a step, that is its
+// transcripts, then the page's runs with the learner's flags on top, the
+// efficiency targets judged where the page measures them, runs that the
+// flags make one and the same done once, and the decision to record the
+// result, and the recording. The workload runs go through a Runner:
+// tutor's own harness or real Maelstrom. Around it: choosing the node a
+// check runs (ChooseTarget), the learner's progress (Survey, PassedOwn,
+// Workspace), hints (RevealHints), the diff between reference solutions
+// (StepDiff) and a new workspace (Start).
 //
-// The package prints nothing. It tells an Observer what happens, in
-// order, and returns a Report; the CLI renders both, so one use case
-// serves the terminal, --json and tutor watch alike (ARCHITECTURE.md,
-// "A check").
+// The package prints nothing. A check tells an Observer what happens, in
+// order, and returns a Report; the other use cases return values. The
+// CLI renders them, so one use case serves the terminal, --json and
+// tutor watch alike (ARCHITECTURE.md, "A check").
 package course
 
 import (
@@ -133,6 +136,9 @@ type Observer interface {
 	// Building says ResolveTarget builds the Go package in dir, which
 	// takes a moment.
 	Building(dir string)
+	// WorkspaceChosen says ChooseTarget checks the learner's workspace
+	// dir, for want of a TARGET.
+	WorkspaceChosen(dir string)
 }
 
 // RunOutcome is what one run concluded.
@@ -158,3 +164,4 @@ func (nobody) Warning(string)              {}
 func (nobody) RunDone(RunPlan, RunOutcome) {}
 func (nobody) RecordFailed(string, error)  {}
 func (nobody) Building(string)             {}
+func (nobody) WorkspaceChosen(string)      {}

@@ -9,8 +9,65 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/glomers/glomers/book"
 	"github.com/glomers/glomers/internal/proc"
 )
+
+// TargetRequest is what the learner asked a check to run.
+type TargetRequest struct {
+	// Arg is TARGET as given; "" for none.
+	Arg string
+	// Reference asks for the reference solution even when the learner
+	// has a workspace for the step (--reference).
+	Reference bool
+	// NodeCommand is the command that runs a step's reference solution
+	// (tutor node STEP); the solutions live above this package.
+	NodeCommand func(stepID string) ([]string, error)
+}
+
+// ChooseTarget finds the node to check: TARGET, else the learner's
+// workspace for the step, else the reference solution. hasWorkspace says
+// whether the learner has a workspace for the step at all; the returned
+// function removes what was built.
+func ChooseTarget(ctx context.Context, getenv Getenv, step book.Step, req TargetRequest, obs Observer) (tgt Target, cleanup func(), hasWorkspace bool, err error) {
+	if obs == nil {
+		obs = nobody{}
+	}
+	ws, wsErr := Workspace(getenv, step)
+	switch {
+	case req.Arg != "":
+		tgt, cleanup, err = ResolveTarget(ctx, req.Arg, obs)
+		tgt.Workspace = IsWorkspace(req.Arg, ws)
+	case !req.Reference && wsErr == nil:
+		obs.WorkspaceChosen(ws)
+		tgt, cleanup, err = ResolveTarget(ctx, ws, obs)
+		tgt.Workspace = true
+	case !req.Reference && !errors.Is(wsErr, ErrNoWorkspace):
+		err = wsErr
+	default:
+		tgt, err = ReferenceTarget(step, req.NodeCommand)
+		cleanup = func() {}
+	}
+	return tgt, cleanup, wsErr == nil, err
+}
+
+// ReferenceTarget is the step's reference solution, run by nodeCommand.
+func ReferenceTarget(step book.Step, nodeCommand func(stepID string) ([]string, error)) (Target, error) {
+	if !step.HasSolution() {
+		var solved []string
+		for _, s := range book.Steps() {
+			if s.HasSolution() {
+				solved = append(solved, s.ID)
+			}
+		}
+		return Target{}, fmt.Errorf("step %s has no reference solution yet; give a TARGET to check your own node (steps with one: %s)", step.ID, strings.Join(solved, ", "))
+	}
+	cmd, err := nodeCommand(step.ID)
+	if err != nil {
+		return Target{}, fmt.Errorf("find tutor's own binary: %v", err)
+	}
+	return Target{Name: "the reference solution (tutor node " + step.ID + ")", Path: cmd[0], Args: cmd[1:], Reference: true}, nil
+}
 
 // ResolveTarget turns a TARGET into something to run: an executable file as
 // it is, a directory with Go files built with `go build` into a temporary

@@ -1,9 +1,13 @@
 package course
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/glomers/glomers/book"
+	"github.com/glomers/glomers/internal/progress"
 )
 
 // The workspace is recognised however it is named.
@@ -20,5 +24,40 @@ func TestIsWorkspace(t *testing.T) {
 	}
 	if IsWorkspace("glomers-work", abs) || IsWorkspace("glomers-work/1", "") {
 		t.Error("another directory, or no workspace, taken for the workspace")
+	}
+}
+
+// Without TARGET, the learner's workspace (made by Start) is checked, and
+// with --reference, or without a workspace, the reference solution.
+func TestChooseTarget(t *testing.T) {
+	t.Chdir(t.TempDir())
+	file := filepath.Join(t.TempDir(), "progress.json")
+	getenv := func(k string) string {
+		if k == progress.EnvVar {
+			return file
+		}
+		return ""
+	}
+	node := func(id string) ([]string, error) { return []string{"/bin/tutor", "node", id}, nil }
+	step, err := book.Lookup("1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := TargetRequest{NodeCommand: node}
+	tgt, _, has, err := ChooseTarget(context.Background(), getenv, step, req, nil)
+	if err != nil || !tgt.Reference || has || tgt.Path != "/bin/tutor" {
+		t.Fatalf("no workspace: %+v, workspace %v, %v; want the reference", tgt, has, err)
+	}
+	if _, err := Start(getenv, step, filepath.Join(WorkDir, "1")); err != nil {
+		t.Fatal(err)
+	}
+	req.Reference = true
+	tgt, _, has, err = ChooseTarget(context.Background(), getenv, step, req, nil)
+	if err != nil || !tgt.Reference || !has {
+		t.Fatalf("--reference: %+v, workspace %v, %v; want the reference", tgt, has, err)
+	}
+	req = TargetRequest{Arg: "missing", NodeCommand: node}
+	if _, _, _, err := ChooseTarget(context.Background(), getenv, step, req, nil); err == nil || err.Error() != "target missing: no such file or directory" {
+		t.Errorf("a missing TARGET: %v", err)
 	}
 }

@@ -1,0 +1,169 @@
+package course
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/glomers/glomers/book"
+	"github.com/glomers/glomers/internal/progress"
+)
+
+// The Maelstrom library a starter module requires, pinned as in tutor's
+// own go.mod (a test keeps the two equal). The go.sum lines let the
+// starter build offline once the module is in the cache, as it is for
+// anyone who has run tutor.
+const (
+	maelstromModule  = "github.com/jepsen-io/maelstrom/demo/go"
+	maelstromVersion = "v0.0.0-20251128144731-cb7f07239012"
+	maelstromSum     = maelstromModule + " " + maelstromVersion + " h1:j2FpC/930Px9SWIn8lgzxEiEZOvaQ9EUs37+e1QCNLA=\n" +
+		maelstromModule + " " + maelstromVersion + "/go.mod h1:i6aVIs5AIOOaQF1lAisBm7DDeWM1Iopf+26UxjagsCU=\n"
+)
+
+// WorkDir is where `tutor start` puts a step's workspace by default,
+// relative to the current directory.
+const WorkDir = "glomers-work"
+
+// ErrNotEmpty is Start's error when the workspace's directory already
+// holds something: tutor start never overwrites a learner's files.
+var ErrNotEmpty = errors.New("the directory is not empty")
+
+// Started is what Start made: the workspace's absolute Dir and, when it
+// carried on from an earlier step, the step (FromStep) and workspace
+// (CopiedFrom) its files came from; else a starter node.
+type Started struct {
+	Dir                  string
+	CopiedFrom, FromStep string
+}
+
+// Start makes the learner's workspace for step in dir: the files of
+// their workspace for the nearest earlier step that still exists, or a
+// starter node, and remembers it in their progress, where Workspace
+// finds it.
+func Start(getenv Getenv, step book.Step, dir string) (Started, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return Started{}, err
+	}
+	if entries, err := os.ReadDir(abs); err == nil && len(entries) > 0 {
+		return Started{}, ErrNotEmpty
+	}
+	p, path, err := LoadProgress(getenv)
+	if err != nil {
+		return Started{}, err
+	}
+	s := Started{Dir: abs}
+	if from, prev := previousWorkspace(p, step); from != "" {
+		if err := copyWorkspace(from, abs); err != nil {
+			return Started{}, fmt.Errorf("copy %s: %v", from, err)
+		}
+		s.CopiedFrom, s.FromStep = from, prev
+	} else if err := writeStarter(abs, step); err != nil {
+		return Started{}, err
+	}
+	return s, progress.Update(path, func(p *progress.Progress) { p.Workspaces[step.ID] = abs })
+}
+
+// previousWorkspace finds the learner's workspace for the nearest earlier
+// step that still exists.
+func previousWorkspace(p progress.Progress, step book.Step) (dir, id string) {
+	ids := book.IDs()
+	for i := len(ids) - 1; i >= 0; i-- {
+		if ids[i] != step.ID {
+			continue
+		}
+		for j := i - 1; j >= 0; j-- {
+			ws := p.Workspaces[ids[j]]
+			if st, err := os.Stat(ws); ws != "" && err == nil && st.IsDir() {
+				return ws, ids[j]
+			}
+		}
+	}
+	return "", ""
+}
+
+// copyWorkspace copies a workspace's files, leaving out hidden entries and
+// executables (a node built in place).
+func copyWorkspace(from, to string) error {
+	return filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, path)
+		if rel != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		target := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		info, err := d.Info()
+		if err != nil || !info.Mode().IsRegular() || info.Mode()&0o111 != 0 {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+}
+
+func writeStarter(dir string, step book.Step) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	files := map[string]string{
+		"go.mod":  "module glomers-node\n\ngo 1.26\n\nrequire " + maelstromModule + " " + maelstromVersion + "\n",
+		"go.sum":  maelstromSum,
+		"main.go": starterMain(step),
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// starterMain is a node that compiles, answers init (the library does)
+// and handles nothing else: every request then stops it with "No handler
+// for ...", which tutor check reports, pointing the learner at what to
+// write.
+func starterMain(step book.Step) string {
+	return `// Your node for step ` + step.ID + `, ` + step.Title + `.
+//
+// Read the step:   tutor read ` + step.ID + `
+// Check this node: tutor check ` + step.ID + `
+// Stuck:           tutor hint ` + step.ID + `
+package main
+
+import (
+	"log"
+
+	maelstrom "github.com/jepsen-io/maelstrom/demo/go"
+)
+
+func main() {
+	n := maelstrom.NewNode()
+
+	// Register a handler for each message type the step sends, for
+	// example:
+	//
+	//	n.Handle("echo", func(msg maelstrom.Message) error {
+	//		...
+	//		return n.Reply(msg, map[string]any{"type": "echo_ok", ...})
+	//	})
+
+	if err := n.Run(); err != nil {
+		log.Fatal(err)
+	}
+}
+`
+}

@@ -1,0 +1,110 @@
+package course
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/glomers/glomers/book"
+	"github.com/glomers/glomers/internal/progress"
+)
+
+// learner is a fresh progress file in a fresh working directory.
+func learner(t *testing.T) Getenv {
+	t.Chdir(t.TempDir())
+	file := filepath.Join(t.TempDir(), "progress.json")
+	return func(k string) string {
+		if k == progress.EnvVar {
+			return file
+		}
+		return ""
+	}
+}
+
+func lookup(t *testing.T, id string) book.Step {
+	t.Helper()
+	s, err := book.Lookup(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Hints come one at a time, remembered across calls; --reset starts
+// again, --all shows every one and moves nothing on.
+func TestRevealHints(t *testing.T) {
+	getenv := learner(t)
+	var step book.Step
+	for _, s := range book.Steps() {
+		if h, _ := s.Hints(); len(h) >= 2 {
+			step = s
+			break
+		}
+	}
+	if step.ID == "" {
+		t.Skip("no step with two hints")
+	}
+	for want := range 2 {
+		r, err := RevealHints(getenv, step, false, false)
+		if err != nil || r.From != want || r.To != want+1 {
+			t.Fatalf("call %d: hints %d..%d, %v; want %d..%d", want+1, r.From, r.To, err, want, want+1)
+		}
+	}
+	r, err := RevealHints(getenv, step, true, false)
+	if err != nil || r.From != 0 || r.To != len(r.Hints) {
+		t.Errorf("--all: hints %d..%d of %d, %v", r.From, r.To, len(r.Hints), err)
+	}
+	if r, _ := RevealHints(getenv, step, false, true); r.From != 0 || r.To != 1 {
+		t.Errorf("--reset: hints %d..%d; want the first", r.From, r.To)
+	}
+}
+
+// The diff is a spoiler until the learner's node passed the step; the
+// first step has nothing to compare with.
+func TestStepDiff(t *testing.T) {
+	getenv := learner(t)
+	ids := book.IDs()
+	if c, err := StepDiff(getenv, lookup(t, ids[0]), false); err != nil || !c.First {
+		t.Errorf("first step: %+v, %v", c, err)
+	}
+	second := lookup(t, ids[1])
+	if _, err := StepDiff(getenv, second, false); !errors.Is(err, ErrSpoiler) {
+		t.Errorf("before a pass: %v; want ErrSpoiler", err)
+	}
+	if err := progress.Record(getenv(progress.EnvVar), second.ID, progress.Result{Passed: true}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := StepDiff(getenv, second, false)
+	if err != nil || len(c.Diff) == 0 || c.NewDir != second.Solution {
+		t.Errorf("after a pass: %+v, %v; want the diff", c, err)
+	}
+}
+
+// Start writes a starter node, then carries it on to the next step, and
+// never overwrites a directory with files in it.
+func TestStart(t *testing.T) {
+	getenv := learner(t)
+	ids := book.IDs()
+	first, second := lookup(t, ids[0]), lookup(t, ids[1])
+	s, err := Start(getenv, first, "one")
+	if err != nil || s.CopiedFrom != "" {
+		t.Fatalf("start %s: %+v, %v", first.ID, s, err)
+	}
+	if err := os.WriteFile(filepath.Join("one", "extra.go"), []byte("package main\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Start(getenv, second, "two")
+	if err != nil || s.FromStep != first.ID {
+		t.Fatalf("start %s: %+v, %v; want it carried on from %s", second.ID, s, err, first.ID)
+	}
+	if _, err := os.Stat(filepath.Join("two", "extra.go")); err != nil {
+		t.Errorf("the previous workspace's files were not copied: %v", err)
+	}
+	if ws, err := Workspace(getenv, second); err != nil || ws != s.Dir {
+		t.Errorf("workspace of %s: %q, %v; want %q", second.ID, ws, err, s.Dir)
+	}
+	if _, err := Start(getenv, second, "two"); !errors.Is(err, ErrNotEmpty) {
+		t.Errorf("start into a full directory: %v; want ErrNotEmpty", err)
+	}
+}
