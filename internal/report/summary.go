@@ -3,10 +3,11 @@
 // latency.svg, rate.svg in the run's store directory).
 //
 // Rendering is pure: Explain, Summary, Explained, HTML and Draw map a
-// result and the evidence found for it to text or bytes. Three functions
-// do the I/O around them, reading only the run's own files: Gather (the
-// request and log lines behind each anomaly), LoadJournal, and WriteFiles.
-// The package never runs anything.
+// result and the evidence found for it to text or bytes. The journal
+// comes with the result (Result.Journal, which the run kept as it wrote
+// it), so the report does not read back what the run just held; Gather
+// reads the node logs for the lines behind each anomaly, and WriteFiles
+// writes the pictures and the page. The package never runs anything.
 package report
 
 import (
