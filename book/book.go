@@ -60,10 +60,8 @@ type Target struct {
 	// Name is how reports show the target ("servers msgs-per-op"); it is
 	// results.json's targets[].name.
 	Name string
-	// Metric is the results.json path of the measured value:
-	// "servers.msgs_per_op" (net.servers.msgs_per_op), or
-	// "stable_latency.median" and "stable_latency.max"
-	// (stable_latency_ms.median and .max).
+	// Metric is the results.json path of the measured value, one of the
+	// Metric constants.
 	Metric string
 	// Limit is the bound the value must stay below.
 	Limit float64
@@ -102,19 +100,34 @@ func (r Run) Command(bin string) string {
 	return "./maelstrom test " + strings.Join(args, " ")
 }
 
+// The metrics a target can bound, by the path the harness measures them
+// at (harness.Result.Measure). These are their only spelling: the course
+// maps them to real Maelstrom's results.edn, the tests name them through
+// these constants.
+const (
+	// MetricServerMsgsPerOp is messages between servers per client
+	// operation: results.json's net.servers.msgs_per_op.
+	MetricServerMsgsPerOp = "servers.msgs_per_op"
+	// MetricStableLatencyMedian and MetricStableLatencyMax are broadcast's
+	// stable latency in ms: results.json's stable_latency_ms.median and
+	// .max.
+	MetricStableLatencyMedian = "stable_latency.median"
+	MetricStableLatencyMax    = "stable_latency.max"
+)
+
 // Targets used by the efficiency steps. Latencies are broadcast's stable
 // latencies: from a value being acknowledged to the last read that
 // missed it.
 func msgsPerOp(limit float64) Target {
-	return Target{Name: "servers msgs-per-op", Metric: "servers.msgs_per_op", Limit: limit}
+	return Target{Name: "servers msgs-per-op", Metric: MetricServerMsgsPerOp, Limit: limit}
 }
 
 func medianLatency(ms float64) Target {
-	return Target{Name: "median stable latency", Metric: "stable_latency.median", Limit: ms, Unit: "ms"}
+	return Target{Name: "median stable latency", Metric: MetricStableLatencyMedian, Limit: ms, Unit: "ms"}
 }
 
 func maxLatency(ms float64) Target {
-	return Target{Name: "max stable latency", Metric: "stable_latency.max", Limit: ms, Unit: "ms"}
+	return Target{Name: "max stable latency", Metric: MetricStableLatencyMax, Limit: ms, Unit: "ms"}
 }
 
 // steps builds the course table. It is a function, not a variable, so

@@ -2,11 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/glomers/glomers/book"
 	"github.com/glomers/glomers/internal/course"
+	"github.com/glomers/glomers/internal/report"
 )
 
 // checkView shows a check as course.Check does it: the transcripts, each
@@ -100,11 +100,7 @@ func (v *checkView) RunDone(_ course.RunPlan, o course.RunOutcome) {
 	}
 	fmt.Fprintln(out, "Targets")
 	for _, t := range m.Targets {
-		mark := "✓"
-		if !t.Met {
-			mark = "✗"
-		}
-		fmt.Fprintf(out, "  %s %-26s %10s  (limit %s)\n", mark, t.Target.Name, strconv.FormatFloat(t.Value, 'f', 2, 64), t.Target.Show(t.Target.Limit))
+		fmt.Fprintln(out, report.TargetLine(t.Target.Name, t.Value, true, t.Met, t.Target.Show(t.Target.Limit)))
 	}
 }
 

@@ -197,9 +197,9 @@ func readResults(v *MaelstromVerdict, targets []book.Target, obs Observer) error
 // ednMetric maps the book's target metrics (results.json paths) to where
 // Maelstrom's results.edn keeps the same figure.
 var ednMetric = map[string][]any{
-	"servers.msgs_per_op":   {edn.Keyword(":net"), edn.Keyword(":servers"), edn.Keyword(":msgs-per-op")},
-	"stable_latency.median": {edn.Keyword(":workload"), edn.Keyword(":stable-latencies"), 0.5},
-	"stable_latency.max":    {edn.Keyword(":workload"), edn.Keyword(":stable-latencies"), 1},
+	book.MetricServerMsgsPerOp:     {edn.Keyword(":net"), edn.Keyword(":servers"), edn.Keyword(":msgs-per-op")},
+	book.MetricStableLatencyMedian: {edn.Keyword(":workload"), edn.Keyword(":stable-latencies"), 0.5},
+	book.MetricStableLatencyMax:    {edn.Keyword(":workload"), edn.Keyword(":stable-latencies"), 1},
 }
 
 // maelstromBin returns a path Maelstrom's --bin can run: the target itself,

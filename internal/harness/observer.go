@@ -61,6 +61,17 @@ func (obs observers) events() io.Writer {
 	return oneWriter(ws)
 }
 
+// journalFile is the file the events are written to, for reading them
+// back: the store's journal, or "" without a store.
+func (obs observers) journalFile() string {
+	for _, o := range obs {
+		if s, ok := o.(*storeDir); ok {
+			return filepath.Join(s.dir, store.Journal)
+		}
+	}
+	return ""
+}
+
 func (obs observers) nodeLog(id string) io.Writer {
 	var ws []io.Writer
 	for _, o := range obs {

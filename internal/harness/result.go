@@ -75,6 +75,10 @@ type Result struct {
 	Seconds     float64         `json:"duration_seconds"`
 	StoreDir    string          `json:"store_dir,omitempty"`
 	History     history.History `json:"-"`
+	// Journal is the run's message journal as the run kept it, for its
+	// report: nil when the run wrote none (no store). Past a memory
+	// budget it replays the journal file instead.
+	Journal *store.Recorded `json:"-"`
 }
 
 // StrictFinding is a rule the course adds to Maelstrom's that the run

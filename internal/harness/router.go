@@ -45,6 +45,9 @@ type router struct {
 	journal      *bufio.Writer
 	journalCount int
 	enc          *json.Encoder
+	// kept holds the journal's events for the run's report, so that it
+	// need not read back what was just written.
+	kept *store.Recorded
 
 	// onEvent, when set, sees every network event (tests, the report).
 	onEvent func(netsim.Event)
@@ -155,12 +158,18 @@ func (r *router) record(ev netsim.Event) {
 	if r.journalCount > maxJournal {
 		return
 	}
-	_ = r.enc.Encode(store.NewEvent(ev))
+	e := store.NewEvent(ev)
+	_ = r.enc.Encode(e)
+	r.kept.Add(e)
 }
 
-func (r *router) setJournal(w io.Writer) {
+// setJournal writes the journal to w, which is the file named file, and
+// keeps its events for the report (file is what it reads past the
+// memory budget; "" when w is no file).
+func (r *router) setJournal(w io.Writer, file string) {
 	r.journal = bufio.NewWriterSize(w, 256<<10)
 	r.enc = json.NewEncoder(r.journal)
+	r.kept = store.NewRecorded(file, 0)
 }
 
 // addClient registers a new client connection.

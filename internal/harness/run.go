@@ -182,6 +182,7 @@ func runWith(ctx context.Context, opts Options, wl workload.Workload) (*Result, 
 	}
 	run.teardown()
 	res := run.judge(launchErr)
+	res.Journal = run.router.kept
 	if err := run.obs.finish(res); err != nil {
 		return res, err
 	}
@@ -246,7 +247,7 @@ func (run *run) startRouter() {
 	}
 	run.router = r
 	if w := run.obs.events(); w != nil {
-		r.setJournal(w)
+		r.setJournal(w, run.obs.journalFile())
 	}
 	go func() { r.loop(run.routerStop); close(run.routerDone) }()
 }

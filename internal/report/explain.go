@@ -254,12 +254,7 @@ func Gather(res *harness.Result) Evidence {
 	if len(want) == 0 && len(trails) == 0 {
 		return ev
 	}
-	scanned := false
-	if f, err := os.Open(filepath.Join(res.StoreDir, store.Journal)); err == nil {
-		scanJournal(f, want, trails)
-		f.Close()
-		scanned = true
-	}
+	scanned := res.Journal != nil && scanJournal(res.Journal.Events(), want, trails) == nil
 	for i, tr := range trails {
 		if i < maxTrails {
 			ev.Trails[tr.anomaly] = tr.describe(Partitions(res.Nemesis))
@@ -309,8 +304,10 @@ type opWindow struct {
 
 // scanJournal reads a journal once, finding each window's request (its
 // msg_id and journal id) and reply, and the messages of each trail. It
-// stops early once every window is settled and there is no trail.
-func scanJournal(r io.Reader, ws []opWindow, trails []*trail) {
+// stops early once every window is settled and there is no trail. Lines
+// that cannot be read are skipped; a journal that cannot be read at all
+// is an error.
+func scanJournal(events store.Events, ws []opWindow, trails []*trail) error {
 	byClient := map[string][]*opWindow{}
 	for i := range ws {
 		ws[i].request, ws[i].reply = -1, -1
@@ -320,34 +317,30 @@ func scanJournal(r io.Reader, ws []opWindow, trails []*trail) {
 	for _, w := range ws {
 		last = max(last, w.to)
 	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
-	for sc.Scan() {
-		b := sc.Bytes()
-		kind, _ := store.KindOf(b)
+	return events(func(kind netsim.EventKind, event func() (store.Event, error)) bool {
 		isSend := kind == netsim.Send
 		if !isSend && len(trails) == 0 {
-			continue
+			return true
 		}
-		var e store.Event
-		if json.Unmarshal(b, &e) != nil {
-			continue
+		e, err := event()
+		if err != nil {
+			return true
 		}
 		for _, t := range trails {
 			t.see(e)
 		}
 		if len(trails) == 0 && e.Time > last {
-			return
+			return false
 		}
 		if !isSend {
-			continue
+			return true
 		}
 		var body struct {
 			MsgID     int64 `json:"msg_id"`
 			InReplyTo int64 `json:"in_reply_to"`
 		}
 		if !proto.IsClient(e.Src) && !proto.IsClient(e.Dest) {
-			continue
+			return true
 		}
 		_ = json.Unmarshal(e.Body, &body)
 		for _, w := range byClient[e.Src] { // a request?
@@ -360,7 +353,8 @@ func scanJournal(r io.Reader, ws []opWindow, trails []*trail) {
 				w.reply = e.ID
 			}
 		}
-	}
+		return true
+	})
 }
 
 // RequestMatcher matches the log lines about one client request: lines

@@ -10,6 +10,7 @@ import (
 
 	"github.com/glomers/glomers/internal/harness"
 	"github.com/glomers/glomers/internal/history"
+	"github.com/glomers/glomers/internal/store"
 	"github.com/glomers/glomers/internal/visual"
 	"github.com/glomers/glomers/internal/workload"
 	"github.com/glomers/glomers/internal/workload/broadcast"
@@ -116,7 +117,7 @@ Sent {"src":"n0","dest":"c4","body":{"type":"echo_ok","in_reply_to":2,"echo":"HI
 	must(t, os.WriteFile(filepath.Join(dir, "journal.jsonl"), []byte(journal), 0o644))
 	must(t, os.WriteFile(filepath.Join(dir, "node-logs", "n0.log"), []byte(logs), 0o644))
 	return &harness.Result{
-		Verdict: "invalid", Workload: "echo", Step: "1", Seed: 42, StoreDir: dir,
+		Verdict: "invalid", Workload: "echo", Step: "1", Seed: 42, StoreDir: dir, Journal: store.OpenRecorded(dir),
 		Options:   harness.EffectiveOptions{NodeCount: 1, TimeLimit: 3, Rate: 10},
 		Ops:       harness.OpCounts{Invoked: 2, OK: 2},
 		History:   b.History(),
@@ -228,7 +229,7 @@ func TestLostValueTrail(t *testing.T) {
 `
 	must(t, os.WriteFile(filepath.Join(dir, "journal.jsonl"), []byte(journal), 0o644))
 	res := &harness.Result{
-		Verdict: "invalid", Workload: "broadcast", StoreDir: dir, History: b.History(),
+		Verdict: "invalid", Workload: "broadcast", StoreDir: dir, Journal: store.OpenRecorded(dir), History: b.History(),
 		Anomalies: []workload.Anomaly{{Kind: broadcast.KindLost, Message: "value 6 ...", Ops: []int{0, 3}}},
 		Nemesis:   []harness.NemesisRecord{{Time: 0, Kind: "start-partition", Description: "partition one: n1 drops n2"}},
 	}
@@ -259,7 +260,7 @@ func TestScanJournalAnyFieldOrder(t *testing.T) {
 {"body":{"type":"echo_ok","in_reply_to":2},"src":"n0","dest":"c4","id":3,"time":21000000,"kind":"send"}
 `
 	ws := []opWindow{{op: 2, client: "c4", node: "n0", from: 20 * time.Millisecond, to: 21 * time.Millisecond}}
-	scanJournal(strings.NewReader(journal), ws, nil)
+	scanJournal(store.ReadEvents(strings.NewReader(journal)), ws, nil)
 	if w := ws[0]; w.msgID != 2 || w.request != 2 || w.reply != 3 {
 		t.Errorf("window %+v, want msg_id 2, request 2, reply 3", w)
 	}

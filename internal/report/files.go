@@ -64,15 +64,10 @@ func Draw(res *harness.Result, j *visual.Journal, marks map[int64]visual.Mark) F
 	}
 }
 
-// LoadJournal reads the first messages of the run's journal sent
-// at or after from.
-func LoadJournal(dir string, from time.Duration) (*visual.Journal, error) {
-	f, err := os.Open(filepath.Join(dir, store.Journal))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return visual.ReadJournal(f, 0, from)
+// LoadJournal selects the first messages of the run's journal sent at
+// or after from, from the journal the run kept (Result.Journal).
+func LoadJournal(res *harness.Result, from time.Duration) (*visual.Journal, error) {
+	return visual.Select(res.Journal.Events(), 0, from)
 }
 
 // focusLead is how much of the run before an anomaly's operation the
@@ -116,14 +111,14 @@ func WriteFiles(res *harness.Result, ev Evidence, ex []Explanation, hints []stri
 		return nil
 	}
 	var errs []error
-	j, err := LoadJournal(res.StoreDir, 0)
+	j, err := LoadJournal(res, 0)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("%s: %w", store.Diagram, err))
 	}
 	f := Draw(res, j, ev.Marks)
 	journals := []*visual.Journal{j}
 	if first, from, ok := focusStart(res, j, ev.Marks); ok {
-		if fj, err := LoadJournal(res.StoreDir, from); err == nil {
+		if fj, err := LoadJournal(res, from); err == nil {
 			f.Focus, f.FocusOp = visual.Diagram(fj, Partitions(res.Nemesis), ev.Marks), first.Name
 			journals = append(journals, fj)
 		}

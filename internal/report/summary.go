@@ -3,10 +3,11 @@
 // latency.svg, rate.svg in the run's store directory).
 //
 // Rendering is pure: Explain, Summary, Explained, HTML and Draw map a
-// result and the evidence found for it to text or bytes. Three functions
-// do the I/O around them, reading only the run's own files: Gather (the
-// request and log lines behind each anomaly), LoadJournal, and WriteFiles.
-// The package never runs anything.
+// result and the evidence found for it to text or bytes. The journal
+// comes with the result (Result.Journal, which the run kept as it wrote
+// it), so the report does not read back what the run just held; Gather
+// reads the node logs for the lines behind each anomaly, and WriteFiles
+// writes the pictures and the page. The package never runs anything.
 package report
 
 import (
@@ -106,15 +107,7 @@ func Explained(w io.Writer, res *harness.Result, ex []Explanation, hints []strin
 	if len(res.Targets) > 0 {
 		fmt.Fprintln(w, "\nTargets")
 		for _, t := range res.Targets {
-			mark := "✓"
-			if !t.Met {
-				mark = "✗"
-			}
-			if t.Missing {
-				fmt.Fprintf(w, "  %s %-28s no value measured (limit %g)\n", mark, t.Name, t.Limit)
-				continue
-			}
-			fmt.Fprintf(w, "  %s %-28s %8.2f  (limit %g)\n", mark, t.Name, t.Value, t.Limit)
+			fmt.Fprintln(w, TargetLine(t.Name, t.Value, !t.Missing, t.Met, strconv.FormatFloat(t.Limit, 'g', -1, 64)))
 		}
 	}
 	if res.StoreDir != "" {
@@ -135,6 +128,21 @@ func Explained(w io.Writer, res *harness.Result, ex []Explanation, hints []strin
 	default:
 		fmt.Fprintln(w, InvalidLine)
 	}
+}
+
+// TargetLine is a target's line under "Targets", the same whoever
+// measured it (tutor's harness or real Maelstrom's results.edn): a mark,
+// the name, the value to two decimals (or that none was measured), and
+// the limit as the caller writes it.
+func TargetLine(name string, value float64, measured, met bool, limit string) string {
+	mark := "✓"
+	if !met {
+		mark = "✗"
+	}
+	if !measured {
+		return fmt.Sprintf("  %s %-28s no value measured (limit %s)", mark, name, limit)
+	}
+	return fmt.Sprintf("  %s %-28s %8.2f  (limit %s)", mark, name, value, limit)
 }
 
 // headline is the first line of a summary: what ran, and how.

@@ -1,12 +1,15 @@
 // Package store owns the run directory: the names of the files a run
 // leaves behind, where they go, how runs are named, listed, linked as the
-// latest and pruned, and the one Event type of the message journal.
+// latest and pruned, and the one Event type of the message journal with
+// the ways to replay it (Events).
 //
 // It exists so that the layout is known in one place. The harness writes
-// a run directory, the report and the diagram read it back, the CLI cleans
-// it and points learners at it; before this package each of them spelled
-// the file names and the journal's schema on its own, and a renamed file
-// or a reordered field broke a reader silently. Everyone now asks store.
+// a run directory (and hands its report the journal it kept, Recorded,
+// so that the journal is not read back; the node logs are), the CLI
+// cleans it and points learners at it; before this package each of them
+// spelled the file names and the journal's schema on its own, and a
+// renamed file or a reordered field broke a reader silently. Everyone
+// now asks store.
 //
 // The package touches files (the latest links, pruning) but never starts
 // processes or opens sockets; the names, the run naming and the journal's

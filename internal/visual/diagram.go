@@ -1,8 +1,8 @@
 package visual
 
 import (
-	"bufio"
-	"encoding/json"
+	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -37,49 +37,48 @@ type Journal struct {
 	Cut   bool
 }
 
-// ReadJournal reads a run's journal (store.Journal), keeping the events of the first max
-// messages (DefaultMaxMessages when max is 0) sent at or after from, and
-// counting the rest. Memory stays bounded however long the run was:
-// outside the kept messages, lines are only counted unless they end a
-// kept message.
+// ReadJournal reads a run's journal (store.Journal) as Select does.
 func ReadJournal(r io.Reader, max int, from time.Duration) (*Journal, error) {
+	return Select(store.ReadEvents(r), max, from)
+}
+
+// Select keeps the events of the first max messages (DefaultMaxMessages
+// when max is 0) of a journal sent at or after from, and counts the
+// rest. Memory stays bounded however long the run was: outside the kept
+// messages, events are only counted unless they end a kept message, and
+// are not decoded. A line that cannot be read ends the reading with an
+// error naming it.
+func Select(events store.Events, max int, from time.Duration) (*Journal, error) {
 	if max <= 0 {
 		max = DefaultMaxMessages
 	}
 	j := &Journal{From: from}
 	kept := map[int64]bool{}
 	open := 0 // kept messages not yet received or dropped
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		b := sc.Bytes()
-		if len(b) == 0 {
-			continue
-		}
-		kind, ok := store.KindOf(b)
-		if !ok {
-			var ev store.Event
-			if err := json.Unmarshal(b, &ev); err != nil {
-				return j, fmt.Errorf("journal line %d: %v", line, err)
+	var bad error
+	err := events(func(kind netsim.EventKind, event func() (store.Event, error)) bool {
+		if kind == "" {
+			_, bad = event()
+			if bad == nil {
+				bad = errors.New("journal: an event without a kind")
 			}
-			return j, fmt.Errorf("journal line %d: an event without a kind", line)
+			return false
 		}
 		isSend := kind == netsim.Send
 		if !isSend && open == 0 {
-			continue // the end of a message not kept
+			return true // the end of a message not kept
 		}
 		if isSend && j.Kept == max && j.Cut {
 			j.Total++ // only counting from here on
-			continue
+			return true
 		}
-		var ev store.Event
-		if err := json.Unmarshal(b, &ev); err != nil {
-			return j, fmt.Errorf("journal line %d: %v", line, err)
+		ev, err := event()
+		if err != nil {
+			bad = err
+			return false
 		}
 		switch ev.Kind {
-		case "send":
+		case netsim.Send:
 			j.Total++
 			switch {
 			case ev.Time < from:
@@ -92,18 +91,16 @@ func ReadJournal(r io.Reader, max int, from time.Duration) (*Journal, error) {
 			case !j.Cut:
 				j.Until, j.Cut = ev.Time, true
 			}
-		case "recv", "drop":
+		case netsim.Recv, netsim.Drop:
 			if kept[ev.ID] {
 				delete(kept, ev.ID)
 				open--
 				j.Events = append(j.Events, ev)
 			}
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return j, fmt.Errorf("journal line %d: %w", line+1, err)
-	}
-	return j, nil
+		return true
+	})
+	return j, cmp.Or(bad, err)
 }
 
 // Mark flags a message in the diagram as part of an anomaly's operation.
