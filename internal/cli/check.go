@@ -64,7 +64,7 @@ each workload are kept (--keep N; 0 keeps all; tutor clean removes them).
 Exit status: 0 passed, 1 the node is wrong (or missed a target), 2 usage
 or harness error.`,
 		Run: func(env *Env, args []string) error {
-			ctx, stop := signalContext(context.Background())
+			ctx, stop := signalContext(context.Background(), env)
 			defer stop()
 			return checkAndShow(ctx, env, args)
 		},

@@ -46,7 +46,7 @@ node built in place) are not watched.`,
 			if err != nil {
 				return err
 			}
-			ctx, stop := signalContext(context.Background())
+			ctx, stop := signalContext(context.Background(), env)
 			defer stop()
 			w := &watcher{env: env, step: step, dir: dir, every: 300 * time.Millisecond, check: quickCheck}
 			return w.loop(ctx)
