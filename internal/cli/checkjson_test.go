@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -17,19 +16,11 @@ func TestCheckJSONIsOneDocument(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a quick echo workload in real time")
 	}
-	dir := t.TempDir()
-	var stdout, stderr bytes.Buffer
-	env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string {
-		if k == progressEnv {
-			return filepath.Join(dir, "progress.json")
-		}
-		return ""
-	}}
-	code := run(env, commands(), []string{"check", "1", "--quick", "--json", "--store", filepath.Join(dir, "store")})
+	code, stdout, stderr := tutor(t, "", "check", "1", "--quick", "--json", "--store", filepath.Join(t.TempDir(), "store"))
 	if code != 0 {
-		t.Fatalf("exit status %d; stderr:\n%s", code, stderr.String())
+		t.Fatalf("exit status %d; stderr:\n%s", code, stderr)
 	}
-	dec := json.NewDecoder(&stdout)
+	dec := json.NewDecoder(strings.NewReader(stdout))
 	var doc struct {
 		Step        string `json:"step"`
 		Verdict     string `json:"verdict"`
@@ -52,7 +43,7 @@ func TestCheckJSONIsOneDocument(t *testing.T) {
 		} `json:"runs"`
 	}
 	if err := dec.Decode(&doc); err != nil {
-		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout.String())
+		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
 	}
 	if err := dec.Decode(new(any)); !errors.Is(err, io.EOF) {
 		t.Fatalf("stdout holds more than one JSON document (%v)", err)
@@ -70,8 +61,8 @@ func TestCheckJSONIsOneDocument(t *testing.T) {
 		t.Errorf("runs %+v, want one valid run with its results", doc.Runs)
 	}
 	for _, want := range []string{"Checking step 1 (Echo)", "Everything looks good!", "Step 1 passes the quick run"} {
-		if !strings.Contains(stderr.String(), want) {
-			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -17,19 +16,11 @@ func TestQuickCheck3bIsShort(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a broadcast workload in real time")
 	}
-	dir := t.TempDir()
-	var stdout, stderr bytes.Buffer
-	env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string {
-		if k == progressEnv {
-			return filepath.Join(dir, "progress.json")
-		}
-		return ""
-	}}
 	began := time.Now()
-	code := run(env, commands(), []string{"check", "3b", "--quick", "--json", "--store", filepath.Join(dir, "store")})
+	code, stdout, stderr := tutor(t, "", "check", "3b", "--quick", "--json", "--store", filepath.Join(t.TempDir(), "store"))
 	wall := time.Since(began)
 	if code != 0 {
-		t.Fatalf("exit status %d; stderr:\n%s", code, stderr.String())
+		t.Fatalf("exit status %d; stderr:\n%s", code, stderr)
 	}
 	var doc struct {
 		Passed, Recorded, PageTest bool
@@ -42,7 +33,7 @@ func TestQuickCheck3bIsShort(t *testing.T) {
 			} `json:"results"`
 		} `json:"runs"`
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
 		t.Fatal(err)
 	}
 	if !doc.Passed || doc.Recorded || doc.PageTest || len(doc.Runs) != 1 {
@@ -59,7 +50,7 @@ func TestQuickCheck3bIsShort(t *testing.T) {
 	}
 	t.Logf("quick 3b: run %.1fs, whole check %v", r.Seconds, wall.Round(100*time.Millisecond))
 	for _, want := range []string{"It is not the page's test, and it is not recorded.", "(quick: 3s, recovery 2s)"} {
-		if !strings.Contains(stderr.String(), want) {
+		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q", want)
 		}
 	}
