@@ -30,8 +30,11 @@ type Step struct {
 	ID string
 	// Title is the challenge's title on its Fly.io page.
 	Title string
-	// Page is the Fly.io page of the challenge.
+	// Page is the challenge's page: Fly.io's for part 1, the chapter of
+	// Maelstrom's own tutorial the step follows for part 2.
 	Page string
+	// Part is the part of the course the step belongs to (see Parts).
+	Part int
 	// Chapter is the chapter's path in the content: "chapters/3d.md".
 	Chapter string
 	// Solution is the reference solution's package directory:
@@ -130,12 +133,27 @@ func maxLatency(ms float64) Target {
 	return Target{Name: "max stable latency", Metric: MetricStableLatencyMax, Limit: ms, Unit: "ms"}
 }
 
+// Part is a group of steps, which tutor list shows under a heading.
+type Part struct {
+	Number int
+	Title  string
+}
+
+// Parts returns the course's parts in order: the Fly.io challenges, then
+// the steps beyond them, which follow Maelstrom's own tutorial.
+func Parts() []Part {
+	return []Part{
+		{1, "the Gossip Glomers challenges"},
+		{2, "beyond them, on Maelstrom's tutorial"},
+	}
+}
+
 // steps builds the course table. It is a function, not a variable, so
 // that no caller can change the table another sees.
 func steps() []Step {
 	page := func(id string) string { return "https://fly.io/dist-sys/" + id }
 	step := func(id, title, solution string, runs ...Run) Step {
-		return Step{ID: id, Title: title, Page: page(id), Chapter: "chapters/" + id + ".md",
+		return Step{ID: id, Title: title, Page: page(id), Part: 1, Chapter: "chapters/" + id + ".md",
 			Solution: "solutions/" + solution, Runs: runs}
 	}
 	run := func(args string, targets ...Target) Run {

@@ -282,3 +282,22 @@ func TestTranscripts(t *testing.T) {
 		t.Errorf("step 1 transcripts: %v", ts)
 	}
 }
+
+// Every step belongs to a part tutor list can name, and parts do not
+// interleave: a part's steps come together, in the parts' order.
+func TestStepsInParts(t *testing.T) {
+	known := map[int]bool{}
+	for _, p := range Parts() {
+		known[p.Number] = true
+	}
+	last := 0
+	for _, s := range Steps() {
+		if !known[s.Part] {
+			t.Errorf("step %s: part %d is not in Parts()", s.ID, s.Part)
+		}
+		if s.Part < last {
+			t.Errorf("step %s: part %d after part %d", s.ID, s.Part, last)
+		}
+		last = s.Part
+	}
+}
