@@ -142,11 +142,21 @@ func (r *replay) relevant(m proto.Message) bool {
 	return r.t.Kind == Solution || proto.IsClient(m.Dest) || isPeer(m.Dest)
 }
 
-// lenient reports whether a message to dest is matched leniently: taken
-// by an expectation it matches, skipped otherwise. So are messages to
-// other nodes in a protocol transcript, which timers send at will.
-func (r *replay) lenient(dest string) bool {
-	return r.t.Kind == Protocol && isPeer(dest)
+// lenient reports whether a message is matched leniently: taken by an
+// expectation it matches, skipped otherwise. So are the requests a node
+// sends other nodes in a protocol transcript, which timers send at will;
+// its replies to the transcript's messages are checked strictly.
+func (r *replay) lenient(m proto.Message) bool {
+	if r.t.Kind != Protocol || !isPeer(m.Dest) {
+		return false
+	}
+	b, err := decodeJSON(m.Body)
+	if err != nil {
+		return false
+	}
+	body, _ := b.(map[string]any)
+	_, reply := body["in_reply_to"]
+	return !reply
 }
 
 // received is a message the node wrote.
@@ -184,7 +194,7 @@ func (r *replay) expect(ctx context.Context, x Exchange, line int, wait time.Dur
 	// that matches them.
 	var strict, lenient Exchange
 	for _, e := range x.Expect {
-		if r.lenient(e.Msg.Dest) {
+		if r.lenient(e.Msg) {
 			lenient.Expect = append(lenient.Expect, e)
 		} else {
 			strict.Expect = append(strict.Expect, e)
@@ -201,7 +211,7 @@ func (r *replay) expect(ctx context.Context, x Exchange, line int, wait time.Dur
 		if !ok {
 			return r.missing(x, strict, got, lenient, taken, line, wait)
 		}
-		if !r.lenient(m.msg.Dest) {
+		if !r.lenient(m.msg) {
 			got = append(got, m)
 			continue
 		}
@@ -375,7 +385,7 @@ func (r *replay) finish(ctx context.Context, line int, grace time.Duration) erro
 		if err != nil || !ok {
 			return err
 		}
-		if !r.lenient(m.msg.Dest) {
+		if !r.lenient(m.msg) {
 			return r.failf(line, "unexpected message after the last exchange:\n\t%s", m.raw)
 		}
 	}

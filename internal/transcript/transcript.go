@@ -64,11 +64,12 @@
 // When a step fixes the messages nodes exchange among themselves, as the
 // Raft steps do (request_vote, append_entries), a protocol transcript may
 // also play other nodes (n1, n2, ...): ">" lines from them, "<" lines to
-// them. Nodes with timers send such messages whenever their clocks say, so
-// replay is lenient with them: a message to another node is checked only
-// against the current exchange's expectations, taken by the first one it
-// matches, and skipped when it matches none (a heartbeat sent while the
-// transcript waits for a vote request). Messages to clients stay strict.
+// them. The node's replies to those messages are checked like its replies
+// to clients. But nodes with timers send requests of their own whenever
+// their clocks say, so replay is lenient with these: a request to another
+// node is checked only against the current exchange's expectations, taken
+// by the first one it matches, and skipped when it matches none (a
+// heartbeat sent while the transcript waits for a vote request).
 //
 // # Captures
 //
