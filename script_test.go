@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/glomers/glomers/book"
 	"github.com/glomers/glomers/internal/cli"
 	"github.com/glomers/glomers/internal/transcript"
 )
@@ -51,6 +53,7 @@ func TestScripts(t *testing.T) {
 			}
 			return nil
 		},
+		Condition: condition,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"replay":    cmdReplay,
 			"buildnode": cmdBuildNode,
@@ -73,6 +76,18 @@ func init() {
 			}
 		}
 	}
+}
+
+// condition adds the scripts' own conditions to testscript's: [step:ID]
+// holds when the book has step ID. A step lands with its chapter, so the
+// scripts of a step whose code came first skip until it does.
+func condition(cond string) (bool, error) {
+	id, ok := strings.CutPrefix(cond, "step:")
+	if !ok {
+		return false, fmt.Errorf("unknown condition %q", cond)
+	}
+	_, err := book.Lookup(id)
+	return err == nil, nil
 }
 
 // cmdBuildNode builds a broken node from testdata/nodes into the script's

@@ -38,6 +38,16 @@ func decodeJSON(b []byte) (any, error) {
 // matched "<unique>" wildcards are returned for the caller to check
 // across the whole replay.
 func MatchMessage(want, got proto.Message) (uniques []any, diff string) {
+	m, diff := match(want, got)
+	if diff != "" {
+		return nil, diff
+	}
+	return m.uniques, ""
+}
+
+// match compares as MatchMessage does, and returns the matcher with what
+// the wildcards captured.
+func match(want, got proto.Message) (*matcher, string) {
 	m := &matcher{}
 	if d := m.value("src", want.Src, got.Src); d != "" {
 		return nil, d
@@ -56,11 +66,20 @@ func MatchMessage(want, got proto.Message) (uniques []any, diff string) {
 	if d := m.value("body", w, g); d != "" {
 		return nil, d
 	}
-	return m.uniques, ""
+	return m, ""
 }
 
 type matcher struct {
-	uniques []any
+	uniques  []any
+	captures map[string]any // "<$name>" wildcard's name -> the value it matched
+}
+
+// captureName returns name for a "<$name>" capture wildcard.
+func captureName(s string) (string, bool) {
+	if len(s) > 3 && strings.HasPrefix(s, "<$") && strings.HasSuffix(s, ">") {
+		return s[2 : len(s)-1], true
+	}
+	return "", false
 }
 
 // value compares an expected and a received JSON value at path.
@@ -83,6 +102,13 @@ func (m *matcher) value(path string, want, got any) string {
 				return ""
 			}
 			return fmt.Sprintf("%s: want a string, got %s", path, show(got))
+		}
+		if name, ok := captureName(w); ok {
+			if m.captures == nil {
+				m.captures = map[string]any{}
+			}
+			m.captures[name] = got
+			return ""
 		}
 		if g, ok := got.(string); ok && g == w {
 			return ""
@@ -173,6 +199,46 @@ func (m *matcher) unordered(path string, want, got []any) string {
 		m.value(path, want[i], got[j]) // collect the wildcards' captures
 	}
 	return ""
+}
+
+// substitute replaces the "<$name>" strings in a JSON line by the values
+// captured under those names, and says which name was never captured.
+func substitute(raw string, captures map[string]any) (string, error) {
+	if !strings.Contains(raw, `"<$`) {
+		return raw, nil
+	}
+	v, err := decodeJSON([]byte(raw))
+	if err != nil {
+		return "", err
+	}
+	var missing string
+	var walk func(v any) any
+	walk = func(v any) any {
+		switch x := v.(type) {
+		case string:
+			if name, ok := captureName(x); ok {
+				c, found := captures[name]
+				if !found && missing == "" {
+					missing = name
+				}
+				return c
+			}
+		case map[string]any:
+			for k, e := range x {
+				x[k] = walk(e)
+			}
+		case []any:
+			for i, e := range x {
+				x[i] = walk(e)
+			}
+		}
+		return v
+	}
+	v = walk(v)
+	if missing != "" {
+		return "", fmt.Errorf("%q is not captured by any earlier line", "<$"+missing+">")
+	}
+	return canonical(v), nil
 }
 
 // assign finds a perfect matching between n expected and n received items

@@ -90,13 +90,17 @@ func indent(s string) string {
 // Replay closes stdin after the last exchange. It may leave a goroutine
 // reading stdout until the caller closes it or the node ends its output.
 func Replay(ctx context.Context, t *Transcript, stdin io.WriteCloser, stdout io.Reader, opts Options) error {
-	r := &replay{t: t, out: newOutput(stdout), uniques: map[string]int{}}
+	r := &replay{t: t, out: newOutput(stdout), uniques: map[string]int{}, captures: map[string]any{}}
 	defer stdin.Close()
 	lastLine := 0
 	for i, x := range t.Exchanges() {
 		for _, e := range x.Send {
 			lastLine = e.Line
-			if _, err := io.WriteString(stdin, e.Raw+"\n"); err != nil {
+			line, err := substitute(e.Raw, r.captures)
+			if err != nil {
+				return fmt.Errorf("%s:%d: %v", t.Name, e.Line, err)
+			}
+			if _, err := io.WriteString(stdin, line+"\n"); err != nil {
 				f := r.failf(e.Line, "could not send %s: %v (did the node exit?)", proto.Describe(e.Msg), err)
 				f.ended = true
 				return f
@@ -117,18 +121,42 @@ func Replay(ctx context.Context, t *Transcript, stdin io.WriteCloser, stdout io.
 }
 
 type replay struct {
-	t       *Transcript
-	out     *output
-	uniques map[string]int // value of a "<unique>" -> transcript line that matched it
+	t        *Transcript
+	out      *output
+	uniques  map[string]int // value of a "<unique>" -> transcript line that matched it
+	captures map[string]any // "<$name>" -> the value it captured
+	skipped  []string       // the last messages to other nodes that matched nothing
 }
+
+// maxSkipped bounds the skipped messages a failure shows.
+const maxSkipped = 5
 
 func (r *replay) failf(line int, format string, args ...any) *Failure {
 	return &Failure{Transcript: r.t.Name, Line: line, Problem: fmt.Sprintf(format, args...)}
 }
 
 // relevant reports whether the replay checks a message the node wrote.
+// A protocol replay checks messages to other nodes too, but leniently
+// (see lenient).
 func (r *replay) relevant(m proto.Message) bool {
-	return r.t.Kind == Solution || proto.IsClient(m.Dest)
+	return r.t.Kind == Solution || proto.IsClient(m.Dest) || isPeer(m.Dest)
+}
+
+// lenient reports whether a message is matched leniently: taken by an
+// expectation it matches, skipped otherwise. So are the requests a node
+// sends other nodes in a protocol transcript, which timers send at will;
+// its replies to the transcript's messages are checked strictly.
+func (r *replay) lenient(m proto.Message) bool {
+	if r.t.Kind != Protocol || !isPeer(m.Dest) {
+		return false
+	}
+	b, err := decodeJSON(m.Body)
+	if err != nil {
+		return false
+	}
+	body, _ := b.(map[string]any)
+	_, reply := body["in_reply_to"]
+	return !reply
 }
 
 // received is a message the node wrote.
@@ -161,18 +189,59 @@ func (r *replay) next(ctx context.Context, timeout <-chan time.Time, line int) (
 func (r *replay) expect(ctx context.Context, x Exchange, line int, wait time.Duration) error {
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
+	// Strict expectations are matched together at the end, in any order;
+	// lenient ones (messages to other nodes) each take the first message
+	// that matches them.
+	var strict, lenient Exchange
+	for _, e := range x.Expect {
+		if r.lenient(e.Msg) {
+			lenient.Expect = append(lenient.Expect, e)
+		} else {
+			strict.Expect = append(strict.Expect, e)
+		}
+	}
 	var got []received
-	for len(got) < len(x.Expect) {
+	taken := make([]bool, len(lenient.Expect))
+	open := len(lenient.Expect)
+	for len(got) < len(strict.Expect) || open > 0 {
 		m, ok, err := r.next(ctx, timer.C, line)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return r.missing(x, got, line, wait)
+			return r.missing(x, strict, got, lenient, taken, line, wait)
 		}
-		got = append(got, m)
+		if !r.lenient(m.msg) {
+			got = append(got, m)
+			continue
+		}
+		found := false
+		for i, e := range lenient.Expect {
+			if taken[i] {
+				continue
+			}
+			if mm, d := match(e.Msg, m.msg); d == "" {
+				taken[i], found = true, true
+				open--
+				r.capture(mm)
+				break
+			}
+		}
+		if !found {
+			r.skipped = append(r.skipped, m.raw)
+			if len(r.skipped) > maxSkipped {
+				r.skipped = r.skipped[1:]
+			}
+		}
 	}
-	return r.match(x, got)
+	return r.match(strict, got)
+}
+
+// capture keeps what a matched expectation's "<$name>" wildcards captured.
+func (r *replay) capture(m *matcher) {
+	for k, v := range m.captures {
+		r.captures[k] = v
+	}
 }
 
 // match pairs the exchange's expectations with what arrived, in any order.
@@ -186,8 +255,9 @@ func (r *replay) match(x Exchange, got []received) error {
 		return r.mismatch(x, got, pair, unmatched)
 	}
 	for i, j := range pair {
-		uniques, _ := MatchMessage(x.Expect[i].Msg, got[j].msg)
-		for _, v := range uniques {
+		mm, _ := match(x.Expect[i].Msg, got[j].msg)
+		r.capture(mm)
+		for _, v := range mm.uniques {
 			key := canonical(v)
 			if first, dup := r.uniques[key]; dup {
 				return r.failf(x.Expect[i].Line, "%s repeats a value that must be unique: %s was already received for line %d\n\tgot %s",
@@ -249,13 +319,26 @@ func closeness(want, got proto.Message) int {
 	return s
 }
 
-// missing explains an exchange that ended before everything arrived.
-func (r *replay) missing(x Exchange, got []received, line int, wait time.Duration) error {
+// missing explains an exchange that ended before everything arrived:
+// strict expectations not met by what got holds, and lenient ones not
+// taken.
+func (r *replay) missing(x, strict Exchange, got []received, lenient Exchange, taken []bool, line int, wait time.Duration) error {
 	ok := func(i, j int) bool {
-		_, d := MatchMessage(x.Expect[i].Msg, got[j].msg)
+		_, d := MatchMessage(strict.Expect[i].Msg, got[j].msg)
 		return d == ""
 	}
-	pair, _ := assign(len(x.Expect), len(got), ok)
+	pair, _ := assign(len(strict.Expect), len(got), ok)
+	waiting := map[int]bool{} // transcript lines still waited for
+	for i, j := range pair {
+		if j < 0 {
+			waiting[strict.Expect[i].Line] = true
+		}
+	}
+	for i, e := range lenient.Expect {
+		if !taken[i] {
+			waiting[e.Line] = true
+		}
+	}
 	var b strings.Builder
 	ended := r.out.ended()
 	if ended {
@@ -264,18 +347,24 @@ func (r *replay) missing(x Exchange, got []received, line int, wait time.Duratio
 		fmt.Fprintf(&b, "nothing more arrived within %v; the transcript waited for:", wait)
 	}
 	first := 0
-	for i, j := range pair {
-		if j < 0 {
+	for _, e := range x.Expect {
+		if waiting[e.Line] {
 			if first == 0 {
-				first = x.Expect[i].Line
+				first = e.Line
 			}
-			fmt.Fprintf(&b, "\n\tline %d: %s", x.Expect[i].Line, x.Expect[i].Raw)
+			fmt.Fprintf(&b, "\n\tline %d: %s", e.Line, e.Raw)
 		}
 	}
 	if len(got) > 0 {
 		b.WriteString("\nand received meanwhile:")
 		for _, g := range got {
 			fmt.Fprintf(&b, "\n\t%s", g.raw)
+		}
+	}
+	if len(r.skipped) > 0 {
+		b.WriteString("\nthe last messages to other nodes, which matched nothing the transcript waited for:")
+		for _, s := range r.skipped {
+			fmt.Fprintf(&b, "\n\t%s", s)
 		}
 	}
 	if first == 0 {
@@ -291,14 +380,15 @@ func (r *replay) missing(x Exchange, got []received, line int, wait time.Duratio
 func (r *replay) finish(ctx context.Context, line int, grace time.Duration) error {
 	timer := time.NewTimer(grace)
 	defer timer.Stop()
-	m, ok, err := r.next(ctx, timer.C, line)
-	if err != nil {
-		return err
+	for {
+		m, ok, err := r.next(ctx, timer.C, line)
+		if err != nil || !ok {
+			return err
+		}
+		if !r.lenient(m.msg) {
+			return r.failf(line, "unexpected message after the last exchange:\n\t%s", m.raw)
+		}
 	}
-	if ok {
-		return r.failf(line, "unexpected message after the last exchange:\n\t%s", m.raw)
-	}
-	return nil
 }
 
 // output collects a node's stdout. A goroutine reads it line by line into

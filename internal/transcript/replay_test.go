@@ -290,6 +290,64 @@ func TestReplayUnique(t *testing.T) {
 	})
 }
 
+// A protocol transcript may play other nodes: messages to them are
+// matched leniently, skipped when they match nothing (a timer's
+// heartbeat), and "<$name>" captures let the transcript answer the node's
+// own requests.
+func TestReplayPeers(t *testing.T) {
+	const vote = `> {"src":"c0","dest":"n0","body":{"type":"init","msg_id":1,"node_id":"n0","node_ids":["n0","n1"]}}
+< {"src":"n0","dest":"c0","body":{"type":"init_ok","in_reply_to":1}}
+< {"src":"n0","dest":"n1","body":{"type":"request_vote","term":1,"msg_id":"<$v>"}}
+> {"src":"n1","dest":"n0","body":{"type":"request_vote_res","term":1,"vote_granted":true,"in_reply_to":"<$v>"}}
+< {"src":"n0","dest":"n1","body":{"type":"append_entries","term":1}}
+`
+	tr := mustParse(t, Protocol, vote)
+	// node asks for a vote with msg_id 7 after sending noise, and becomes
+	// leader only if the answer names that msg_id.
+	node := func(noise string) func(proto.Message) []string {
+		return func(m proto.Message) []string {
+			b, _ := proto.ParseBody(m.Body)
+			switch b.Type {
+			case "init":
+				lines := []string{reply(m, map[string]any{"type": "init_ok"})}
+				if noise != "" {
+					lines = append(lines, noise)
+				}
+				return append(lines, `{"src":"n0","dest":"n1","body":{"type":"request_vote","term":1,"msg_id":7}}`)
+			case "request_vote_res":
+				if b.InReplyTo != nil && *b.InReplyTo == 7 {
+					return []string{noise, `{"src":"n0","dest":"n1","body":{"type":"append_entries","term":1}}`}
+				}
+			}
+			return []string{}
+		}
+	}
+	t.Run("captured msg_id answers the node", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			if err := replayAgainst(t, tr, node(`{"src":"n0","dest":"n1","body":{"type":"append_entries","term":0}}`)); err != nil {
+				t.Fatal(err)
+			}
+		})
+	})
+	t.Run("a message to a node that matches nothing is shown when the wait fails", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			tr := mustParse(t, Protocol, strings.Replace(vote, `"type":"append_entries","term":1`, `"type":"append_entries","term":2`, 1))
+			err := replayAgainst(t, tr, node(`{"src":"n0","dest":"n1","body":{"type":"append_entries","term":0}}`))
+			failure(t, err, 5, "the last messages to other nodes, which matched nothing")
+		})
+	})
+	t.Run("a capture used before it is made is the transcript's error", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			tr := mustParse(t, Protocol, strings.Replace(vote, `"in_reply_to":"<$v>"`, `"in_reply_to":"<$w>"`, 1))
+			err := replayAgainst(t, tr, node(""))
+			var f *Failure
+			if err == nil || errors.As(err, &f) || !strings.Contains(err.Error(), `"<$w>" is not captured`) {
+				t.Errorf("Replay() = %v, want an error about <$w>, not a Failure", err)
+			}
+		})
+	})
+}
+
 // A helper process for TestRun: the test binary itself, acting as a node.
 func TestMain(m *testing.M) {
 	switch os.Getenv("TRANSCRIPT_TEST_NODE") {

@@ -48,18 +48,38 @@
 // Any other difference, including a body field the transcript does not
 // list, is a mismatch, because Maelstrom's response schemas are closed.
 // The wildcard words are only special in "<" lines; a ">" line is sent as
-// written.
+// written, but for captures (below).
 //
 // # Kinds
 //
-// A protocol transcript shows only what a client can see: every message
-// comes from or goes to a client (c0, c1, ...). It holds for any correct
-// node, in any language, so `tutor check` replays the protocol transcripts
-// of a step against the learner's node before running the workload. During
-// replay, messages the node sends to other nodes or to services are
-// ignored, and nobody answers them: a protocol transcript may only show
-// exchanges a node completes on its own (a node of step 4 that reads seq-kv
-// before answering cannot be replayed this way).
+// A protocol transcript shows what a client can see: messages from and to
+// clients (c0, c1, ...). It holds for any correct node, in any language,
+// so `tutor check` replays the protocol transcripts of a step against the
+// learner's node before running the workload. During replay, messages the
+// node sends to services are ignored, and nobody answers them: a protocol
+// transcript may only show exchanges a node completes on its own (a node
+// of step 4 that reads seq-kv before answering cannot be replayed this
+// way).
+//
+// When a step fixes the messages nodes exchange among themselves, as the
+// Raft steps do (request_vote, append_entries), a protocol transcript may
+// also play other nodes (n1, n2, ...): ">" lines from them, "<" lines to
+// them. The node's replies to those messages are checked like its replies
+// to clients. But nodes with timers send requests of their own whenever
+// their clocks say, so replay is lenient with these: a request to another
+// node is checked only against the current exchange's expectations, taken
+// by the first one it matches, and skipped when it matches none (a
+// heartbeat sent while the transcript waits for a vote request).
+//
+// # Captures
+//
+// A transcript cannot know the msg_id a node gives its own requests, yet
+// must answer them. A string "<$name>" in a "<" line matches any value and
+// captures it under name; the same string in a later ">" line is replaced
+// by the captured value before the line is sent:
+//
+//	< {"src":"n0","dest":"n1","body":{"type":"request_vote","term":2,"msg_id":"<$vote>", ...}}
+//	> {"src":"n1","dest":"n0","body":{"type":"request_vote_res","in_reply_to":"<$vote>", ...}}
 //
 // A solution transcript documents how the reference solution works inside:
 // it may show messages between nodes, and replies from other nodes fed in
@@ -224,7 +244,7 @@ func parse(name string, kind Kind, text []byte, first int) (*Transcript, error) 
 				e.Dir = Out
 			}
 			e.Raw = strings.TrimSpace(l[1:])
-			m, err := proto.ParseLine([]byte(e.Raw))
+			m, err := parseMessage(e.Raw)
 			if err != nil {
 				return nil, fmt.Errorf("%s:%d: %v", name, e.Line, err)
 			}
@@ -272,18 +292,68 @@ func (t *Transcript) checkEntry(e Entry) error {
 		if e.Msg.Dest != t.Node {
 			return fmt.Errorf("message to %s, but the node under test is %s", e.Msg.Dest, t.Node)
 		}
-		if t.Kind == Protocol && !proto.IsClient(e.Msg.Src) {
-			return fmt.Errorf("message from %s: a protocol transcript shows only client messages (make it a solution transcript)", e.Msg.Src)
+		if t.Kind == Protocol && !proto.IsClient(e.Msg.Src) && !isPeer(e.Msg.Src) {
+			return fmt.Errorf("message from %s: a protocol transcript shows only messages of clients and other nodes (make it a solution transcript)", e.Msg.Src)
 		}
 	case Out:
 		if e.Msg.Src != t.Node {
 			return fmt.Errorf("message from %s, but the node under test is %s", e.Msg.Src, t.Node)
 		}
-		if t.Kind == Protocol && !proto.IsClient(e.Msg.Dest) {
-			return fmt.Errorf("message to %s: a protocol transcript shows only client messages (make it a solution transcript)", e.Msg.Dest)
+		if t.Kind == Protocol && !proto.IsClient(e.Msg.Dest) && !isPeer(e.Msg.Dest) {
+			return fmt.Errorf("message to %s: a protocol transcript shows only messages of clients and other nodes (make it a solution transcript)", e.Msg.Dest)
 		}
 	}
 	return nil
+}
+
+// parseMessage parses a transcript's message line. Its "<$name>" captures
+// may stand where Maelstrom wants an integer (msg_id, in_reply_to), so the
+// line is validated with each capture read as 0, and keeps its own body.
+func parseMessage(raw string) (proto.Message, error) {
+	if !strings.Contains(raw, `"<$`) {
+		return proto.ParseLine([]byte(raw))
+	}
+	v, err := decodeJSON([]byte(raw))
+	if err != nil {
+		return proto.ParseLine([]byte(raw)) // for its error
+	}
+	var zero func(v any) any
+	zero = func(v any) any {
+		switch x := v.(type) {
+		case string:
+			if _, ok := captureName(x); ok {
+				return 0
+			}
+		case map[string]any:
+			for k, e := range x {
+				x[k] = zero(e)
+			}
+		case []any:
+			for i, e := range x {
+				x[i] = zero(e)
+			}
+		}
+		return v
+	}
+	m, err := proto.ParseLine([]byte(canonical(zero(v))))
+	if err != nil {
+		return m, err
+	}
+	var env struct {
+		Body json.RawMessage `json:"body"`
+	}
+	if err := json.Unmarshal([]byte(raw), &env); err != nil {
+		return m, err
+	}
+	m.Body = env.Body
+	return m, nil
+}
+
+// isPeer reports whether id names a node, not a client or a service:
+// Maelstrom names nodes n0, n1, ..., and its services seq-kv, lin-kv,
+// lww-kv and lin-tso.
+func isPeer(id string) bool {
+	return len(id) > 1 && id[0] == 'n' && id[1] >= '0' && id[1] <= '9'
 }
 
 // ArchiveName is the name of the testscript archive of a step's

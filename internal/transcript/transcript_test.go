@@ -55,8 +55,8 @@ func TestParseErrors(t *testing.T) {
 		{"envelope field", "protocol", init + `> {"src":"c1","dest":"n0","to":"x","body":{"type":"echo"}}`, `unexpected top-level field "to"`},
 		{"to another node", "protocol", init + `> {"src":"c1","dest":"n1","body":{"type":"echo"}}`, "message to n1, but the node under test is n0"},
 		{"from another node", "protocol", init + `< {"src":"n1","dest":"c1","body":{"type":"echo_ok"}}`, "message from n1, but the node under test is n0"},
-		{"protocol sees no server input", "protocol", init + `> {"src":"n1","dest":"n0","body":{"type":"gossip"}}`, "protocol transcript shows only client messages"},
-		{"protocol sees no server output", "protocol", init + `< {"src":"n0","dest":"n1","body":{"type":"gossip"}}`, "protocol transcript shows only client messages"},
+		{"protocol sees no service input", "protocol", init + `> {"src":"seq-kv","dest":"n0","body":{"type":"read_ok"}}`, "protocol transcript shows only messages of clients and other nodes"},
+		{"protocol sees no service output", "protocol", init + `< {"src":"n0","dest":"lin-kv","body":{"type":"read"}}`, "protocol transcript shows only messages of clients and other nodes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			kind, _ := ParseKind(tc.kind)
@@ -66,6 +66,11 @@ func TestParseErrors(t *testing.T) {
 			}
 		})
 	}
+	// Raft's steps fix the messages between nodes, so their protocol
+	// transcripts play the other nodes.
+	t.Run("protocol may show other nodes", func(t *testing.T) {
+		mustParse(t, Protocol, init+`> {"src":"n1","dest":"n0","body":{"type":"request_vote"}}`+"\n"+`< {"src":"n0","dest":"n1","body":{"type":"request_vote_res"}}`)
+	})
 	t.Run("solution may show server messages", func(t *testing.T) {
 		mustParse(t, Solution, init+`< {"src":"n0","dest":"n1","body":{"type":"gossip"}}`)
 	})
