@@ -351,7 +351,6 @@ func indexes(part []porcupine.Operation, ids []int) []int {
 	return out
 }
 
-
 // decode turns the history into porcupine's operations: ok ones with
 // their times, indeterminate ones (info, or never completed) open until
 // after every other operation; failed ones certainly did not happen and
