@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,12 +18,14 @@ import (
 )
 
 const maelstromFlags = `Maelstrom's flags, with its names and defaults:
-  -w, --workload NAME       echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register
+  -w, --workload NAME       echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register,
+                            lin-kv (the default, as in Maelstrom)
   --bin PATH                the node binary (any language)
   --node-count N            nodes n0..n{N-1} (default: Jepsen's five, n1..n5)
   --time-limit S            seconds of client operations (default 60)
   --rate R                  operations per second, all clients together (default 5)
-  --concurrency N|Kn        client threads (default 1n: one per node)
+  --concurrency N|Kn        client threads (default 1n: one per node; lin-kv needs a
+                            multiple of 2n, two threads per node for each key)
   --latency MS              mean latency between servers (default 0)
   --latency-dist D          constant, uniform, exponential (default constant)
   --nemesis partition       inject network partitions
@@ -46,7 +47,7 @@ And ours:
 func testCommand() *Command {
 	return &Command{
 		Name:    "test",
-		Args:    "-w WORKLOAD --bin PATH [--FLAGS...] [-- BINARY ARGS]",
+		Args:    "[-w WORKLOAD] --bin PATH [--FLAGS...] [-- BINARY ARGS]",
 		Short:   "run any node binary through a Maelstrom workload",
 		RawArgs: true,
 		Long:    testHelp,
@@ -104,7 +105,7 @@ func runTest(env *Env, args []string) error {
 		opts.JepsenNodes = true // Maelstrom's nodes are Jepsen's n1..n5 then
 	}
 	if opts.Workload == "" {
-		return errors.New("test: -w/--workload is required (echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register)")
+		opts.Workload = "lin-kv" // Maelstrom's default workload
 	}
 	if err := opts.Finish(); err != nil {
 		return fmt.Errorf("test: %v", err)

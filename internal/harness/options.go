@@ -19,8 +19,8 @@ import (
 // Options configure a run. Fields carry Maelstrom's flag names and
 // defaults, so a Fly.io command line means the same thing here.
 type Options struct {
-	// Workload is the workload name (-w, --workload; Maelstrom's default
-	// lin-kv is not offered, so it is required).
+	// Workload is the workload name (-w, --workload; tutor test defaults
+	// to lin-kv, as Maelstrom does).
 	Workload string `json:"workload"`
 	// Bin is the node binary (--bin); Args are passed to it.
 	Bin  string   `json:"bin,omitempty"`
@@ -189,7 +189,7 @@ func usagef(format string, args ...any) error {
 func (o *Options) FlagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.Workload, "w", o.Workload, "workload: echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register")
+	fs.StringVar(&o.Workload, "w", o.Workload, "workload: echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register, lin-kv")
 	fs.StringVar(&o.Workload, "workload", o.Workload, "workload (same as -w)")
 	fs.StringVar(&o.Bin, "bin", o.Bin, "node binary to test")
 	fs.Func("node-count", "number of nodes (default 5)", func(s string) error {

@@ -39,7 +39,7 @@ func (run *run) work(ctx context.Context, w *worker, done chan<- completion) {
 			t.Stop()
 		}
 		if w.conn == nil {
-			w.conn = newConn(run.router, run.nextClient(), w.node, run.opts.RPCTimeout)
+			w.conn = newConn(run.router, run.nextClient(), w.node, workload.RPCTimeout(run.wl, run.wopts, run.opts.RPCTimeout))
 			w.client = run.wl.NewClient(run.wopts)
 		}
 		run.rec.add(history.Op{Type: history.Invoke, Process: w.process, F: inv.F, Value: inv.Value, Final: inv.Final, Node: w.node, Client: w.conn.id})
