@@ -75,6 +75,9 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"check", "1", "/nonexistent/node"}, 2, "tutor: check: target /nonexistent/node: no such file or directory\n"},
 		{[]string{"test", "-w", "nope", "--bin", "/bin/sh"}, 2, "tutor: test: unknown workload \"nope\" (known: broadcast, echo, g-counter, kafka, lin-kv, txn-rw-register, unique-ids)\n"},
 		{[]string{"test", "-w", "echo"}, 2, "tutor: test: --bin is required: the node binary to test\n"},
+		// Without -w, Maelstrom's default lin-kv, which (as in Maelstrom) needs 2n threads per key.
+		{[]string{"test", "--bin", "/bin/sh"}, 2, "tutor: test: --concurrency 5: lin-kv needs a multiple of twice the node count (10 with 5 nodes; try --concurrency 2n): each key gets 2 threads per node, half reading, half writing\n"},
+		{[]string{"test", "--bin", "/bin/sh", "--node-count", "11", "--concurrency", "2n"}, 2, "tutor: test: --node-count 11: lin-kv runs at most 10 nodes (each key gets 2 client threads per node and is retired once more than 20 clients have touched it)\n"},
 		{[]string{"test", "-w", "echo", "--bin", "/nonexistent"}, 2, "tutor: test: binary /nonexistent: no such file\n"},
 		{[]string{"help", "bogus"}, 2, "tutor: help: unknown command \"bogus\"; commands: " + names(commands()) + "\n"},
 	} {

@@ -212,6 +212,9 @@ func (r *replay) expect(ctx context.Context, x Exchange, line int, wait time.Dur
 			return r.missing(x, strict, got, lenient, taken, line, wait)
 		}
 		if !r.lenient(m.msg) {
+			if len(got) == len(strict.Expect) {
+				return r.failf(line, "unexpected message while the transcript waited for messages to other nodes:\n\t%s", m.raw)
+			}
 			got = append(got, m)
 			continue
 		}

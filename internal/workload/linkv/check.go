@@ -227,6 +227,23 @@ func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo
 		return []int{o.index}, fmt.Sprintf("key %d: no order of its %d operations fits a single register", o.key, len(part))
 	}
 	x := part[stuck]
+	xo := x.Input.(kvOp)
+	// The op that last wrote (before x returned) the value x expects, so
+	// that the window shows where that value came from.
+	want := xo.value
+	if xo.f == "cas" {
+		want = xo.from
+	}
+	source := -1
+	if xo.f != "write" {
+		for id, op := range part {
+			o := op.Input.(kvOp)
+			wrote := o.f == "write" && o.value == want || o.f == "cas" && o.to == want
+			if id != stuck && wrote && op.Call <= x.Return && (source < 0 || op.Call > part[source].Call) {
+				source = id
+			}
+		}
+	}
 	var concurrent []int
 	window := []int{stuck}
 	for id, op := range part {
@@ -235,16 +252,13 @@ func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo
 			window = append(window, id)
 		}
 	}
-	if setter >= 0 && !slices.Contains(window, setter) {
-		window = append(window, setter)
+	for _, id := range []int{setter, source} {
+		if id >= 0 && !slices.Contains(window, id) {
+			window = append(window, id)
+		}
 	}
-	idx := make([]int, len(window))
-	for i, id := range window {
-		idx[i] = part[id].Input.(kvOp).index
-	}
-	slices.Sort(idx)
+	minimal := minimize(part, window, []int{stuck, source})
 
-	xo := x.Input.(kvOp)
 	var b strings.Builder
 	fmt.Fprintf(&b, "key %d is not linearizable: no order of its %d operations fits a single register. ", xo.key, len(part))
 	fmt.Fprintf(&b, "The longest order found fits %d of them", len(longest))
@@ -264,23 +278,77 @@ func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo
 	if len(concurrent) == 0 {
 		b.WriteString(", and no operation ran at the same time as it to explain the difference")
 	} else {
-		var names []string
-		for _, id := range concurrent {
-			o := part[id].Input.(kvOp)
-			names = append(names, fmt.Sprintf("op %d (%s)", o.index, o.describe()))
-		}
-		fmt.Fprintf(&b, ", and no order of the operations running at the same time (%s) explains it", strings.Join(names, ", "))
+		fmt.Fprintf(&b, ", and no order of the operations running at the same time (%s) explains it", describeAll(part, concurrent))
 	}
-	fmt.Fprintf(&b, ". The smallest window that cannot be ordered: ops %s.", joinInts(idx))
-	return idx, b.String()
+	if xo.f != "write" {
+		if source >= 0 {
+			so := part[source].Input.(kvOp)
+			fmt.Fprintf(&b, ". The last operation to write %s before it was op %d (%s)", want, so.index, so.describe())
+		} else {
+			fmt.Fprintf(&b, ". No operation wrote %s before it", want)
+		}
+	}
+	if minimal != nil {
+		fmt.Fprintf(&b, ". The smallest window of operations that cannot be ordered even on their own: %s.", describeAll(part, minimal))
+		return indexes(part, minimal), b.String()
+	}
+	fmt.Fprintf(&b, ". The operations around the point where the search stopped: %s.", describeAll(part, window))
+	return indexes(part, window), b.String()
 }
 
-func joinInts(xs []int) string {
-	s := make([]string, len(xs))
-	for i, x := range xs {
-		s[i] = fmt.Sprint(x)
+// minimize returns a smallest subset of window (part's op ids) that is
+// not linearizable by itself, keeping the ops in keep (-1 for none): each
+// other op is dropped if the rest still cannot be ordered. It returns nil
+// when window itself can be ordered, the contradiction lying further
+// back (a chain of cas operations, say).
+func minimize(part []porcupine.Operation, window, keep []int) []int {
+	illegal := func(ids []int) bool {
+		sub := make([]porcupine.Operation, len(ids))
+		for i, id := range ids {
+			sub[i] = part[id]
+		}
+		return porcupine.CheckOperationsTimeout(model, sub, time.Second) == porcupine.Illegal
 	}
-	return strings.Join(s, ", ")
+	ids := slices.Clone(window)
+	slices.Sort(ids)
+	if !illegal(ids) {
+		return nil
+	}
+	for i := 0; i < len(ids); {
+		if slices.Contains(keep, ids[i]) {
+			i++
+			continue
+		}
+		rest := slices.Delete(slices.Clone(ids), i, i+1)
+		if illegal(rest) {
+			ids = rest
+		} else {
+			i++
+		}
+	}
+	return ids
+}
+
+// describeAll names part's ops ids in history order: "op 3 (write 2), op 5 (read 1)".
+func describeAll(part []porcupine.Operation, ids []int) string {
+	ids = slices.Clone(ids)
+	slices.SortFunc(ids, func(a, b int) int { return part[a].Input.(kvOp).index - part[b].Input.(kvOp).index })
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		o := part[id].Input.(kvOp)
+		names[i] = fmt.Sprintf("op %d (%s)", o.index, o.describe())
+	}
+	return strings.Join(names, ", ")
+}
+
+// indexes are the history indexes of part's ops ids, sorted.
+func indexes(part []porcupine.Operation, ids []int) []int {
+	out := make([]int, len(ids))
+	for i, id := range ids {
+		out[i] = part[id].Input.(kvOp).index
+	}
+	slices.Sort(out)
+	return out
 }
 
 // decode turns the history into porcupine's operations: ok ones with
