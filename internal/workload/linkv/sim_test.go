@@ -36,7 +36,7 @@ type simOp struct {
 // for stale reads.
 func simulate(cfg simConfig) history.History {
 	rnd := rand.New(rand.NewPCG(cfg.seed, 2))
-	gen := newGenerator(cfg.nodes)
+	gen := newGenerator(cfg.nodes, 2*cfg.nodes)
 	threads := 2 * cfg.nodes
 	clock := make([]time.Duration, threads)
 	process := make([]int, threads)
