@@ -144,8 +144,8 @@ func Check(h history.History, budget time.Duration) workload.Result {
 	case porcupine.Unknown:
 		res.Validity = workload.Unknown
 		res.Notes = append(res.Notes, workload.Anomaly{Kind: NoteUnknown, Message: fmt.Sprintf(
-			"the linearizability search did not finish within %s over %d operations on %d keys, so the history could be neither passed nor failed; fewer indeterminate operations (timeouts) or a lower --rate make it tractable",
-			budget, len(ops), len(keys))})
+			"the linearizability search did not finish within %s over %d operations on %s, so the history could be neither passed nor failed; fewer indeterminate operations (timeouts) or a lower --rate make it tractable",
+			budget, len(ops), plural(len(keys), "key"))})
 	case porcupine.Illegal:
 		bad := explain(ops, budget, &ev, &res)
 		res.Metrics["nonlinearizable_keys"] = bad
@@ -349,6 +349,14 @@ func indexes(part []porcupine.Operation, ids []int) []int {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// plural is "1 key", "3 keys".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // decode turns the history into porcupine's operations: ok ones with
