@@ -213,6 +213,8 @@ func steps() []Step {
 		// tutorial's last command for each stage (--test-count aside).
 		beyond("7d", "Raft: Leader Election", "raftelection", tutorial("06-raft/02-leader-election.md"),
 			run("-w lin-kv --time-limit 10 --node-count 3 --concurrency 2n --rate 10")),
+		beyond("7e", "Raft: Log Replication", "raftlog", tutorial("06-raft/04-committing.md"),
+			run("-w lin-kv --time-limit 30 --node-count 3 --concurrency 2n --rate 10 --nemesis partition --nemesis-interval 10")),
 	}
 }
 

@@ -26,6 +26,7 @@ import (
 	"github.com/glomers/glomers/solutions/kafkamulti"
 	"github.com/glomers/glomers/solutions/kafkasingle"
 	"github.com/glomers/glomers/solutions/raftelection"
+	"github.com/glomers/glomers/solutions/raftlog"
 	"github.com/glomers/glomers/solutions/txncommitted"
 	"github.com/glomers/glomers/solutions/txnsingle"
 	"github.com/glomers/glomers/solutions/txnuncommitted"
@@ -70,6 +71,7 @@ var byPackage = map[string]solution{
 	"solutions/txnuncommitted":      {start: txnuncommitted.Start},
 	"solutions/txncommitted":        {start: txncommitted.Start},
 	"solutions/raftelection":        {start: raftelection.Start},
+	"solutions/raftlog":             {start: raftlog.Start},
 }
 
 // solutions maps a step id to its reference solution, through the book's
