@@ -357,7 +357,9 @@ func (s *server) replicate() {
 			}
 			s.mu.Lock()
 			defer s.mu.Unlock()
-			if s.maybeStepDown(res.Term) || s.role != leader || s.term != term {
+			// BROKEN: a leader ignores the term of the answers to its
+			// heartbeats, so a higher one does not depose it.
+			if s.role != leader || s.term != term {
 				return nil
 			}
 			s.acks[msg.Src] = true
@@ -421,10 +423,15 @@ func (s *server) appendEntries(msg maelstrom.Message) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.maybeStepDown(req.Term)
 	reply := func(ok bool) error {
 		return s.n.Reply(msg, map[string]any{"type": "append_entries_res", "term": s.term, "success": ok})
 	}
+	// BROKEN: a leader refuses another leader's requests without looking
+	// at their term, so a higher one does not depose it.
+	if s.role == leader {
+		return reply(false)
+	}
+	s.maybeStepDown(req.Term)
 	if req.Term < s.term {
 		return reply(false)
 	}
