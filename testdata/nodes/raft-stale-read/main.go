@@ -1,0 +1,29 @@
+// Command raft-stale-read is step 7f's reference solution with reads
+// served unsafely: its leader answers a read from its own map at once,
+// without a round of heartbeats to confirm that it still leads. It also
+// holds on to its lead: it never steps down on its own, and as a leader it
+// looks at the term of requests for votes only, not of heartbeats or of
+// the answers to its own. Cut off from the majority by a partition, it
+// goes on answering reads while the majority elects another leader and
+// writes new values, and it still does after the partition heals, since
+// nobody stands for election while the new leader's heartbeats flow: its
+// answers are stale. The lin-kv checker must find the history not
+// linearizable, under --nemesis partition, once a partition has cut the
+// leader off (most runs: each partition of three nodes cuts off one of
+// them).
+package main
+
+import (
+	"context"
+	"log"
+
+	maelstrom "github.com/jepsen-io/maelstrom/demo/go"
+)
+
+func main() {
+	n := maelstrom.NewNode()
+	Start(context.Background(), n)
+	if err := n.Run(); err != nil {
+		log.Fatal(err)
+	}
+}
