@@ -18,7 +18,7 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files with the current output")
 
 func TestStepsInOrder(t *testing.T) {
-	want := []string{"1", "2", "3a", "3b", "3c", "3d", "3e", "4", "5a", "5b", "5c", "6a", "6b", "6c", "7d", "7e"}
+	want := []string{"1", "2", "3a", "3b", "3c", "3d", "3e", "4", "5a", "5b", "5c", "6a", "6b", "6c", "7d", "7e", "7f"}
 	if got := IDs(); !slices.Equal(got, want) {
 		t.Fatalf("IDs() = %v, want %v", got, want)
 	}
@@ -128,7 +128,7 @@ func TestLookup(t *testing.T) {
 	}
 	_, err := Lookup("9z")
 	var unknown *UnknownStepError
-	if !errors.As(err, &unknown) || err.Error() != `unknown step "9z"; valid steps: 1, 2, 3a, 3b, 3c, 3d, 3e, 4, 5a, 5b, 5c, 6a, 6b, 6c, 7d, 7e` {
+	if !errors.As(err, &unknown) || err.Error() != `unknown step "9z"; valid steps: 1, 2, 3a, 3b, 3c, 3d, 3e, 4, 5a, 5b, 5c, 6a, 6b, 6c, 7d, 7e, 7f` {
 		t.Errorf("Lookup(9z) error = %v", err)
 	}
 	if _, err := Lookup("intro"); err == nil {
@@ -143,7 +143,7 @@ func TestLookup(t *testing.T) {
 	if _, err := Lookup("measurements"); err == nil {
 		t.Error("Lookup(measurements) succeeded; the appendix is not a step")
 	}
-	if _, err := Page("9z"); err == nil || !strings.Contains(err.Error(), "valid steps: intro, 1, 2,") || !strings.HasSuffix(err.Error(), "7e, measurements") {
+	if _, err := Page("9z"); err == nil || !strings.Contains(err.Error(), "valid steps: intro, 1, 2,") || !strings.HasSuffix(err.Error(), "7f, measurements") {
 		t.Errorf("Page(9z) error = %v, want it to offer intro too", err)
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/glomers/glomers/solutions/kafkasingle"
 	"github.com/glomers/glomers/solutions/raftelection"
 	"github.com/glomers/glomers/solutions/raftlog"
+	"github.com/glomers/glomers/solutions/raftread"
 	"github.com/glomers/glomers/solutions/txncommitted"
 	"github.com/glomers/glomers/solutions/txnsingle"
 	"github.com/glomers/glomers/solutions/txnuncommitted"
@@ -72,6 +73,7 @@ var byPackage = map[string]solution{
 	"solutions/txncommitted":        {start: txncommitted.Start},
 	"solutions/raftelection":        {start: raftelection.Start},
 	"solutions/raftlog":             {start: raftlog.Start},
+	"solutions/raftread":            {start: raftread.Start},
 }
 
 // solutions maps a step id to its reference solution, through the book's
