@@ -311,8 +311,8 @@ func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo
 	minimal := minimize(window, keep)
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "key %d is not linearizable: no order of its %s from op %d fits a single register. ", xo.key, plural(len(part), "operation"), firstIndex(part))
-	fmt.Fprintf(&b, "The longest order found fits %d of them", len(longest))
+	fmt.Fprintf(&b, "key %d is not linearizable: no order of its operations fits a single register. ", xo.key)
+	fmt.Fprintf(&b, "In its stretch from op %d (%s), the longest order found fits %d", firstIndex(part), plural(len(part), "operation"), len(longest))
 	if setter != nil {
 		fmt.Fprintf(&b, ", the last to change the value being op %d (%s), leaving %s", kv(*setter).index, kv(*setter).describe(), state)
 	} else {
@@ -345,14 +345,40 @@ func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo
 	return indexes(window), b.String()
 }
 
-// minimize returns a smallest subset of window that is not linearizable
-// by itself, keeping the ops whose indexes are in keep: each other op is
-// dropped if the rest still cannot be ordered. It returns nil when window
-// itself can be ordered, the contradiction lying further back (a chain
-// of cas operations, say).
+// anyStart is the register model starting from a value nobody knows:
+// the first operation that shows it (a read of it, a cas from it) fixes
+// it. A window that cannot be ordered from any starting value cannot be
+// ordered whatever came before it.
+var anyStart = func() porcupine.Model {
+	m := model
+	m.Init = func() any { return unknown }
+	m.Step = func(state, input, _ any) (bool, any) {
+		s, op := state.(string), input.(kvOp)
+		if s == unknown {
+			switch {
+			case op.f == "read" && op.value != null:
+				s = op.value
+			case op.f == "cas" && !op.info:
+				s = op.from
+			}
+		}
+		return step(s, op)
+	}
+	return m
+}()
+
+// unknown is anyStart's value before anything shows it; no JSON value
+// looks like it.
+const unknown = "?"
+
+// minimize returns a smallest subset of window that cannot be
+// linearized from any starting value, keeping the ops whose indexes are
+// in keep: each other op is dropped if the rest still cannot be ordered.
+// It returns nil when window itself can be ordered, the contradiction
+// lying further back (a chain of cas operations, say).
 func minimize(window []porcupine.Operation, keep []int) []porcupine.Operation {
 	illegal := func(ops []porcupine.Operation) bool {
-		return porcupine.CheckOperationsTimeout(model, ops, time.Second) == porcupine.Illegal
+		return porcupine.CheckOperationsTimeout(anyStart, ops, time.Second) == porcupine.Illegal
 	}
 	ops := slices.Clone(window)
 	slices.SortFunc(ops, func(a, b porcupine.Operation) int { return kv(a).index - kv(b).index })
