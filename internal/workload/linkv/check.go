@@ -29,6 +29,8 @@ const (
 	KindNonlinearizable  = "nonlinearizable"
 	KindMalformedHistory = "malformed-history"
 	KindMalformedOp      = "malformed-op"
+	// KindNullRead is strict: Maelstrom accepts it (workload.StrictRules).
+	KindNullRead = "null-read"
 	// NoteUnknown is the note of a check that ran out of time.
 	NoteUnknown = "linearizability-unknown"
 )
@@ -180,12 +182,46 @@ func Check(h history.History, budget time.Duration) workload.Result {
 		bad := explain(ops, budget, &ev, &res)
 		res.Metrics["nonlinearizable_keys"] = bad
 	}
+	nullReads(ops, &ev)
 	res.Anomalies = ev.Kept()
 	res.Notes = append(res.Notes, ev.NotListed()...)
 	if len(res.Anomalies) > 0 {
+		lax := res.Validity
 		res.Validity = workload.Invalid
+		if workload.MarkStrict(Name, res.Anomalies) {
+			lax = workload.Invalid
+		}
+		res.MaelstromValidity = lax
 	}
 	return res
+}
+
+// nullReads adds a strict null-read anomaly for each ok read that
+// returned null although an acknowledged write or cas of its key had
+// returned before the read began: lin-kv has no delete, so the key held
+// a value. Knossos's cas-register takes a nil read for "read nothing"
+// and accepts it whatever the register holds, so Maelstrom passes such a
+// read (and a node that answers every read with null).
+func nullReads(ops []porcupine.Operation, ev *evidence.Collector) {
+	set := map[int64]*porcupine.Operation{} // the first acknowledged write or cas of each key to return
+	for i := range ops {
+		o := kv(ops[i])
+		if o.f != "read" && !o.info {
+			if first := set[o.key]; first == nil || ops[i].Return < first.Return {
+				set[o.key] = &ops[i]
+			}
+		}
+	}
+	for _, op := range ops {
+		o := kv(op)
+		first := set[o.key]
+		if o.f != "read" || o.value != null || first == nil || op.Call <= first.Return {
+			continue
+		}
+		ev.Add(workload.Anomaly{Kind: KindNullRead, Ops: []int{kv(*first).index, o.index}, Message: fmt.Sprintf(
+			"read at op %d returned null for key %d, but op %d (%s) had already set it; lin-kv keys are never deleted, so the read should have seen a value (Maelstrom accepts a null read whatever the key holds)",
+			o.index, o.key, kv(*first).index, kv(*first).describe())})
+	}
 }
 
 // explain checks each key's stretches (segments) on their own to find the
