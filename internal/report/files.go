@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/glomers/glomers/internal/harness"
 	"github.com/glomers/glomers/internal/store"
 	"github.com/glomers/glomers/internal/visual"
+	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/linkv"
 )
 
 // Partitions turns the nemesis's record into the intervals the drawings
@@ -48,6 +51,9 @@ type Files struct {
 	// FocusOp on.
 	Focus   []byte
 	FocusOp int
+	// Linearizability (linearizability.html) is porcupine's page of the
+	// keys of a lin-kv run that cannot be linearized.
+	Linearizability []byte
 }
 
 // Draw renders the pictures of a run from its result and journal, the
@@ -62,6 +68,19 @@ func Draw(res *harness.Result, j *visual.Journal, marks map[int64]visual.Mark) F
 		Latency:  visual.LatencyPlot(res.History, parts),
 		Rate:     visual.RatePlot(res.History, parts),
 	}
+}
+
+// linearizability draws porcupine's page of the keys a lin-kv run could
+// not linearize, or returns nil for any other run.
+func linearizability(res *harness.Result) []byte {
+	if res.Workload != linkv.Name || !slices.ContainsFunc(res.Anomalies, func(a workload.Anomaly) bool { return a.Kind == linkv.KindNonlinearizable }) {
+		return nil
+	}
+	var b bytes.Buffer
+	if drawn, err := linkv.Visualize(&b, res.History, linkv.DefaultBudget); err != nil || !drawn {
+		return nil
+	}
+	return b.Bytes()
 }
 
 // LoadJournal selects the first messages of the run's journal sent at
@@ -144,6 +163,13 @@ func WriteFiles(res *harness.Result, ev Evidence, ex []Explanation, hints []stri
 			name string
 			b    []byte
 		}{store.FocusDiagram, f.Focus})
+	}
+	f.Linearizability = linearizability(res)
+	if f.Linearizability != nil {
+		files = append(files, struct {
+			name string
+			b    []byte
+		}{store.Linearizability, f.Linearizability})
 	}
 	for _, file := range files {
 		errs = append(errs, os.WriteFile(filepath.Join(res.StoreDir, file.name), file.b, 0o644))

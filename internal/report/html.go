@@ -83,6 +83,7 @@ var pageSource string
 var runFiles = map[string]string{
 	"results": store.Results, "history": store.History, "journal": store.Journal,
 	"diagram": store.Diagram, "focus": store.FocusDiagram,
+	"linearizability": store.Linearizability,
 }
 
 // runFile is the name of a run directory's file the page links to.

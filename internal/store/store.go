@@ -28,6 +28,7 @@
 //	      node-logs/      each node's stderr, <node>.log
 //	      report.html     the plots and the message diagram
 //	      messages.svg, messages-focus.svg, latency.svg, rate.svg
+//	      linearizability.html  lin-kv's keys that cannot be linearized
 package store
 
 import (
@@ -61,6 +62,9 @@ const (
 	// LatencyPlot and RatePlot are the plots of the operations.
 	LatencyPlot = "latency.svg"
 	RatePlot    = "rate.svg"
+	// Linearizability is porcupine's page of the keys a lin-kv run could
+	// not linearize, written only for such a run.
+	Linearizability = "linearizability.html"
 )
 
 // MaelstromResults is the file where Maelstrom itself, which keeps its

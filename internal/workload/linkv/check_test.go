@@ -16,3 +16,33 @@ func TestCheckCases(t *testing.T) {
 		return Check(h, 10*time.Second), nil
 	})
 }
+
+// A search that does not finish within its budget gives an unknown
+// verdict with a note, never a guess: thirty indeterminate writes of
+// distinct values, all open to the end, then reads of each value and of
+// one nobody wrote, which leaves porcupine every subset of the writes to
+// try before it can say no.
+func TestOutOfBudgetIsUnknown(t *testing.T) {
+	var b history.Builder
+	const writes = 30
+	for p := range writes {
+		b.Add(history.Op{Type: history.Invoke, Process: p, F: "write", Value: history.Value([]any{0, p})})
+	}
+	for p := range writes {
+		b.Add(history.Op{Time: 1, Type: history.Info, Process: p, F: "write", Value: history.Value([]any{0, p}), Error: "timeout"})
+	}
+	for i := range writes + 1 {
+		v := i
+		if i == writes {
+			v = 99
+		}
+		at := time.Duration(10 + 2*i)
+		b.Add(history.Op{Time: at, Type: history.Invoke, Process: 100, F: "read", Value: history.Value([]any{0, nil})})
+		b.Add(history.Op{Time: at + 1, Type: history.OK, Process: 100, F: "read", Value: history.Value([]any{0, v})})
+	}
+	res := Check(b.History(), 50*time.Millisecond)
+	if res.Validity != workload.Unknown || len(res.Anomalies) != 0 || len(res.Notes) != 1 || res.Notes[0].Kind != NoteUnknown {
+		t.Fatalf("result %+v, want unknown with one %s note", res, NoteUnknown)
+	}
+	t.Log(res.Notes[0].Message)
+}

@@ -40,19 +40,20 @@ type group struct {
 	procs int
 }
 
-func newGenerator(nodes int) *generator {
-	return &generator{n: max(nodes, 1), groups: map[int]*group{}}
+// newGenerator returns the generator for nodes nodes and threads
+// threads. As in Jepsen, group g starts on key g, and the next key handed
+// out is the first no group started on.
+func newGenerator(nodes, threads int) *generator {
+	n := max(nodes, 1)
+	return &generator{n: n, groups: map[int]*group{}, next: int64(max(threads/(2*n), 1))}
 }
 
-// groupOf returns thread's group, giving it the next key on first use.
-// Groups get keys in thread order in Jepsen; here a group takes its first
-// key when one of its threads first asks, which only renumbers keys.
+// groupOf returns thread's group.
 func (g *generator) groupOf(thread int) *group {
 	id := thread / (2 * g.n)
 	gr := g.groups[id]
 	if gr == nil {
-		gr = &group{key: g.next, procs: 2 * g.n}
-		g.next++
+		gr = &group{key: int64(id), procs: 2 * g.n}
 		g.groups[id] = gr
 	}
 	return gr

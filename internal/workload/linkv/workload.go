@@ -48,7 +48,7 @@ func (linkvWorkload) Setup(workload.Options) []workload.SetupRequest { return ni
 
 // NewGenerator returns the main-phase generator.
 func (linkvWorkload) NewGenerator(opts workload.Options) workload.Generator {
-	return newGenerator(len(opts.Nodes))
+	return newGenerator(len(opts.Nodes), opts.Concurrency)
 }
 
 // NewFinalGenerator returns nil: lin-kv has no final phase.
