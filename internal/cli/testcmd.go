@@ -68,7 +68,8 @@ Verdicts: every run gets real Maelstrom's verdict, by Maelstrom's rules
 fails the run), and a strict one that adds the course's own rules, which
 real Maelstrom does not check: a read of a value nobody wrote
 (txn-rw-register), a message listed twice or invented (broadcast), a poll
-skip seen across an empty list (kafka), and any line a node writes that
+skip seen across an empty list (kafka), a read of null for a key already
+written (lin-kv), and any line a node writes that
 is not a message (Maelstrom logs it, stops reading the node and judges
 the rest; tutor stops the run there and judges what was recorded).
 tutor test is judged by Maelstrom's verdict, --strict by the strict one;
@@ -87,6 +88,9 @@ keep working:
   :workload {:valid? :stable-latencies {0 .. 0.5 .. 1 ms}}
                                     stable_latency_ms (broadcast)
   :availability {:valid? :ok-fraction}  availability
+A lin-kv run that fails also leaves linearizability.html, porcupine's
+drawing of the operations of each key that cannot be linearized, which
+report.html links to.
 
 Exit status, by the verdict the run is judged by: 0 valid, 1 invalid or
 unknown (a checker found a problem, too little to judge, or a node

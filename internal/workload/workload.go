@@ -221,6 +221,10 @@ var StrictRules = map[string]map[string]string{
 		"nonmonotonic-poll": "a client's poll of a key went back after an earlier poll had returned an empty list for it; Jepsen's kafka checker forgets " +
 			"the client's position at an empty list, so Maelstrom misses it",
 	},
+	"lin-kv": {
+		"null-read": "a read returned null for a key an acknowledged write had already set; Knossos's cas-register model, Maelstrom's checker, " +
+			"takes a null read for one that read nothing and accepts it whatever the key holds, so Maelstrom passes even a node that answers every read with null",
+	},
 	"broadcast": {
 		"duplicate": "a read listed the same message more than once; Jepsen's set-full checker means to fail this " +
 			"but its duplicate test never fires (the comparison is reversed), so Maelstrom misses it, while the read still reports a set that was never broadcast",

@@ -13,8 +13,9 @@
 // it and steps down. So each term has at most one leader.
 //
 // The key-value store is not replicated yet: the leader serves lin-kv's
-// clients from its own map, and every other node answers error 11
-// (temporarily unavailable), which tells the client nothing happened. On a
+// clients from its own map, and every other node forwards their requests
+// to the leader it follows, or answers error 11 (temporarily unavailable,
+// which tells the client nothing happened) while it knows of none. On a
 // network that loses nothing, one leader is elected and stays, so the
 // history is linearizable; the election rules themselves are checked by
 // the step's transcripts, which play the other nodes. The leader still
@@ -75,6 +76,7 @@ type server struct {
 	role     role
 	term     int    // the latest term this node has seen
 	votedFor string // whom it voted for in term, "" for nobody yet
+	leader   string // the leader of term, "" while unknown
 	log      []entry
 
 	// electionDeadline is when a follower or candidate stands in a new
@@ -172,7 +174,7 @@ func (s *server) maybeStepDown(term int) bool {
 	if term <= s.term {
 		return false
 	}
-	s.term, s.votedFor = term, ""
+	s.term, s.votedFor, s.leader = term, "", ""
 	if s.role != follower {
 		s.role = follower
 		s.resetElectionDeadline()
@@ -195,7 +197,7 @@ type voteRequest struct {
 func (s *server) becomeCandidate() {
 	s.role = candidate
 	s.term++
-	s.votedFor = s.n.ID()
+	s.votedFor, s.leader = s.n.ID(), ""
 	s.votes = map[string]bool{s.n.ID(): true}
 	s.resetElectionDeadline()
 	term := s.term
@@ -334,14 +336,14 @@ func (s *server) appendEntries(msg maelstrom.Message) error {
 	}
 	// Same term: a candidate that hears from the winner follows it.
 	s.role = follower
+	s.leader = req.LeaderID
 	s.resetElectionDeadline()
 	return s.n.Reply(msg, map[string]any{"type": "append_entries_res", "term": s.term, "success": true})
 }
 
 // client serves a lin-kv request. Only the leader answers: it applies the
-// operation to its own map and appends it to its log. Anyone else answers
-// error 11, temporarily unavailable, a definite failure: the client knows
-// the operation did not happen and may try another node.
+// operation to its own map and appends it to its log. Anyone else
+// forwards the request to the leader.
 func (s *server) client(msg maelstrom.Message) error {
 	var o op
 	if err := json.Unmarshal(msg.Body, &o); err != nil {
@@ -350,7 +352,7 @@ func (s *server) client(msg maelstrom.Message) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.role != leader {
-		return maelstrom.NewRPCError(maelstrom.TemporarilyUnavailable, "not the leader")
+		return s.forward(msg, s.leader)
 	}
 	s.log = append(s.log, entry{Term: s.term, Op: opWithClient(msg)})
 	res, err := s.kv.apply(o)
@@ -358,6 +360,34 @@ func (s *server) client(msg maelstrom.Message) error {
 		return err
 	}
 	return s.n.Reply(msg, res)
+}
+
+// forward passes a client's request on to the leader this node follows,
+// and the leader's answer, error or not, back to the client, as
+// Maelstrom's tutorial does: so a client may ask any node. With no leader
+// known, or for a request already forwarded once (the leader it went to
+// had lost the lead), the answer is error 11, temporarily unavailable: the
+// operation did not happen. If the leader never answers, neither does
+// this node, and the client counts the operation as unknown.
+func (s *server) forward(msg maelstrom.Message, to string) error {
+	var body map[string]any
+	if err := json.Unmarshal(msg.Body, &body); err != nil {
+		return maelstrom.NewRPCError(maelstrom.MalformedRequest, err.Error())
+	}
+	if to == "" || body["forwarded"] == true {
+		return maelstrom.NewRPCError(maelstrom.TemporarilyUnavailable, "not the leader")
+	}
+	body["forwarded"] = true
+	delete(body, "msg_id")
+	return s.n.RPC(to, body, func(res maelstrom.Message) error {
+		var answer map[string]any
+		if err := json.Unmarshal(res.Body, &answer); err != nil {
+			return err
+		}
+		delete(answer, "in_reply_to")
+		delete(answer, "msg_id")
+		return s.n.Reply(msg, answer)
+	})
 }
 
 // opWithClient is the operation as the log keeps it: the request's body

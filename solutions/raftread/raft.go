@@ -86,6 +86,7 @@ type server struct {
 	role     role
 	term     int    // the latest term this node has seen
 	votedFor string // whom it voted for in term, "" for nobody yet
+	leader   string // the leader of term, "" while unknown
 	log      []entry
 
 	commitIndex int // the last entry known to be committed
@@ -215,7 +216,7 @@ func (s *server) maybeStepDown(term int) bool {
 	if term <= s.term {
 		return false
 	}
-	s.term, s.votedFor = term, ""
+	s.term, s.votedFor, s.leader = term, "", ""
 	if s.role != follower {
 		s.role = follower
 		s.resetElectionDeadline()
@@ -239,7 +240,7 @@ type voteRequest struct {
 func (s *server) becomeCandidate() {
 	s.role = candidate
 	s.term++
-	s.votedFor = s.n.ID()
+	s.votedFor, s.leader = s.n.ID(), ""
 	s.votes = map[string]bool{s.n.ID(): true}
 	s.resetElectionDeadline()
 	term := s.term
@@ -449,6 +450,7 @@ func (s *server) appendEntries(msg maelstrom.Message) error {
 	}
 	// Same term: a candidate that hears from the winner follows it.
 	s.role = follower
+	s.leader = req.LeaderID
 	s.resetElectionDeadline()
 	if req.PrevLogIndex > len(s.log) || s.termAt(req.PrevLogIndex) != req.PrevLogTerm {
 		return reply(false)
@@ -517,16 +519,17 @@ func (s *server) applyCommitted() {
 // until it is applied: the reply carries what applying it returned. It
 // waits as long as it takes, since only a commit or a replacement of its
 // entry can tell whether the operation happened; a client that gives up
-// first counts it as unknown. A node that is not the leader answers error
-// 11, temporarily unavailable: the operation did not happen.
+// first counts it as unknown. A node that is not the leader forwards the
+// request to the leader.
 func (s *server) client(msg maelstrom.Message) error {
 	if msg.Type() == "read" {
 		return s.read(msg)
 	}
 	s.mu.Lock()
 	if s.role != leader {
+		to := s.leader
 		s.mu.Unlock()
-		return maelstrom.NewRPCError(maelstrom.TemporarilyUnavailable, "not the leader")
+		return s.forward(msg, to)
 	}
 	s.log = append(s.log, entry{Term: s.term, Op: opWithClient(msg)})
 	w := waiter{term: s.term, done: make(chan result, 1)}
@@ -561,8 +564,9 @@ func (s *server) read(msg maelstrom.Message) error {
 	}
 	s.mu.Lock()
 	if s.role != leader {
+		to := s.leader
 		s.mu.Unlock()
-		return maelstrom.NewRPCError(maelstrom.TemporarilyUnavailable, "not the leader")
+		return s.forward(msg, to)
 	}
 	if s.termAt(s.commitIndex) != s.term {
 		s.mu.Unlock()
@@ -611,6 +615,34 @@ func (s *server) serveReads() {
 		r.done <- res
 	}
 	s.reads = keep
+}
+
+// forward passes a client's request on to the leader this node follows,
+// and the leader's answer, error or not, back to the client, as
+// Maelstrom's tutorial does: so a client may ask any node. With no leader
+// known, or for a request already forwarded once (the leader it went to
+// had lost the lead), the answer is error 11, temporarily unavailable: the
+// operation did not happen. If the leader never answers, neither does
+// this node, and the client counts the operation as unknown.
+func (s *server) forward(msg maelstrom.Message, to string) error {
+	var body map[string]any
+	if err := json.Unmarshal(msg.Body, &body); err != nil {
+		return maelstrom.NewRPCError(maelstrom.MalformedRequest, err.Error())
+	}
+	if to == "" || body["forwarded"] == true {
+		return maelstrom.NewRPCError(maelstrom.TemporarilyUnavailable, "not the leader")
+	}
+	body["forwarded"] = true
+	delete(body, "msg_id")
+	return s.n.RPC(to, body, func(res maelstrom.Message) error {
+		var answer map[string]any
+		if err := json.Unmarshal(res.Body, &answer); err != nil {
+			return err
+		}
+		delete(answer, "in_reply_to")
+		delete(answer, "msg_id")
+		return s.n.Reply(msg, answer)
+	})
 }
 
 // opWithClient is the operation as the log keeps it: the request's body

@@ -18,6 +18,11 @@ type simConfig struct {
 	// stale, when set, makes every staleEvery-th read return the value
 	// before the last write: a stale read.
 	staleEvery int
+	// rate is operations a second, arriving at random (Jepsen's stagger);
+	// latency the mean time an operation takes. Their product is how many
+	// operations are in flight on average.
+	rate    float64
+	latency time.Duration
 }
 
 // simOp is one operation of the simulation before it becomes history.
@@ -36,19 +41,36 @@ type simOp struct {
 // for stale reads.
 func simulate(cfg simConfig) history.History {
 	rnd := rand.New(rand.NewPCG(cfg.seed, 2))
-	gen := newGenerator(cfg.nodes, 2*cfg.nodes)
 	threads := 2 * cfg.nodes
-	clock := make([]time.Duration, threads)
+	gen := newGenerator(cfg.nodes, threads)
+	free := make([]time.Duration, threads) // when each thread is idle again
 	process := make([]int, threads)
 	for t := range process {
 		process[t] = t
 	}
 	var ops []*simOp
+	var now time.Duration
 	for len(ops) < cfg.ops {
-		t := rnd.IntN(threads)
-		inv, _ := gen.Next(t, clock[t], rnd)
-		start := clock[t] + time.Duration(rnd.IntN(3000))*time.Microsecond
-		end := start + time.Duration(200+rnd.IntN(5000))*time.Microsecond
+		now += time.Duration(rnd.ExpFloat64() / cfg.rate * float64(time.Second))
+		var idle []int
+		for t, f := range free {
+			if f <= now {
+				idle = append(idle, t)
+			}
+		}
+		if len(idle) == 0 { // every thread busy: the next op waits, as the harness's do
+			t := 0
+			for i, f := range free {
+				if f < free[t] {
+					t = i
+				}
+			}
+			now, idle = free[t], []int{t}
+		}
+		t := idle[rnd.IntN(len(idle))]
+		inv, _ := gen.Next(t, now, rnd)
+		start := now
+		end := start + time.Duration((0.5+rnd.Float64())*float64(cfg.latency)) + 1
 		o := &simOp{thread: t, process: process[t], inv: inv, start: start, end: end, applies: true}
 		o.at = start + time.Duration(rnd.Int64N(int64(end-start)+1))
 		if inv.F != "read" && rnd.Float64() < cfg.infoP {
@@ -60,7 +82,7 @@ func simulate(cfg simConfig) history.History {
 		if o.c.Type == history.Info {
 			process[t] += threads
 		}
-		clock[t] = end
+		free[t] = end
 		ops = append(ops, o)
 	}
 	// Apply the operations in the order they take effect.

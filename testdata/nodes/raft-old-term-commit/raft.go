@@ -65,6 +65,7 @@ type server struct {
 	role     role
 	term     int    // the latest term this node has seen
 	votedFor string // whom it voted for in term, "" for nobody yet
+	leader   string // the leader of term, "" while unknown
 	log      []entry
 
 	commitIndex int // the last entry known to be committed
@@ -177,7 +178,7 @@ func (s *server) maybeStepDown(term int) bool {
 	if term <= s.term {
 		return false
 	}
-	s.term, s.votedFor = term, ""
+	s.term, s.votedFor, s.leader = term, "", ""
 	if s.role != follower {
 		s.role = follower
 		s.resetElectionDeadline()
@@ -200,7 +201,7 @@ type voteRequest struct {
 func (s *server) becomeCandidate() {
 	s.role = candidate
 	s.term++
-	s.votedFor = s.n.ID()
+	s.votedFor, s.leader = s.n.ID(), ""
 	s.votes = map[string]bool{s.n.ID(): true}
 	s.resetElectionDeadline()
 	term := s.term
@@ -393,6 +394,7 @@ func (s *server) appendEntries(msg maelstrom.Message) error {
 	}
 	// Same term: a candidate that hears from the winner follows it.
 	s.role = follower
+	s.leader = req.LeaderID
 	s.resetElectionDeadline()
 	if req.PrevLogIndex > len(s.log) || s.termAt(req.PrevLogIndex) != req.PrevLogTerm {
 		return reply(false)
@@ -457,13 +459,14 @@ func (s *server) applyCommitted() {
 // until it is applied: the reply carries what applying it returned. It
 // waits as long as it takes, since only a commit or a replacement of its
 // entry can tell whether the operation happened; a client that gives up
-// first counts it as unknown. A node that is not the leader answers error
-// 11, temporarily unavailable: the operation did not happen.
+// first counts it as unknown. A node that is not the leader forwards the
+// request to the leader.
 func (s *server) client(msg maelstrom.Message) error {
 	s.mu.Lock()
 	if s.role != leader {
+		to := s.leader
 		s.mu.Unlock()
-		return maelstrom.NewRPCError(maelstrom.TemporarilyUnavailable, "not the leader")
+		return s.forward(msg, to)
 	}
 	s.log = append(s.log, entry{Term: s.term, Op: opWithClient(msg)})
 	w := waiter{term: s.term, done: make(chan result, 1)}
@@ -483,6 +486,34 @@ func (s *server) client(msg maelstrom.Message) error {
 	case <-s.ctx.Done():
 		return nil
 	}
+}
+
+// forward passes a client's request on to the leader this node follows,
+// and the leader's answer, error or not, back to the client, as
+// Maelstrom's tutorial does: so a client may ask any node. With no leader
+// known, or for a request already forwarded once (the leader it went to
+// had lost the lead), the answer is error 11, temporarily unavailable: the
+// operation did not happen. If the leader never answers, neither does
+// this node, and the client counts the operation as unknown.
+func (s *server) forward(msg maelstrom.Message, to string) error {
+	var body map[string]any
+	if err := json.Unmarshal(msg.Body, &body); err != nil {
+		return maelstrom.NewRPCError(maelstrom.MalformedRequest, err.Error())
+	}
+	if to == "" || body["forwarded"] == true {
+		return maelstrom.NewRPCError(maelstrom.TemporarilyUnavailable, "not the leader")
+	}
+	body["forwarded"] = true
+	delete(body, "msg_id")
+	return s.n.RPC(to, body, func(res maelstrom.Message) error {
+		var answer map[string]any
+		if err := json.Unmarshal(res.Body, &answer); err != nil {
+			return err
+		}
+		delete(answer, "in_reply_to")
+		delete(answer, "msg_id")
+		return s.n.Reply(msg, answer)
+	})
 }
 
 // opWithClient is the operation as the log keeps it: the request's body

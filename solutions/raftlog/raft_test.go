@@ -1,0 +1,49 @@
+package raftlog_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"testing/synctest"
+
+	maelstrom "github.com/jepsen-io/maelstrom/demo/go"
+
+	"github.com/glomers/glomers/solutions/raftlog"
+	"github.com/glomers/glomers/solutions/soltest"
+)
+
+// A client whose entry a later leader replaces learns that its write did
+// not happen (error 11) as soon as the entry is deleted, and the node
+// takes the new leader's entry in its place.
+func TestReplacedEntryFailsItsClient(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n := soltest.Start(t, func(n *maelstrom.Node) { raftlog.Start(t.Context(), n) })
+		n.Init("n0", "n0", "n1", "n2")
+		// n0 stands in term 1 on its own clock; n1 votes for it.
+		var vote struct {
+			Type  string `json:"type"`
+			MsgID int    `json:"msg_id"`
+		}
+		for vote.Type != "request_vote" {
+			json.Unmarshal(n.Recv().Body, &vote)
+		}
+		n.Send("n1", fmt.Sprintf(`{"type":"request_vote_res","in_reply_to":%d,"term":1,"vote_granted":true}`, vote.MsgID))
+		n.Send("c1", `{"type":"write","msg_id":1,"key":1,"value":5}`)
+		// n2 leads term 2 and puts its own entry at index 1.
+		n.Send("n2", `{"type":"append_entries","msg_id":1,"term":2,"leader_id":"n2","prev_log_index":0,"prev_log_term":0,"entries":[{"term":2,"op":{"type":"write","key":1,"value":6}}],"leader_commit":0}`)
+		var got []string
+		for len(got) < 2 {
+			m := n.Recv()
+			if m.Dest == "c1" || m.Type() == "append_entries_res" {
+				got = append(got, m.Dest+" "+string(m.Body))
+			}
+		}
+		want := []string{
+			`n2 {"in_reply_to":1,"success":true,"term":2,"type":"append_entries_res"}`,
+			`c1 {"code":11,"in_reply_to":1,"text":"the entry was replaced by another leader's","type":"error"}`,
+		}
+		if (got[0] != want[0] || got[1] != want[1]) && (got[0] != want[1] || got[1] != want[0]) {
+			t.Errorf("got\n\t%s\n\t%s\nwant\n\t%s\n\t%s", got[0], got[1], want[0], want[1])
+		}
+	})
+}
