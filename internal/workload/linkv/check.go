@@ -524,7 +524,9 @@ func decode(h history.History) ([]porcupine.Operation, evidence.Collector) {
 			c = len(clients)
 			clients[inv.Process] = c
 		}
-		ops = append(ops, porcupine.Operation{ClientId: c, Input: o, Call: int64(inv.Time), Return: ret})
+		// A completion recorded before its invocation (a history edited by
+		// hand) is taken to return when it was invoked.
+		ops = append(ops, porcupine.Operation{ClientId: c, Input: o, Call: int64(inv.Time), Return: max(ret, int64(inv.Time))})
 	}
 	return ops, ev
 }

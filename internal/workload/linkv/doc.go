@@ -40,7 +40,9 @@
 // each key's operations at every write that ran alone, which splits the
 // history into stretches checked apart without changing the verdict
 // (segments). It takes a time budget and returns an unknown verdict with
-// a note when the search does not finish, never a guess. Checking
+// a note when the search does not finish, never a guess. The budget is
+// the one clock the checker touches, through porcupine's timeout: within
+// it, the verdict is a function of the history alone. Checking
 // 100,000 operations of a healthy run takes about a second on a busy
 // 2-core machine, a quarter of that in CPU (BenchmarkCheck100k).
 //
