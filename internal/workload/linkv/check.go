@@ -60,6 +60,9 @@ type kvOp struct {
 	info  bool   // indeterminate: may or may not have taken effect
 	index int    // history index shown for the op (its completion, or its invocation when open)
 	node  string
+	// carried marks the write segments puts at the start of a stretch to
+	// carry the value the stretch before it left (index -1).
+	carried bool
 }
 
 // describe is the op in a few words: "read 3", "write 2", "cas 1->4".
@@ -76,6 +79,9 @@ func (o kvOp) describe() string {
 	if o.info {
 		s += " (indeterminate)"
 	}
+	if o.carried {
+		s = "the value " + o.value + " the operations before left"
+	}
 	return s
 }
 
@@ -87,14 +93,23 @@ func (o kvOp) describe() string {
 // is given a return time after every other operation, where it can take
 // effect without anyone seeing it, and an indeterminate cas that does not
 // match leaves the value as it was.
-var model = porcupine.Model{
-	Partition: segments,
-	Init:      func() any { return null },
+var model = func() porcupine.Model {
+	m := register
+	m.Partition = segments
+	return m
+}()
+
+// register is model without its partition: one stretch of one key.
+var register = porcupine.Model{
+	Init: func() any { return null },
 	Step: func(state, input, _ any) (bool, any) {
 		return step(state.(string), input.(kvOp))
 	},
 	DescribeOperation: func(input, _ any) string {
 		o := input.(kvOp)
+		if o.carried {
+			return o.describe()
+		}
 		return fmt.Sprintf("op %d: %s", o.index, o.describe())
 	},
 	DescribeState: func(state any) string { return state.(string) },
@@ -110,7 +125,8 @@ var model = porcupine.Model{
 // Porcupine's cost grows with the square of a part's length (it copies
 // a bitset of the part's operations at each step), so a healthy run's
 // key, one long part for the whole run, would take minutes at 100,000
-// operations; cut at its lone writes, it takes well under a second. An
+// operations; cut at its lone writes, it takes well under a second. A
+// key too busy to run writes alone is cut further by splitQuiet. An
 // indeterminate operation is open to the end, so no cut follows one.
 func segments(ops []porcupine.Operation) [][]porcupine.Operation {
 	byKey := map[int64][]porcupine.Operation{}
@@ -128,14 +144,58 @@ func segments(ops []porcupine.Operation) [][]porcupine.Operation {
 			alone := op.Input.(kvOp).f == "write" && !op.Input.(kvOp).info && latest < op.Call &&
 				(i+1 == len(part) || part[i+1].Call > op.Return)
 			if alone && i > start {
-				out = append(out, part[start:i])
+				out = append(out, splitQuiet(part[start:i])...)
 				start = i
 			}
 			latest = max(latest, op.Return)
 		}
-		out = append(out, part[start:])
+		out = append(out, splitQuiet(part[start:])...)
 	}
 	return out
+}
+
+// minChunk is the fewest operations a stretch holds before splitQuiet
+// cuts it: porcupine's cost per operation is small below that.
+const minChunk = 200
+
+// splitQuiet cuts a long stretch of one key's operations further, for a
+// key too busy ever to run a write alone. At a quiet moment, when none
+// of the key's operations is in flight, every order of the operations
+// before it comes before every order of those after. If, moreover, a
+// read that saw a value v began after every write and cas before the
+// quiet moment had returned, every order of the operations before leaves
+// v, so those after can be checked apart, starting from v (a carried
+// write, first in their stretch). A chunk that cannot be ordered at all
+// fails on its own; the value it carries may then be wrong, but only the
+// first stretch of a key that fails is explained or drawn.
+func splitQuiet(part []porcupine.Operation) [][]porcupine.Operation {
+	if len(part) < 2*minChunk {
+		return [][]porcupine.Operation{part}
+	}
+	var out [][]porcupine.Operation
+	var carry []porcupine.Operation
+	start := 0
+	latest := int64(math.MinInt64)  // the latest return before op i
+	written := int64(math.MinInt64) // the latest return of a write or cas since start
+	pinned, end := false, ""        // whether a read after every write saw a value, and which
+	for i, op := range part {
+		o := kv(op)
+		if i-start >= minChunk && len(part)-i >= minChunk && latest < op.Call && pinned {
+			out = append(out, append(carry, part[start:i]...))
+			c := kvOp{f: "write", key: o.key, value: end, index: -1, carried: true}
+			carry = []porcupine.Operation{{Input: c, Call: latest, Return: latest}}
+			start = i
+		}
+		switch {
+		case o.f != "read":
+			written = max(written, op.Return)
+			pinned = false
+		case o.value != null && op.Call > written:
+			pinned, end = true, o.value
+		}
+		latest = max(latest, op.Return)
+	}
+	return append(out, append(carry, part[start:]...))
 }
 
 // step applies op to a register holding state.
@@ -239,7 +299,7 @@ func explain(ops []porcupine.Operation, budget time.Duration, ev *evidence.Colle
 		if slices.Contains(bad, key) {
 			continue
 		}
-		r, info := porcupine.CheckOperationsVerbose(model, part, budget)
+		r, info := porcupine.CheckOperationsVerbose(register, part, budget)
 		switch r {
 		case porcupine.Illegal:
 			bad = append(bad, key)
@@ -249,7 +309,7 @@ func explain(ops []porcupine.Operation, budget time.Duration, ev *evidence.Colle
 			}
 		case porcupine.Unknown:
 			res.Notes = append(res.Notes, workload.Anomaly{Kind: NoteUnknown, Message: fmt.Sprintf(
-				"the linearizability search of key %d (%d operations from op %d) did not finish within %s", key, len(part), firstIndex(part), budget)})
+				"the linearizability search of key %d (%d operations from op %d) did not finish within %s", key, real(part), firstIndex(part), budget)})
 		}
 	}
 	if len(bad) > maxShown {
@@ -262,12 +322,27 @@ func explain(ops []porcupine.Operation, budget time.Duration, ev *evidence.Colle
 // kv is op's input.
 func kv(op porcupine.Operation) kvOp { return op.Input.(kvOp) }
 
+// firstIndex is the smallest history index among ops, a carried write
+// aside.
 func firstIndex(ops []porcupine.Operation) int {
-	i := kv(ops[0]).index
+	i := -1
 	for _, op := range ops {
-		i = min(i, kv(op).index)
+		if o := kv(op); !o.carried && (i < 0 || o.index < i) {
+			i = o.index
+		}
 	}
 	return i
+}
+
+// real counts ops, a carried write aside.
+func real(ops []porcupine.Operation) int {
+	n := 0
+	for _, op := range ops {
+		if !kv(op).carried {
+			n++
+		}
+	}
+	return n
 }
 
 // smallestWindow explains why a stretch of one key's operations (part)
@@ -309,7 +384,7 @@ func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo
 		}
 	}
 	if x == nil { // cannot happen for a stretch that failed; say what we know
-		return []int{kv(part[0]).index}, fmt.Sprintf("key %d: no order of its %d operations from op %d fits a single register", kv(part[0]).key, len(part), firstIndex(part))
+		return []int{firstIndex(part)}, fmt.Sprintf("key %d: no order of its %d operations from op %d fits a single register", kv(part[0]).key, real(part), firstIndex(part))
 	}
 	xo := kv(*x)
 	want := xo.value
@@ -337,7 +412,7 @@ func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo
 	}
 	keep := []int{xo.index}
 	for _, op := range []*porcupine.Operation{setter, source} {
-		if op != nil && !slices.ContainsFunc(window, func(w porcupine.Operation) bool { return kv(w).index == kv(*op).index }) {
+		if op != nil && !kv(*op).carried && !slices.ContainsFunc(window, func(w porcupine.Operation) bool { return kv(w).index == kv(*op).index }) {
 			window = append(window, *op)
 		}
 	}
@@ -348,8 +423,16 @@ func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "key %d is not linearizable: no order of its operations fits a single register. ", xo.key)
-	fmt.Fprintf(&b, "In its stretch from op %d (%s), the longest order found fits %d", firstIndex(part), plural(len(part), "operation"), len(longest))
-	if setter != nil {
+	fitted := len(longest)
+	if kv(part[0]).carried {
+		fitted--
+		fmt.Fprintf(&b, "In its stretch from op %d (%s), which starts from the value %s that every order of the operations before it leaves, the longest order found fits %d", firstIndex(part), plural(real(part), "operation"), kv(part[0]).value, fitted)
+	} else {
+		fmt.Fprintf(&b, "In its stretch from op %d (%s), the longest order found fits %d", firstIndex(part), plural(real(part), "operation"), fitted)
+	}
+	if setter != nil && kv(*setter).carried {
+		fmt.Fprintf(&b, ", none of them changing the value, which is still %s", state)
+	} else if setter != nil {
 		fmt.Fprintf(&b, ", the last to change the value being op %d (%s), leaving %s", kv(*setter).index, kv(*setter).describe(), state)
 	} else {
 		fmt.Fprintf(&b, ", none of them changing the value, which is still %s (never written)", state)
@@ -386,7 +469,7 @@ func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo
 // it. A window that cannot be ordered from any starting value cannot be
 // ordered whatever came before it.
 var anyStart = func() porcupine.Model {
-	m := model
+	m := register
 	m.Init = func() any { return unknown }
 	m.Step = func(state, input, _ any) (bool, any) {
 		s, op := state.(string), input.(kvOp)
@@ -640,18 +723,26 @@ func compact(raw json.RawMessage) []byte {
 // calls it for a failed lin-kv run.
 func Visualize(w io.Writer, h history.History, budget time.Duration) (bool, error) {
 	ops, _ := decode(h)
-	var bad []porcupine.Operation
+	var bad [][]porcupine.Operation
+	var all []porcupine.Operation
 	for _, part := range model.Partition(ops) {
-		if porcupine.CheckOperationsTimeout(model, part, budget) == porcupine.Illegal {
-			bad = append(bad, part...)
+		key := kv(part[0]).key
+		if slices.ContainsFunc(bad, func(b []porcupine.Operation) bool { return kv(b[0]).key == key }) {
+			continue // the first stretch of a key that fails, as explain's
+		}
+		if porcupine.CheckOperationsTimeout(register, part, budget) == porcupine.Illegal {
+			bad = append(bad, part)
+			all = append(all, part...)
 		}
 	}
 	if len(bad) == 0 {
 		return false, nil
 	}
-	r, info := porcupine.CheckOperationsVerbose(model, bad, budget)
+	m := register
+	m.Partition = func([]porcupine.Operation) [][]porcupine.Operation { return bad }
+	r, info := porcupine.CheckOperationsVerbose(m, all, budget)
 	if r != porcupine.Illegal {
 		return false, nil
 	}
-	return true, porcupine.Visualize(model, info, w)
+	return true, porcupine.Visualize(m, info, w)
 }
