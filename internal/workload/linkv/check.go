@@ -225,10 +225,8 @@ func Check(h history.History, budget time.Duration) workload.Result {
 	ops, ev := decode(h)
 	res := workload.Result{Validity: workload.Valid}
 	keys := map[int64]bool{}
-	counts := map[string]int{}
 	for _, o := range ops {
-		keys[o.Input.(kvOp).key] = true
-		counts[o.Input.(kvOp).f]++
+		keys[kv(o).key] = true
 	}
 	res.Metrics = map[string]any{"keys": len(keys), "checked_ops": len(ops)}
 	switch porcupine.CheckOperationsTimeout(model, ops, budget) {
@@ -352,10 +350,9 @@ func real(ops []porcupine.Operation) int {
 // after its return must follow it, so it has to fit next or nowhere).
 // The window around it holds the operations running while it did (the
 // only ones that could come between), the last one in the fitted order
-// to change the value, and the last one of the whole key (all) to write
-// the value the stuck one expected; it is then made minimal: each
-// operation but the stuck one and that writer is dropped while the rest
-// still cannot be ordered on their own.
+// to change the value, and the last ones of the whole key (all) to write
+// the value the stuck one expected and the values the others expect; it
+// is then made minimal (minimize).
 func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo, all []porcupine.Operation) ([]int, string) {
 	var longest []int
 	if pl := info.PartialLinearizations(); len(pl) > 0 {
@@ -393,7 +390,7 @@ func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo
 	}
 	var source *porcupine.Operation
 	if xo.f != "write" {
-		source = lastWriter(all, want, x.Return)
+		source = lastWriter(all, want, x.Return, xo.index)
 	}
 	window := []porcupine.Operation{*x}
 	var concurrent []porcupine.Operation
@@ -416,7 +413,7 @@ func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo
 	// somewhere: the last op of the key to write each, begun by the time
 	// the stuck op returned.
 	for v := range unexplained(window) {
-		if w := lastWriter(all, v, x.Return); w != nil && !slices.ContainsFunc(window, func(op porcupine.Operation) bool { return kv(op).index == kv(*w).index }) {
+		if w := lastWriter(all, v, x.Return, xo.index); w != nil && !slices.ContainsFunc(window, func(op porcupine.Operation) bool { return kv(op).index == kv(*w).index }) {
 			window = append(window, *w)
 		}
 	}
@@ -491,15 +488,16 @@ var anyStart = func() porcupine.Model {
 // looks like it.
 const unknown = "?"
 
-// lastWriter returns the op of all that wrote v (a write, or a cas to
-// it) begun last by the time before, or nil.
-func lastWriter(all []porcupine.Operation, v string, before int64) *porcupine.Operation {
+// lastWriter returns the op of all but the one at history index except
+// that wrote v (a write, or a cas to it) begun last by the time before,
+// or nil.
+func lastWriter(all []porcupine.Operation, v string, before int64, except int) *porcupine.Operation {
 	var w *porcupine.Operation
 	for i := range all {
 		op := &all[i]
 		o := kv(*op)
 		wrote := o.f == "write" && o.value == v || o.f == "cas" && o.to == v
-		if wrote && op.Call <= before && (w == nil || op.Call > w.Call) {
+		if wrote && o.index != except && op.Call <= before && (w == nil || op.Call > w.Call) {
 			w = op
 		}
 	}
