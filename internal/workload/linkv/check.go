@@ -808,5 +808,34 @@ func Visualize(w io.Writer, h history.History, budget time.Duration) (bool, erro
 	if r != porcupine.Illegal {
 		return false, nil
 	}
+	info.AddAnnotations(windows(bad, ops, budget))
 	return true, porcupine.Visualize(m, info, w)
+}
+
+// windows marks, on a row of its own for each key, the time the
+// smallest window of the key's failing stretch spans, with the
+// explanation the report gives as the mark's details.
+func windows(bad [][]porcupine.Operation, ops []porcupine.Operation, budget time.Duration) []porcupine.Annotation {
+	var out []porcupine.Annotation
+	for _, part := range bad {
+		key := kv(part[0]).key
+		r, info := porcupine.CheckOperationsVerbose(register, part, budget)
+		if r != porcupine.Illegal {
+			continue
+		}
+		all := slices.DeleteFunc(slices.Clone(ops), func(op porcupine.Operation) bool { return kv(op).key != key })
+		window, msg := smallestWindow(part, info, all)
+		a := porcupine.Annotation{Tag: fmt.Sprintf("key %d", key), Start: math.MaxInt64, End: math.MinInt64,
+			Description: "smallest window: ops " + strings.Trim(strings.Join(strings.Fields(fmt.Sprint(window)), ", "), "[]"),
+			Details:     msg, BackgroundColor: "#ffd6d6"}
+		for _, op := range all {
+			if slices.Contains(window, kv(op).index) {
+				a.Start, a.End = min(a.Start, op.Call), max(a.End, op.Return)
+			}
+		}
+		if a.Start <= a.End {
+			out = append(out, a)
+		}
+	}
+	return out
 }
