@@ -19,7 +19,7 @@ import (
 )
 
 const maelstromFlags = `Maelstrom's flags, with its names and defaults:
-  -w, --workload NAME       echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register
+  -w, --workload NAME       echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register, g-set, pn-counter
   --bin PATH                the node binary (any language)
   --node-count N            nodes n0..n{N-1} (default: Jepsen's five, n1..n5)
   --time-limit S            seconds of client operations (default 60)
@@ -104,7 +104,7 @@ func runTest(env *Env, args []string) error {
 		opts.JepsenNodes = true // Maelstrom's nodes are Jepsen's n1..n5 then
 	}
 	if opts.Workload == "" {
-		return errors.New("test: -w/--workload is required (echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register)")
+		return errors.New("test: -w/--workload is required (echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register, g-set, pn-counter)")
 	}
 	if err := opts.Finish(); err != nil {
 		return fmt.Errorf("test: %v", err)

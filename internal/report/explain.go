@@ -443,11 +443,17 @@ type trailMsg struct {
 	at   time.Duration
 }
 
+// addingOp names, for the workloads whose values are followed through
+// the network, the operation that adds a value: broadcast and g-set share
+// set-full's lost.
+var addingOp = map[string]string{"broadcast": "broadcast", "g-set": "add"}
+
 // lostTrails lists the lost broadcast values to follow: the value of the
-// anomaly's first operation (the broadcast) and the nodes of the others
-// (the reads that missed it).
+// anomaly's first operation (the broadcast, or g-set's add) and the nodes
+// of the others (the reads that missed it).
 func lostTrails(res *harness.Result, pairs []int) []*trail {
-	if res.Workload != "broadcast" {
+	add, ok := addingOp[res.Workload]
+	if !ok {
 		return nil
 	}
 	h := res.History
@@ -457,7 +463,7 @@ func lostTrails(res *harness.Result, pairs []int) []*trail {
 			continue
 		}
 		inv := invocationOf(h, pairs, a.Ops[0])
-		if inv < 0 || h[inv].F != "broadcast" {
+		if inv < 0 || h[inv].F != add {
 			continue
 		}
 		var v int64

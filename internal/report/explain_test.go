@@ -16,6 +16,7 @@ import (
 	"github.com/glomers/glomers/internal/workload/broadcast"
 	"github.com/glomers/glomers/internal/workload/echo"
 	"github.com/glomers/glomers/internal/workload/gcounter"
+	"github.com/glomers/glomers/internal/workload/gset"
 	"github.com/glomers/glomers/internal/workload/kafka"
 	"github.com/glomers/glomers/internal/workload/txn"
 	"github.com/glomers/glomers/internal/workload/uniqueids"
@@ -28,6 +29,9 @@ func TestEveryKindHasAMeaning(t *testing.T) {
 		"unique-ids": {uniqueids.KindDuplicate, uniqueids.KindMalformedHistory},
 		"broadcast":  {broadcast.KindLost, broadcast.KindDuplicate, broadcast.KindUnexpected, broadcast.KindMalformedHistory},
 		"g-counter": {gcounter.KindWrongFinalRead, gcounter.KindReadExceedsAdds, gcounter.KindNegativeRead,
+			gcounter.KindMalformedOp, gcounter.KindMalformedHistory},
+		"g-set": {gset.KindLost, gset.KindDuplicate, gset.KindUnexpected, gset.KindMalformedHistory},
+		"pn-counter": {gcounter.KindWrongFinalRead, gcounter.KindReadExceedsAdds, gcounter.KindReadBelowAdds,
 			gcounter.KindMalformedOp, gcounter.KindMalformedHistory},
 		"kafka": {kafka.KindInconsistentOffsets, kafka.KindDuplicate, kafka.KindLostWrite, kafka.KindPollSkip,
 			kafka.KindNonmonotonicPoll, kafka.KindIntPollSkip, kafka.KindIntNonmonotonicPoll, kafka.KindNonmonotonicSend,

@@ -550,7 +550,7 @@ func (c *checker) result() workload.Result {
 		res.Notes = append(res.Notes, workload.Anomaly{
 			Kind: NoteStale,
 			Message: fmt.Sprintf("%d of %d stable values were stale: a read that began after the value was known still missed it, for up to %d ms. "+
-				"An eventually consistent broadcast is allowed this; it does not fail the run.", len(stale), stableCount, worst[0].latency),
+				"An eventually consistent %s is allowed this; it does not fail the run.", len(stale), stableCount, worst[0].latency, c.set.Workload),
 		})
 		for _, v := range worst {
 			if v.lastAbsent < 0 {
