@@ -26,26 +26,17 @@ import (
 	"github.com/glomers/glomers/internal/workload"
 )
 
-type echoWorkload struct{}
+type echoWorkload struct{ workload.Base }
 
-// New returns the echo workload.
-func New() workload.Workload { return echoWorkload{} }
-
-func (echoWorkload) Name() string                                   { return "echo" }
-func (echoWorkload) Validate(workload.Options) error                { return nil }
-func (echoWorkload) Setup(workload.Options) []workload.SetupRequest { return nil }
-func (echoWorkload) NewFinalGenerator(workload.Options) workload.Generator {
-	return nil
+// New returns the echo workload. Its client is not reusable: Maelstrom's
+// echo client does not declare itself reusable, so a thread gets a fresh
+// client after a timeout.
+func New() workload.Workload {
+	return echoWorkload{workload.Base{WorkloadName: "echo", KindsDoc: kindsDoc}}
 }
+
 func (echoWorkload) NewGenerator(workload.Options) workload.Generator { return generator{} }
 func (echoWorkload) NewClient(workload.Options) workload.Client       { return client{} }
-
-// Reusable is false: Maelstrom's echo client does not declare itself
-// reusable, so a thread gets a fresh client after a timeout.
-func (echoWorkload) Reusable() bool { return false }
-
-// Kinds gives the words the report shows for each anomaly kind (kinds.md).
-func (echoWorkload) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
 
 func (echoWorkload) Check(h history.History, _ workload.Options) workload.Result {
 	return Check(h)
