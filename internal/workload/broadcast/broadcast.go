@@ -156,8 +156,8 @@ func (client) Invoke(ctx context.Context, conn workload.Conn, inv workload.Invoc
 		}
 		var msgs []int64
 		err := workload.CallChecked(ctx, conn, readRequest{Type: "read"}, "read_ok", &reply, func() error {
-			if reply.Messages == nil {
-				return errors.New(`missing field "messages"`)
+			if err := workload.Required("messages", reply.Messages); err != nil {
+				return err
 			}
 			var err error
 			if msgs, err = parseInts(reply.Messages); err != nil {

@@ -17,7 +17,6 @@ package echo
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -66,10 +65,7 @@ func (client) Invoke(ctx context.Context, conn workload.Conn, inv workload.Invoc
 		Echo json.RawMessage `json:"echo"`
 	}
 	err := workload.CallChecked(ctx, conn, echoRequest{Type: "echo", Echo: inv.Value}, "echo_ok", &reply, func() error {
-		if reply.Echo == nil {
-			return errors.New(`missing field "echo"`)
-		}
-		return nil
+		return workload.Required("echo", reply.Echo)
 	})
 	if err != nil {
 		return workload.Failed(err, false)

@@ -19,7 +19,6 @@ package uniqueids
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -61,10 +60,7 @@ func (client) Invoke(ctx context.Context, conn workload.Conn, _ workload.Invocat
 		ID json.RawMessage `json:"id"`
 	}
 	err := workload.CallChecked(ctx, conn, generateRequest{Type: "generate"}, "generate_ok", &reply, func() error {
-		if reply.ID == nil {
-			return errors.New(`missing field "id"`)
-		}
-		return nil
+		return workload.Required("id", reply.ID)
 	})
 	if err != nil {
 		// Not idempotent: a generate that timed out may have used up an id.
