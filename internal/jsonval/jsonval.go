@@ -111,17 +111,17 @@ func write(sb *strings.Builder, v any) {
 	}
 }
 
-// writeList writes n items between open and close, separated by commas:
+// writeList writes n items between start and end, separated by commas:
 // an array's elements or an object's members.
-func writeList(sb *strings.Builder, open, close byte, n int, item func(i int)) {
-	sb.WriteByte(open)
+func writeList(sb *strings.Builder, start, end byte, n int, item func(i int)) {
+	sb.WriteByte(start)
 	for i := range n {
 		if i > 0 {
 			sb.WriteByte(',')
 		}
 		item(i)
 	}
-	sb.WriteByte(close)
+	sb.WriteByte(end)
 }
 
 // number canonicalises a JSON number literal. Integers (no fraction, no
