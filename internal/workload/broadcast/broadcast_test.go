@@ -15,16 +15,11 @@ import (
 // Maelstrom's broadcast generator: (gen/mix [broadcasts reads]), values 0,
 // 1, 2, ... from one counter shared by every thread.
 func TestGenerator(t *testing.T) {
-	g := New().NewGenerator(workload.Options{})
-	rnd := rand.New(rand.NewPCG(42, 7))
 	const n = 10000
+	ops := workloadtest.MainOps(t, New().NewGenerator(workload.Options{}), rand.New(rand.NewPCG(42, 7)), n, 25)
 	broadcasts := 0
 	next := int64(0)
-	for i := range n {
-		inv, more := g.Next(i%25, 0, rnd)
-		if !more || inv.Final {
-			t.Fatalf("op %d: %+v, %v", i, inv, more)
-		}
+	for i, inv := range ops {
 		switch inv.F {
 		case "broadcast":
 			broadcasts++
@@ -51,19 +46,7 @@ func TestGenerator(t *testing.T) {
 
 // Maelstrom's final generator: (gen/each-thread {:f :read, :final? true}).
 func TestFinalGenerator(t *testing.T) {
-	g := New().NewFinalGenerator(workload.Options{})
-	rnd := rand.New(rand.NewPCG(1, 1))
-	for _, thread := range []int{3, 0, 1, 2, 4} {
-		inv, more := g.Next(thread, 0, rnd)
-		if !more || inv.F != "read" || !inv.Final || inv.Value != nil {
-			t.Fatalf("thread %d: first Next = %+v, %v; want a final read", thread, inv, more)
-		}
-	}
-	for thread := range 5 {
-		if inv, more := g.Next(thread, 0, rnd); more {
-			t.Errorf("thread %d: second Next = %+v, want no more", thread, inv)
-		}
-	}
+	workloadtest.CheckFinalReads(t, New().NewFinalGenerator(workload.Options{}), 5)
 }
 
 func TestSetup(t *testing.T) {

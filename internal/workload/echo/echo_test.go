@@ -58,13 +58,10 @@ func TestCheckValueNotJSON(t *testing.T) {
 }
 
 func TestGenerator(t *testing.T) {
-	g := New().NewGenerator(workload.Options{})
-	rnd := rand.New(rand.NewPCG(1, 2))
 	seen := map[int]bool{}
-	for i := range 2000 {
-		inv, more := g.Next(i%3, 0, rnd)
-		if !more || inv.F != "echo" || inv.Final {
-			t.Fatalf("Next = %+v, %v", inv, more)
+	for _, inv := range workloadtest.MainOps(t, New().NewGenerator(workload.Options{}), rand.New(rand.NewPCG(1, 2)), 2000, 3) {
+		if inv.F != "echo" {
+			t.Fatalf("Next = %+v, want an echo", inv)
 		}
 		var s string
 		if err := json.Unmarshal(inv.Value, &s); err != nil {

@@ -17,19 +17,10 @@ import (
 // reads, negative adds dropped and redrawn: 2/3 reads, 1/3 adds, deltas
 // uniform over 0..4.
 func TestGeneratorMix(t *testing.T) {
-	g := New().NewGenerator(workload.Options{})
-	rnd := rand.New(rand.NewPCG(1, 2))
 	const n = 30000
 	reads, adds := 0, 0
 	deltas := map[int]int{}
-	for i := range n {
-		inv, ok := g.Next(i%3, 0, rnd)
-		if !ok {
-			t.Fatal("main generator ran dry")
-		}
-		if inv.Final {
-			t.Fatal("main-phase op marked final")
-		}
+	for _, inv := range workloadtest.MainOps(t, New().NewGenerator(workload.Options{}), rand.New(rand.NewPCG(1, 2)), n, 3) {
 		switch inv.F {
 		case "read":
 			reads++
@@ -62,20 +53,7 @@ func TestGeneratorMix(t *testing.T) {
 
 // Maelstrom: final generator is each-thread {:f :read, :final? true}.
 func TestFinalGeneratorOneReadPerThread(t *testing.T) {
-	g := New().NewFinalGenerator(workload.Options{})
-	rnd := rand.New(rand.NewPCG(1, 2))
-	for thread := range 4 {
-		inv, ok := g.Next(thread, 0, rnd)
-		if !ok || inv.F != "read" || !inv.Final {
-			t.Fatalf("thread %d: first final op %+v %v, want a final read", thread, inv, ok)
-		}
-		g.Update(thread, inv, workload.Completion{Type: history.OK, Value: history.Value(0)})
-	}
-	for thread := range 4 {
-		if inv, ok := g.Next(thread, 0, rnd); ok {
-			t.Fatalf("thread %d got a second final op %+v", thread, inv)
-		}
-	}
+	workloadtest.CheckFinalReads(t, New().NewFinalGenerator(workload.Options{}), 4)
 }
 
 func TestClient(t *testing.T) {

@@ -52,12 +52,9 @@ func TestCheckValueNotJSON(t *testing.T) {
 }
 
 func TestGenerator(t *testing.T) {
-	g := New().NewGenerator(workload.Options{})
-	rnd := rand.New(rand.NewPCG(3, 4))
-	for i := range 100 {
-		inv, more := g.Next(i%5, 0, rnd)
-		if !more || inv.F != "generate" || inv.Value != nil || inv.Final {
-			t.Fatalf("Next = %+v, %v", inv, more)
+	for _, inv := range workloadtest.MainOps(t, New().NewGenerator(workload.Options{}), rand.New(rand.NewPCG(3, 4)), 100, 5) {
+		if inv.F != "generate" || inv.Value != nil {
+			t.Fatalf("Next = %+v, want a generate with no value", inv)
 		}
 	}
 	w := New()
