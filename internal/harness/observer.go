@@ -180,11 +180,13 @@ type writerFunc func([]byte) (int, error)
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // storeDir is a run's directory under the store, an observer that writes
-// the journal and node logs as the run goes and the results at its end.
+// the journal and node logs as the run goes and the results at its end;
+// it keeps the logs for the report too (Result.NodeLogs).
 type storeDir struct {
 	dir     string
 	journal *os.File
 	logs    map[string]*os.File
+	kept    *store.Logs // the logs as the report reads them
 	mu      sync.Mutex
 	root    string
 	wl      string
@@ -201,7 +203,7 @@ func newStoreDir(root, wl string) (*storeDir, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &storeDir{dir: dir, journal: j, logs: map[string]*os.File{}, root: root, wl: wl, stamp: stamp}, nil
+	return &storeDir{dir: dir, journal: j, logs: map[string]*os.File{}, kept: store.NewLogs(dir, 0), root: root, wl: wl, stamp: stamp}, nil
 }
 
 func (s *storeDir) Events() io.Writer { return s.journal }
@@ -209,12 +211,13 @@ func (s *storeDir) Events() io.Writer { return s.journal }
 func (s *storeDir) NodeLog(id string) io.Writer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	kept := s.kept.Writer(id)
 	f, err := os.Create(filepath.Join(s.dir, store.NodeLog(id)))
 	if err != nil {
-		return io.Discard
+		return kept
 	}
 	s.logs[id] = f
-	return f
+	return io.MultiWriter(kept, f) // kept first: it never fails
 }
 
 func (*storeDir) Progress(Progress) {}
