@@ -1,10 +1,12 @@
 // Package harness runs a Maelstrom-compatible test: it starts the nodes,
 // sends init and the workload's setup, drives client operations through the
 // simulated network while the nemesis partitions it, runs the final phase,
-// and checks the history. One call, Run, does it all: it resolves the
-// workload, then the run goes through launch (node.go), drive (the phases;
-// sched.go paces them), teardown and judge, telling its observers
-// (observer.go: the store directory, the progress line) as it goes.
+// and checks the history. One call, Run, does it all, given a Config: the
+// test's parameters (Options) and what is recorded and shown. It resolves
+// the workload, then the run goes through launch (node.go), drive (the
+// phases; sched.go paces them), teardown and judge, telling its
+// Observers (observer.go: the run's directory under the store, and the
+// caller's, such as the CLI's progress line) as it goes.
 //
 // The harness is the thin driver around pure parts: the network model
 // (internal/netsim), the nemesis plan (internal/nemesis), the services

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 )
 
@@ -101,4 +102,31 @@ func (l *Logs) Open(node string) (io.ReadCloser, error) {
 		}
 	}
 	return os.Open(filepath.Join(l.dir, NodeLog(node)))
+}
+
+// Files are the node logs' files, relative to the run directory and with
+// forward slashes, in the order of their names: what a report links to.
+// A nil Logs has none.
+func (l *Logs) Files() []string {
+	if l == nil {
+		return nil
+	}
+	var files []string
+	if l.old {
+		entries, err := os.ReadDir(filepath.Join(l.dir, NodeLogs))
+		if err != nil {
+			return nil
+		}
+		for _, e := range entries {
+			files = append(files, NodeLogs+"/"+e.Name())
+		}
+		return files
+	}
+	l.mu.Lock()
+	for node := range l.kept {
+		files = append(files, filepath.ToSlash(NodeLog(node)))
+	}
+	l.mu.Unlock()
+	slices.Sort(files)
+	return files
 }

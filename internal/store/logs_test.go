@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,6 +39,10 @@ func TestLogsReadFromMemoryOrFile(t *testing.T) {
 		defer r.Close()
 		b, _ := io.ReadAll(r)
 		return string(b)
+	}
+	want := []string{"node-logs/n0.log", "node-logs/n1.log"}
+	if got, old := logs.Files(), OpenLogs(dir).Files(); !slices.Equal(got, want) || !slices.Equal(old, want) {
+		t.Errorf("files %q, of an old run %q; want %q", got, old, want)
 	}
 	os.Remove(filepath.Join(dir, NodeLog("n0"))) // n0's is read from memory
 	if got := read(logs, "n0"); got != short {
