@@ -18,8 +18,9 @@ import (
 // run returns: the run's directory under the store (journal, node logs,
 // results files) is one, the CLI's live progress line and its echo of
 // the nodes' logs others. The run itself never asks where its events go;
-// it tells its observers. A run's observers are told from several
-// goroutines, but each method's calls come from one at a time.
+// it tells its observers. Each method is called from one goroutine at a
+// time, but the writers NodeLog returns for different nodes are written
+// at once, each from its node's own goroutine.
 type Observer interface {
 	// Events is where the network's events are written, one store.Event
 	// a line; nil for nowhere. It is asked once, before any node starts.
