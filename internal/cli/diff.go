@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/glomers/glomers/book"
 	"github.com/glomers/glomers/internal/course"
 )
 
@@ -27,11 +26,7 @@ The diff is the step's answer: until your own node passes the step
 			fs.BoolVar(&solution, "solution", false, "show the diff even before your node passed the step")
 		},
 		Run: func(env *Env, args []string) error {
-			id, err := stepArg("diff", args, book.IDs())
-			if err != nil {
-				return err
-			}
-			step, err := book.Lookup(id)
+			step, err := stepOfArgs("diff", args)
 			if err != nil {
 				return err
 			}

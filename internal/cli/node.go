@@ -131,11 +131,7 @@ binary:
 				}
 				return installWrappers(env, wrappers)
 			}
-			id, err := stepArg("node", args, book.IDs())
-			if err != nil {
-				return err
-			}
-			s, err := book.Lookup(id)
+			s, err := stepOfArgs("node", args)
 			if err != nil {
 				return err
 			}

@@ -9,7 +9,6 @@ import (
 	"path"
 	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/rogpeppe/go-internal/diff"
 
@@ -59,11 +58,11 @@ func StepDiff(getenv Getenv, step book.Step, showAnyway bool) (SolutionChange, e
 // of two solution directories, pairing files by name; empty when they
 // differ only in the package's name.
 func DiffSolutions(fsys fs.FS, oldDir, newDir string) ([]byte, error) {
-	oldFiles, err := readGoFiles(fsys, oldDir)
+	oldFiles, err := book.GoFiles(fsys, oldDir)
 	if err != nil {
 		return nil, err
 	}
-	newFiles, err := readGoFiles(fsys, newDir)
+	newFiles, err := book.GoFiles(fsys, newDir)
 	if err != nil {
 		return nil, err
 	}
@@ -92,24 +91,4 @@ func DiffSolutions(fsys fs.FS, oldDir, newDir string) ([]byte, error) {
 		out.Write(diff.Diff(oldName, []byte(a), newName, []byte(b)))
 	}
 	return out.Bytes(), nil
-}
-
-// readGoFiles reads the Go files of dir in fsys, tests aside, by name.
-func readGoFiles(fsys fs.FS, dir string) (map[string]string, error) {
-	out := map[string]string{}
-	matches, err := fs.Glob(fsys, dir+"/*.go")
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range matches {
-		if strings.HasSuffix(m, "_test.go") {
-			continue
-		}
-		b, err := fs.ReadFile(fsys, m)
-		if err != nil {
-			return nil, err
-		}
-		out[path.Base(m)] = string(b)
-	}
-	return out, nil
 }

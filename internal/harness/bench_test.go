@@ -85,10 +85,9 @@ var relayNode = &proc.Func{Name: "relay", Run: func(ctx context.Context, stdin i
 // node's parse. On the 2-core development machine: about 270,000 msgs/s
 // (go test -run XXX -bench Routing ./internal/harness).
 func BenchmarkRouting25Nodes(b *testing.B) {
-	o := Defaults()
+	o := Config{Options: Defaults()}
 	o.Workload = "test-relay"
 	o.Launcher = relayNode
-	o.Store = ""
 	o.Seed = 1
 	o.NodeCount = 25
 	o.Rate = 0

@@ -170,16 +170,15 @@ func storedEchoRun(t *testing.T) (testRun, *Result) {
 // testRun is a test's options with its workload, handed to runWith as
 // they are: nothing global is swapped, so tests may run in parallel.
 type testRun struct {
-	Options
+	Config
 	wl workload.Workload
 }
 
 func testOptions(t *testing.T, wl workload.Workload, l proc.Launcher) testRun {
 	t.Helper()
-	o := Defaults()
+	o := Config{Options: Defaults()} // no store
 	o.Workload = wl.Name()
 	o.Launcher = l
-	o.Store = ""
 	o.Seed = 1
 	o.NodeCount = 3
 	o.TimeLimit = 10 * time.Second
@@ -187,7 +186,7 @@ func testOptions(t *testing.T, wl workload.Workload, l proc.Launcher) testRun {
 	if err := o.Finish(); err != nil {
 		t.Fatal(err)
 	}
-	return testRun{Options: o, wl: wl}
+	return testRun{Config: o, wl: wl}
 }
 
 func runIn(t *testing.T, o testRun) *Result {
@@ -195,7 +194,7 @@ func runIn(t *testing.T, o testRun) *Result {
 	var res *Result
 	synctest.Test(t, func(t *testing.T) {
 		var err error
-		res, err = runWith(context.Background(), o.Options, o.wl)
+		res, err = runWith(context.Background(), o.Config, o.wl)
 		if err != nil {
 			t.Fatalf("Run: %v", err)
 		}
@@ -428,7 +427,7 @@ func TestInterruptKeepsHistory(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(3*time.Second, cancel)
-		res, err := runWith(ctx, o.Options, o.wl)
+		res, err := runWith(ctx, o.Config, o.wl)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -121,7 +121,7 @@ Sent {"src":"n0","dest":"c4","body":{"type":"echo_ok","in_reply_to":2,"echo":"HI
 	must(t, os.WriteFile(filepath.Join(dir, "journal.jsonl"), []byte(journal), 0o644))
 	must(t, os.WriteFile(filepath.Join(dir, "node-logs", "n0.log"), []byte(logs), 0o644))
 	return &harness.Result{
-		Verdict: "invalid", Workload: "echo", Step: "1", Seed: 42, StoreDir: dir, Journal: store.OpenRecorded(dir),
+		Verdict: "invalid", Workload: "echo", Step: "1", Seed: 42, StoreDir: dir, Journal: store.OpenRecorded(dir), NodeLogs: store.OpenLogs(dir),
 		Options:   harness.EffectiveOptions{NodeCount: 1, TimeLimit: 3, Rate: 10},
 		Ops:       harness.OpCounts{Invoked: 2, OK: 2},
 		History:   b.History(),
@@ -233,7 +233,7 @@ func TestLostValueTrail(t *testing.T) {
 `
 	must(t, os.WriteFile(filepath.Join(dir, "journal.jsonl"), []byte(journal), 0o644))
 	res := &harness.Result{
-		Verdict: "invalid", Workload: "broadcast", StoreDir: dir, Journal: store.OpenRecorded(dir), History: b.History(),
+		Verdict: "invalid", Workload: "broadcast", StoreDir: dir, Journal: store.OpenRecorded(dir), NodeLogs: store.OpenLogs(dir), History: b.History(),
 		Anomalies: []workload.Anomaly{{Kind: broadcast.KindLost, Message: "value 6 ...", Ops: []int{0, 3}}},
 		Nemesis:   []harness.NemesisRecord{{Time: 0, Kind: "start-partition", Description: "partition one: n1 drops n2"}},
 	}

@@ -53,16 +53,13 @@ import (
 // Name is Maelstrom's name for the workload.
 const Name = "g-counter"
 
-// New returns the g-counter workload.
-func New() workload.Workload { return gcounter{} }
+// New returns the g-counter workload. Its client is not reusable:
+// Maelstrom reopens a counter client after an info.
+func New() workload.Workload {
+	return gcounter{workload.Base{WorkloadName: Name, KindsDoc: kindsDoc}}
+}
 
-type gcounter struct{}
-
-func (gcounter) Name() string { return Name }
-
-func (gcounter) Validate(workload.Options) error { return nil }
-
-func (gcounter) Setup(workload.Options) []workload.SetupRequest { return nil }
+type gcounter struct{ workload.Base }
 
 func (gcounter) NewGenerator(workload.Options) workload.Generator { return generator{} }
 
@@ -71,12 +68,6 @@ func (gcounter) NewFinalGenerator(workload.Options) workload.Generator {
 }
 
 func (gcounter) NewClient(workload.Options) workload.Client { return client{} }
-
-// Reusable is false: Maelstrom reopens a counter client after an info.
-func (gcounter) Reusable() bool { return false }
-
-// Kinds gives the words the report shows for each anomaly kind (kinds.md).
-func (gcounter) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
 
 func (gcounter) Check(h history.History, _ workload.Options) workload.Result { return Check(h) }
 
