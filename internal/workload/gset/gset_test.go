@@ -1,10 +1,8 @@
 package gset
 
 import (
-	"context"
 	"encoding/json"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/glomers/glomers/internal/checkertest"
@@ -20,15 +18,9 @@ func TestCheckCases(t *testing.T) {
 
 // Maelstrom g_set.clj: (gen/mix [adds of 0, 1, 2, ..., reads]).
 func TestGeneratorAddsDistinctElementsInOrder(t *testing.T) {
-	g := New().NewGenerator(workload.Options{})
-	rnd := rand.New(rand.NewPCG(1, 2))
 	next, reads := int64(0), 0
-	for i := range 2000 {
-		inv, ok := g.Next(i%3, 0, rnd)
-		if !ok {
-			t.Fatal("main generator ran dry")
-		}
-		if inv.F == "read" {
+	for _, inv := range workloadtest.MainOps(t, New().NewGenerator(workload.Options{}), rand.New(rand.NewPCG(1, 2)), 2000, 3) {
+		if inv.F == "read" && inv.Value == nil {
 			reads++
 			continue
 		}
@@ -43,42 +35,28 @@ func TestGeneratorAddsDistinctElementsInOrder(t *testing.T) {
 	}
 }
 
+// Maelstrom: each-thread {:f :read}.
+func TestFinalGeneratorOneReadPerThread(t *testing.T) {
+	workloadtest.CheckFinalReads(t, New().NewFinalGenerator(workload.Options{}), 4)
+}
+
 func TestClient(t *testing.T) {
 	add := workload.Invocation{F: "add", Value: history.Value(3)}
 	read := workload.Invocation{F: "read"}
-	cases := []struct {
-		name      string
-		inv       workload.Invocation
-		reply     workloadtest.Reply
-		wantSent  string
-		wantType  history.Type
-		wantValue string
-		wantError string
-	}{
-		{"add ok", add, workloadtest.Reply{Body: `{"type":"add_ok","in_reply_to":1}`}, `{"element":3,"type":"add"}`, history.OK, "3", ""},
-		{"read ok", read, workloadtest.Reply{Body: `{"type":"read_ok","value":[3,1],"in_reply_to":1}`}, `{"type":"read"}`, history.OK, "[3,1]", ""},
-		{"read of the empty set", read, workloadtest.Reply{Body: `{"type":"read_ok","value":[],"in_reply_to":1}`}, "", history.OK, "[]", ""},
+	reply := func(body string) workloadtest.Reply { return workloadtest.Reply{Body: body} }
+	workloadtest.RunClientCases(t, New(), []workloadtest.ClientCase{
+		{Name: "add ok", Inv: add, Reply: reply(`{"type":"add_ok","in_reply_to":1}`), Sent: `{"element":3,"type":"add"}`, Type: history.OK, Value: "3"},
+		{Name: "read ok", Inv: read, Reply: reply(`{"type":"read_ok","value":[3,1],"in_reply_to":1}`), Sent: `{"type":"read"}`, Type: history.OK, Value: "[3,1]"},
+		{Name: "read of the empty set", Inv: read, Reply: reply(`{"type":"read_ok","value":[],"in_reply_to":1}`), Type: history.OK, Value: "[]"},
 		// No error wrapper in Maelstrom's g-set client: every error is info.
-		{"add definite error", add, workloadtest.Reply{Body: `{"type":"error","code":11,"in_reply_to":1}`}, "", history.Info, "3", "temporarily-unavailable"},
-		{"read definite error", read, workloadtest.Reply{Body: `{"type":"error","code":11,"in_reply_to":1}`}, "", history.Info, "", "temporarily-unavailable"},
-		{"add timeout", add, workloadtest.Reply{Err: workload.ErrTimeout}, "", history.Info, "3", "timeout"},
-		{"read_ok without value", read, workloadtest.Reply{Body: `{"type":"read_ok","in_reply_to":1}`}, "", history.Info, "", `no "value"`},
-		{"read_ok with null", read, workloadtest.Reply{Body: `{"type":"read_ok","value":null,"in_reply_to":1}`}, "", history.Info, "", `no "value"`},
-		{"read_ok with strings", read, workloadtest.Reply{Body: `{"type":"read_ok","value":["3"],"in_reply_to":1}`}, "", history.Info, "", "not an array of integers"},
-		{"read_ok with the broadcast field", read, workloadtest.Reply{Body: `{"type":"read_ok","messages":[3],"in_reply_to":1}`}, "", history.Info, "", "unknown field"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			conn := &workloadtest.Conn{Replies: []workloadtest.Reply{tc.reply}}
-			c := New().NewClient(workload.Options{}).Invoke(context.Background(), conn, tc.inv)
-			if c.Type != tc.wantType || string(c.Value) != tc.wantValue || !strings.Contains(c.Error, tc.wantError) {
-				t.Fatalf("completion %+v (value %s), want %s %s error ~%q", c, c.Value, tc.wantType, tc.wantValue, tc.wantError)
-			}
-			if tc.wantSent != "" && (len(conn.Sent) != 1 || string(conn.Sent[0]) != tc.wantSent) {
-				t.Errorf("sent %s, want [%s]", conn.Sent, tc.wantSent)
-			}
-		})
-	}
+		{Name: "add definite error", Inv: add, Reply: reply(`{"type":"error","code":11,"in_reply_to":1}`), Type: history.Info, Value: "3", Error: "temporarily-unavailable"},
+		{Name: "read definite error", Inv: read, Reply: reply(`{"type":"error","code":11,"in_reply_to":1}`), Type: history.Info, Error: "temporarily-unavailable"},
+		{Name: "add timeout", Inv: add, Reply: workloadtest.Reply{Err: workload.ErrTimeout}, Type: history.Info, Value: "3", Error: "timeout"},
+		{Name: "read_ok without value", Inv: read, Reply: reply(`{"type":"read_ok","in_reply_to":1}`), Type: history.Info, Error: `no "value"`},
+		{Name: "read_ok with null", Inv: read, Reply: reply(`{"type":"read_ok","value":null,"in_reply_to":1}`), Type: history.Info, Error: `no "value"`},
+		{Name: "read_ok with strings", Inv: read, Reply: reply(`{"type":"read_ok","value":["3"],"in_reply_to":1}`), Type: history.Info, Error: "not an array of integers"},
+		{Name: "read_ok with broadcast's field", Inv: read, Reply: reply(`{"type":"read_ok","messages":[3],"in_reply_to":1}`), Type: history.Info, Error: "unknown field"},
+	})
 }
 
 func TestWorkloadShape(t *testing.T) {

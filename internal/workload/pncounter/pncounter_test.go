@@ -8,6 +8,7 @@ import (
 	"github.com/glomers/glomers/internal/checkertest"
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/workloadtest"
 )
 
 // The checker's cases, one file each under testdata/check.
@@ -18,15 +19,9 @@ func TestCheckCases(t *testing.T) {
 // Maelstrom pn_counter.clj: (gen/mix [adds of (- (rand-int 10) 5), reads]),
 // so negative deltas down to -5 and positive ones up to 4 all occur.
 func TestGeneratorDrawsBothSigns(t *testing.T) {
-	g := New().NewGenerator(workload.Options{})
-	rnd := rand.New(rand.NewPCG(1, 2))
 	seen := map[int]bool{}
 	reads := 0
-	for range 2000 {
-		inv, ok := g.Next(0, 0, rnd)
-		if !ok {
-			t.Fatal("main generator ran dry")
-		}
+	for _, inv := range workloadtest.MainOps(t, New().NewGenerator(workload.Options{}), rand.New(rand.NewPCG(1, 2)), 2000, 3) {
 		if inv.F == "read" {
 			reads++
 			continue
@@ -42,12 +37,22 @@ func TestGeneratorDrawsBothSigns(t *testing.T) {
 	}
 }
 
+// Maelstrom: each-thread {:f :read, :final? true}.
+func TestFinalGeneratorOneReadPerThread(t *testing.T) {
+	workloadtest.CheckFinalReads(t, New().NewFinalGenerator(workload.Options{}), 4)
+}
+
+// The client is g-counter's: one exchange shows it speaks for pn-counter.
+func TestClientSendsNegativeDeltas(t *testing.T) {
+	workloadtest.RunClientCases(t, New(), []workloadtest.ClientCase{
+		{Name: "add -3", Inv: workload.Invocation{F: "add", Value: history.Value(-3)}, Reply: workloadtest.Reply{Body: `{"type":"add_ok","in_reply_to":1}`},
+			Sent: `{"delta":-3,"type":"add"}`, Type: history.OK, Value: "-3"},
+	})
+}
+
 func TestWorkloadShape(t *testing.T) {
 	w := New()
 	if w.Name() != "pn-counter" || w.Reusable() || w.Setup(workload.Options{}) != nil || w.Validate(workload.Options{}) != nil {
 		t.Fatalf("pn-counter: name %q, reusable %v", w.Name(), w.Reusable())
-	}
-	if inv, ok := w.NewFinalGenerator(workload.Options{}).Next(0, 0, nil); !ok || inv.F != "read" || !inv.Final {
-		t.Fatalf("final op %+v, want a final read", inv)
 	}
 }
