@@ -24,7 +24,9 @@ func main() {
 	elements := func() []int {
 		mu.Lock()
 		defer mu.Unlock()
-		return slices.Sorted(maps.Keys(set))
+		out := slices.AppendSeq(make([]int, 0, len(set)), maps.Keys(set))
+		slices.Sort(out)
+		return out
 	}
 	n.Handle("add", func(msg maelstrom.Message) error {
 		var body struct {
