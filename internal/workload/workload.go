@@ -3,11 +3,11 @@
 // against one node, and a checker that judges the recorded history.
 //
 // Workloads live in subpackages (echo, uniqueids, broadcast, gcounter,
-// kafka, txn); package registry lists them. A workload never starts
-// processes, reads clocks or touches the network: the harness hands it a
-// Conn, the current run time and a seeded random source. Checkers are pure
-// functions of a history and the options, so they are tested on small
-// hand-written histories.
+// kafka, txn, gset, pncounter); package registry lists them. A workload
+// never starts processes, reads clocks or touches the network: the harness
+// hands it a Conn, the current run time and a seeded random source.
+// Checkers are pure functions of a history and the options, so they are
+// tested on small hand-written histories.
 package workload
 
 import (
