@@ -37,7 +37,7 @@ The diff is the step's answer: until your own node passes the step
 			case err != nil:
 				return fmt.Errorf("diff: %v", err)
 			case c.First:
-				_, err := fmt.Fprintf(env.Stdout, "Step %s is the first: there is nothing to compare it with. Its solution is in %s.\n", step.ID, step.Solution)
+				_, err := fmt.Fprintf(env.Stdout, "Step %s is the first of its part: there is nothing to compare it with. Its solution is in %s.\n", step.ID, step.Solution)
 				return err
 			case len(c.Diff) == 0:
 				_, err := fmt.Fprintf(env.Stdout, "%s and %s are the same but for the package name.\n", c.OldDir, c.NewDir)
