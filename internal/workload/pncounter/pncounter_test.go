@@ -56,3 +56,38 @@ func TestWorkloadShape(t *testing.T) {
 		t.Fatalf("pn-counter: name %q, reusable %v", w.Name(), w.Reusable())
 	}
 }
+
+// A correct counter, read now and then a little stale, passes: the bounds
+// never fire on reads any real sum of the adds could give.
+func TestCheckPassesACorrectCounter(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 3))
+	gen := New().NewGenerator(workload.Options{})
+	var b history.Builder
+	var values []int64 // the counter after each add
+	counter := int64(0)
+	for i := range 3000 {
+		p := i % 5
+		inv, _ := gen.Next(p, 0, rnd)
+		b.Add(history.Op{Type: history.Invoke, Process: p, F: inv.F, Value: inv.Value})
+		if inv.F == "add" {
+			var d int64
+			_ = json.Unmarshal(inv.Value, &d)
+			counter += d
+			values = append(values, counter)
+			b.Add(history.Op{Type: history.OK, Process: p, F: "add", Value: inv.Value})
+			continue
+		}
+		v := int64(0)
+		if n := len(values); n > 0 {
+			v = values[max(0, n-1-rnd.IntN(4))] // up to three adds stale
+		}
+		b.Add(history.Op{Type: history.OK, Process: p, F: "read", Value: history.Value(v)})
+	}
+	for p := range 5 {
+		b.Add(history.Op{Type: history.Invoke, Process: p, F: "read", Final: true})
+		b.Add(history.Op{Type: history.OK, Process: p, F: "read", Value: history.Value(counter), Final: true})
+	}
+	if r := Check(b.History()); r.Validity != workload.Valid {
+		t.Fatalf("%s: %+v", r.Validity, r.Anomalies)
+	}
+}
