@@ -19,11 +19,12 @@ import (
 
 // echoWL is a minimal workload for harness tests: echo operations, checked
 // for exact echoes, with an optional final phase of one op per thread.
-type echoWL struct{ final bool }
+type echoWL struct {
+	workload.Base
+	final bool
+}
 
 func (echoWL) Name() string                                     { return "test-echo" }
-func (echoWL) Validate(workload.Options) error                  { return nil }
-func (echoWL) Setup(workload.Options) []workload.SetupRequest   { return nil }
 func (echoWL) NewGenerator(workload.Options) workload.Generator { return &echoGen{} }
 func (w echoWL) NewFinalGenerator(workload.Options) workload.Generator {
 	if !w.final {
@@ -32,7 +33,6 @@ func (w echoWL) NewFinalGenerator(workload.Options) workload.Generator {
 	return &echoGen{final: map[int]bool{}}
 }
 func (echoWL) NewClient(workload.Options) workload.Client { return echoClient{} }
-func (echoWL) Reusable() bool                             { return false }
 func (echoWL) Check(h history.History, _ workload.Options) workload.Result {
 	pairs, err := h.Pair()
 	if err != nil {
