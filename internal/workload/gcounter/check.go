@@ -70,7 +70,7 @@ const maxDelta = 1 << 32
 // Unknown when no final read succeeded (Maelstrom passes such a run, but it
 // has checked nothing).
 func Check(h history.History) workload.Result {
-	c := checker{name: "g-counter", h: h}
+	c := checker{name: Name, h: h}
 	c.run()
 	return c.result()
 }

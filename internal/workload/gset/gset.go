@@ -60,35 +60,28 @@ const (
 var kindsDoc string
 
 // setFull is broadcast's checker with g-set's operation and field names.
-var setFull = broadcast.SetFull{Workload: "g-set", Add: "add", Added: "added", Field: "value"}
+var setFull = broadcast.SetFull{Workload: Name, Add: "add", Added: "added", Field: "value"}
 
 // Check judges a g-set history with Jepsen's set-full rules: see
 // broadcast.Check, adds standing for broadcasts.
 func Check(h history.History) workload.Result { return setFull.Check(h) }
 
-type gset struct{}
+// Name is Maelstrom's name for the workload.
+const Name = "g-set"
 
-// New returns the g-set workload.
-func New() workload.Workload { return gset{} }
+// New returns the g-set workload. Its client is not reusable: Maelstrom
+// reopens a g-set client after an info.
+func New() workload.Workload {
+	return gset{workload.Base{WorkloadName: Name, KindsDoc: kindsDoc}}
+}
 
-func (gset) Name() string { return "g-set" }
-
-// Validate accepts any options: g-set reads none of its own.
-func (gset) Validate(workload.Options) error { return nil }
-
-func (gset) Setup(workload.Options) []workload.SetupRequest { return nil }
+type gset struct{ workload.Base }
 
 func (gset) NewGenerator(workload.Options) workload.Generator { return &generator{} }
 
 func (gset) NewFinalGenerator(workload.Options) workload.Generator { return workload.FinalReads() }
 
 func (gset) NewClient(workload.Options) workload.Client { return client{} }
-
-// Reusable is false: Maelstrom reopens a g-set client after an info.
-func (gset) Reusable() bool { return false }
-
-// Kinds gives the words the report shows for each anomaly kind (kinds.md).
-func (gset) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
 
 func (gset) Check(h history.History, _ workload.Options) workload.Result { return Check(h) }
 

@@ -35,17 +35,16 @@ import (
 //go:embed kinds.md
 var kindsDoc string
 
-type pncounter struct{}
+// Name is Maelstrom's name for the workload.
+const Name = "pn-counter"
 
-// New returns the pn-counter workload.
-func New() workload.Workload { return pncounter{} }
+// New returns the pn-counter workload. Its client is not reusable:
+// Maelstrom reopens a counter client after an info.
+func New() workload.Workload {
+	return pncounter{workload.Base{WorkloadName: Name, KindsDoc: kindsDoc}}
+}
 
-func (pncounter) Name() string { return "pn-counter" }
-
-// Validate accepts any options: pn-counter reads none of its own.
-func (pncounter) Validate(workload.Options) error { return nil }
-
-func (pncounter) Setup(workload.Options) []workload.SetupRequest { return nil }
+type pncounter struct{ workload.Base }
 
 func (pncounter) NewGenerator(workload.Options) workload.Generator { return gcounter.PNGenerator() }
 
@@ -58,12 +57,6 @@ func (pncounter) NewFinalGenerator(workload.Options) workload.Generator {
 func (pncounter) NewClient(opts workload.Options) workload.Client {
 	return gcounter.New().NewClient(opts)
 }
-
-// Reusable is false: Maelstrom reopens a counter client after an info.
-func (pncounter) Reusable() bool { return false }
-
-// Kinds gives the words the report shows for each anomaly kind (kinds.md).
-func (pncounter) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
 
 func (pncounter) Check(h history.History, _ workload.Options) workload.Result { return Check(h) }
 
