@@ -156,6 +156,14 @@ func steps() []Step {
 		return Step{ID: id, Title: title, Page: page(id), Part: 1, Chapter: "chapters/" + id + ".md",
 			Solution: "solutions/" + solution, Runs: runs}
 	}
+	// beyond is a step of part 2, which follows a chapter of Maelstrom's
+	// tutorial (doc/ in jepsen-io/maelstrom) rather than a Fly.io page.
+	beyond := func(id, title, solution, page string, runs ...Run) Step {
+		s := step(id, title, solution, runs...)
+		s.Part, s.Page = 2, page
+		return s
+	}
+	tutorial := func(doc string) string { return "https://github.com/jepsen-io/maelstrom/blob/main/doc/" + doc }
 	run := func(args string, targets ...Target) Run {
 		return Run{Args: strings.Fields(args), Targets: targets}
 	}
@@ -200,6 +208,13 @@ func steps() []Step {
 		step("6c", "Totally-Available, Read Committed Transactions", "txncommitted",
 			// The page prints "–-nemesis" (an en dash): a typo for --nemesis.
 			run("-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-committed --availability total --nemesis partition")),
+
+		// Part 2 follows Maelstrom's own tutorial; its runs are the
+		// tutorial's last command for each stage (--test-count aside).
+		beyond("7a", "Grow-Only Set", "gset", tutorial("04-crdts/01-g-set.md"),
+			run("-w g-set --time-limit 30 --rate 10 --nemesis partition")),
+		beyond("7b", "PN-Counter", "pncounter", tutorial("04-crdts/02-counters.md"),
+			run("-w pn-counter --time-limit 30 --rate 10 --nemesis partition")),
 	}
 }
 

@@ -44,9 +44,9 @@ func TestSimulatedRuns(t *testing.T) {
 // retired after eleven of those, as Maelstrom's generator does (23
 // keys); "busy": each takes about 5 ms, five in flight on one key.
 // Measured on the course's 2-core machine while other jobs kept it busy
-// (load 11): healthy 1.1 s a check (0.25 s of CPU), timeouts 0.5 s, busy
-// 3.9 s; a busy key has few lone writes to cut at (see segments), so its
-// stretches stay long and porcupine's cost grows with their square.
+// (load 14): 0.8 to 0.9 s a check in each case, of which 0.2 to 0.26 s
+// of CPU. Cut only at lone writes, the busy key took 3.9 s, and a
+// healthy key checked whole took 44 s (see segments).
 func BenchmarkCheck100k(b *testing.B) {
 	for _, bc := range []struct {
 		name string

@@ -60,6 +60,9 @@ type kvOp struct {
 	info  bool   // indeterminate: may or may not have taken effect
 	index int    // history index shown for the op (its completion, or its invocation when open)
 	node  string
+	// carried marks the write segments puts at the start of a stretch to
+	// carry the value the stretch before it left (index -1).
+	carried bool
 }
 
 // describe is the op in a few words: "read 3", "write 2", "cas 1->4".
@@ -76,6 +79,9 @@ func (o kvOp) describe() string {
 	if o.info {
 		s += " (indeterminate)"
 	}
+	if o.carried {
+		s = "the value " + o.value + " the operations before left"
+	}
 	return s
 }
 
@@ -87,14 +93,23 @@ func (o kvOp) describe() string {
 // is given a return time after every other operation, where it can take
 // effect without anyone seeing it, and an indeterminate cas that does not
 // match leaves the value as it was.
-var model = porcupine.Model{
-	Partition: segments,
-	Init:      func() any { return null },
+var model = func() porcupine.Model {
+	m := register
+	m.Partition = segments
+	return m
+}()
+
+// register is model without its partition: one stretch of one key.
+var register = porcupine.Model{
+	Init: func() any { return null },
 	Step: func(state, input, _ any) (bool, any) {
 		return step(state.(string), input.(kvOp))
 	},
 	DescribeOperation: func(input, _ any) string {
 		o := input.(kvOp)
+		if o.carried {
+			return o.describe()
+		}
 		return fmt.Sprintf("op %d: %s", o.index, o.describe())
 	},
 	DescribeState: func(state any) string { return state.(string) },
@@ -110,7 +125,8 @@ var model = porcupine.Model{
 // Porcupine's cost grows with the square of a part's length (it copies
 // a bitset of the part's operations at each step), so a healthy run's
 // key, one long part for the whole run, would take minutes at 100,000
-// operations; cut at its lone writes, it takes well under a second. An
+// operations; cut at its lone writes, it takes well under a second. A
+// key too busy to run writes alone is cut further by splitQuiet. An
 // indeterminate operation is open to the end, so no cut follows one.
 func segments(ops []porcupine.Operation) [][]porcupine.Operation {
 	byKey := map[int64][]porcupine.Operation{}
@@ -128,14 +144,58 @@ func segments(ops []porcupine.Operation) [][]porcupine.Operation {
 			alone := op.Input.(kvOp).f == "write" && !op.Input.(kvOp).info && latest < op.Call &&
 				(i+1 == len(part) || part[i+1].Call > op.Return)
 			if alone && i > start {
-				out = append(out, part[start:i])
+				out = append(out, splitQuiet(part[start:i])...)
 				start = i
 			}
 			latest = max(latest, op.Return)
 		}
-		out = append(out, part[start:])
+		out = append(out, splitQuiet(part[start:])...)
 	}
 	return out
+}
+
+// minChunk is the fewest operations a stretch holds before splitQuiet
+// cuts it: porcupine's cost per operation is small below that.
+const minChunk = 200
+
+// splitQuiet cuts a long stretch of one key's operations further, for a
+// key too busy ever to run a write alone. At a quiet moment, when none
+// of the key's operations is in flight, every order of the operations
+// before it comes before every order of those after. If, moreover, a
+// read that saw a value v began after every write and cas before the
+// quiet moment had returned, every order of the operations before leaves
+// v, so those after can be checked apart, starting from v (a carried
+// write, first in their stretch). A chunk that cannot be ordered at all
+// fails on its own; the value it carries may then be wrong, but only the
+// first stretch of a key that fails is explained or drawn.
+func splitQuiet(part []porcupine.Operation) [][]porcupine.Operation {
+	if len(part) < 2*minChunk {
+		return [][]porcupine.Operation{part}
+	}
+	var out [][]porcupine.Operation
+	var carry []porcupine.Operation
+	start := 0
+	latest := int64(math.MinInt64)  // the latest return before op i
+	written := int64(math.MinInt64) // the latest return of a write or cas since start
+	pinned, end := false, ""        // whether a read after every write saw a value, and which
+	for i, op := range part {
+		o := kv(op)
+		if i-start >= minChunk && len(part)-i >= minChunk && latest < op.Call && pinned {
+			out = append(out, append(carry, part[start:i]...))
+			c := kvOp{f: "write", key: o.key, value: end, index: -1, carried: true}
+			carry = []porcupine.Operation{{Input: c, Call: latest, Return: latest}}
+			start = i
+		}
+		switch {
+		case o.f != "read":
+			written = max(written, op.Return)
+			pinned = false
+		case o.value != null && op.Call > written:
+			pinned, end = true, o.value
+		}
+		latest = max(latest, op.Return)
+	}
+	return append(out, append(carry, part[start:]...))
 }
 
 // step applies op to a register holding state.
@@ -165,10 +225,8 @@ func Check(h history.History, budget time.Duration) workload.Result {
 	ops, ev := decode(h)
 	res := workload.Result{Validity: workload.Valid}
 	keys := map[int64]bool{}
-	counts := map[string]int{}
 	for _, o := range ops {
-		keys[o.Input.(kvOp).key] = true
-		counts[o.Input.(kvOp).f]++
+		keys[kv(o).key] = true
 	}
 	res.Metrics = map[string]any{"keys": len(keys), "checked_ops": len(ops)}
 	switch porcupine.CheckOperationsTimeout(model, ops, budget) {
@@ -239,7 +297,7 @@ func explain(ops []porcupine.Operation, budget time.Duration, ev *evidence.Colle
 		if slices.Contains(bad, key) {
 			continue
 		}
-		r, info := porcupine.CheckOperationsVerbose(model, part, budget)
+		r, info := porcupine.CheckOperationsVerbose(register, part, budget)
 		switch r {
 		case porcupine.Illegal:
 			bad = append(bad, key)
@@ -249,7 +307,7 @@ func explain(ops []porcupine.Operation, budget time.Duration, ev *evidence.Colle
 			}
 		case porcupine.Unknown:
 			res.Notes = append(res.Notes, workload.Anomaly{Kind: NoteUnknown, Message: fmt.Sprintf(
-				"the linearizability search of key %d (%d operations from op %d) did not finish within %s", key, len(part), firstIndex(part), budget)})
+				"the linearizability search of key %d (%d operations from op %d) did not finish within %s", key, real(part), firstIndex(part), budget)})
 		}
 	}
 	if len(bad) > maxShown {
@@ -262,12 +320,27 @@ func explain(ops []porcupine.Operation, budget time.Duration, ev *evidence.Colle
 // kv is op's input.
 func kv(op porcupine.Operation) kvOp { return op.Input.(kvOp) }
 
+// firstIndex is the smallest history index among ops, a carried write
+// aside.
 func firstIndex(ops []porcupine.Operation) int {
-	i := kv(ops[0]).index
+	i := -1
 	for _, op := range ops {
-		i = min(i, kv(op).index)
+		if o := kv(op); !o.carried && (i < 0 || o.index < i) {
+			i = o.index
+		}
 	}
 	return i
+}
+
+// real counts ops, a carried write aside.
+func real(ops []porcupine.Operation) int {
+	n := 0
+	for _, op := range ops {
+		if !kv(op).carried {
+			n++
+		}
+	}
+	return n
 }
 
 // smallestWindow explains why a stretch of one key's operations (part)
@@ -277,10 +350,9 @@ func firstIndex(ops []porcupine.Operation) int {
 // after its return must follow it, so it has to fit next or nowhere).
 // The window around it holds the operations running while it did (the
 // only ones that could come between), the last one in the fitted order
-// to change the value, and the last one of the whole key (all) to write
-// the value the stuck one expected; it is then made minimal: each
-// operation but the stuck one and that writer is dropped while the rest
-// still cannot be ordered on their own.
+// to change the value, and the last ones of the whole key (all) to write
+// the value the stuck one expected and the values the others expect; it
+// is then made minimal (minimize).
 func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo, all []porcupine.Operation) ([]int, string) {
 	var longest []int
 	if pl := info.PartialLinearizations(); len(pl) > 0 {
@@ -309,7 +381,7 @@ func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo
 		}
 	}
 	if x == nil { // cannot happen for a stretch that failed; say what we know
-		return []int{kv(part[0]).index}, fmt.Sprintf("key %d: no order of its %d operations from op %d fits a single register", kv(part[0]).key, len(part), firstIndex(part))
+		return []int{firstIndex(part)}, fmt.Sprintf("key %d: no order of its %d operations from op %d fits a single register", kv(part[0]).key, real(part), firstIndex(part))
 	}
 	xo := kv(*x)
 	want := xo.value
@@ -318,14 +390,7 @@ func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo
 	}
 	var source *porcupine.Operation
 	if xo.f != "write" {
-		for i := range all {
-			op := &all[i]
-			o := kv(*op)
-			wrote := o.f == "write" && o.value == want || o.f == "cas" && o.to == want
-			if o.index != xo.index && wrote && op.Call <= x.Return && (source == nil || op.Call > source.Call) {
-				source = op
-			}
-		}
+		source = lastWriter(all, want, x.Return, xo.index)
 	}
 	window := []porcupine.Operation{*x}
 	var concurrent []porcupine.Operation
@@ -337,19 +402,35 @@ func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo
 	}
 	keep := []int{xo.index}
 	for _, op := range []*porcupine.Operation{setter, source} {
-		if op != nil && !slices.ContainsFunc(window, func(w porcupine.Operation) bool { return kv(w).index == kv(*op).index }) {
+		if op != nil && !kv(*op).carried && !slices.ContainsFunc(window, func(w porcupine.Operation) bool { return kv(w).index == kv(*op).index }) {
 			window = append(window, *op)
 		}
 	}
 	if source != nil {
 		keep = append(keep, kv(*source).index)
 	}
+	// The values the window's reads and cas operations expect came from
+	// somewhere: the last op of the key to write each, begun by the time
+	// the stuck op returned.
+	for v := range unexplained(window) {
+		if w := lastWriter(all, v, x.Return, xo.index); w != nil && !slices.ContainsFunc(window, func(op porcupine.Operation) bool { return kv(op).index == kv(*w).index }) {
+			window = append(window, *w)
+		}
+	}
 	minimal := minimize(window, keep)
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "key %d is not linearizable: no order of its operations fits a single register. ", xo.key)
-	fmt.Fprintf(&b, "In its stretch from op %d (%s), the longest order found fits %d", firstIndex(part), plural(len(part), "operation"), len(longest))
-	if setter != nil {
+	fitted := len(longest)
+	if kv(part[0]).carried {
+		fitted--
+		fmt.Fprintf(&b, "In its stretch from op %d (%s), which starts from the value %s that every order of the operations before it leaves, the longest order found fits %d", firstIndex(part), plural(real(part), "operation"), kv(part[0]).value, fitted)
+	} else {
+		fmt.Fprintf(&b, "In its stretch from op %d (%s), the longest order found fits %d", firstIndex(part), plural(real(part), "operation"), fitted)
+	}
+	if setter != nil && kv(*setter).carried {
+		fmt.Fprintf(&b, ", none of them changing the value, which is still %s", state)
+	} else if setter != nil {
 		fmt.Fprintf(&b, ", the last to change the value being op %d (%s), leaving %s", kv(*setter).index, kv(*setter).describe(), state)
 	} else {
 		fmt.Fprintf(&b, ", none of them changing the value, which is still %s (never written)", state)
@@ -386,7 +467,7 @@ func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo
 // it. A window that cannot be ordered from any starting value cannot be
 // ordered whatever came before it.
 var anyStart = func() porcupine.Model {
-	m := model
+	m := register
 	m.Init = func() any { return unknown }
 	m.Step = func(state, input, _ any) (bool, any) {
 		s, op := state.(string), input.(kvOp)
@@ -407,19 +488,56 @@ var anyStart = func() porcupine.Model {
 // looks like it.
 const unknown = "?"
 
+// lastWriter returns the op of all but the one at history index except
+// that wrote v (a write, or a cas to it) begun last by the time before,
+// or nil.
+func lastWriter(all []porcupine.Operation, v string, before int64, except int) *porcupine.Operation {
+	var w *porcupine.Operation
+	for i := range all {
+		op := &all[i]
+		o := kv(*op)
+		wrote := o.f == "write" && o.value == v || o.f == "cas" && o.to == v
+		if wrote && o.index != except && op.Call <= before && (w == nil || op.Call > w.Call) {
+			w = op
+		}
+	}
+	return w
+}
+
 // minimize returns a smallest subset of window that cannot be
 // linearized from any starting value, keeping the ops whose indexes are
-// in keep: each other op is dropped if the rest still cannot be ordered.
-// It returns nil when window itself can be ordered, the contradiction
-// lying further back (a chain of cas operations, say).
+// in keep (keep[0] is the stuck op): each other op is dropped if the rest
+// still cannot be ordered, leaves no read without the op that wrote its
+// value, and, where the window allows it, still needs the stuck op to
+// fail (without it the rest could be ordered), so that the window shows
+// the contradiction the stuck op is part of, not another one made by
+// leaving out the operation that explained some read. It
+// returns nil when window itself can be ordered, the contradiction lying
+// further back (a chain of cas operations, say).
 func minimize(window []porcupine.Operation, keep []int) []porcupine.Operation {
 	illegal := func(ops []porcupine.Operation) bool {
 		return porcupine.CheckOperationsTimeout(anyStart, ops, time.Second) == porcupine.Illegal
+	}
+	without := func(ops []porcupine.Operation, index int) []porcupine.Operation {
+		return slices.DeleteFunc(slices.Clone(ops), func(op porcupine.Operation) bool { return kv(op).index == index })
 	}
 	ops := slices.Clone(window)
 	slices.SortFunc(ops, func(a, b porcupine.Operation) int { return kv(a).index - kv(b).index })
 	if !illegal(ops) {
 		return nil
+	}
+	// A read needs the op that wrote its value: dropping that op leaves a
+	// window whose contradiction is a value nobody wrote, not the one at
+	// hand. So no drop may leave a value unexplained that was not.
+	explained := unexplained(ops)
+	essential := !illegal(without(ops, keep[0]))
+	fails := func(rest []porcupine.Operation) bool {
+		for v := range unexplained(rest) {
+			if !explained[v] {
+				return false
+			}
+		}
+		return illegal(rest) && (!essential || !illegal(without(rest, keep[0])))
 	}
 	for i := 0; i < len(ops); {
 		if slices.Contains(keep, kv(ops[i]).index) {
@@ -427,13 +545,42 @@ func minimize(window []porcupine.Operation, keep []int) []porcupine.Operation {
 			continue
 		}
 		rest := slices.Delete(slices.Clone(ops), i, i+1)
-		if illegal(rest) {
+		if fails(rest) {
 			ops = rest
 		} else {
 			i++
 		}
 	}
 	return ops
+}
+
+// unexplained returns the values some op of ops reads or a cas of them
+// expects that no op of ops writes: the value before them, if anything.
+func unexplained(ops []porcupine.Operation) map[string]bool {
+	wrote := map[string]bool{}
+	for _, op := range ops {
+		switch o := kv(op); o.f {
+		case "write":
+			wrote[o.value] = true
+		case "cas":
+			wrote[o.to] = true
+		}
+	}
+	out := map[string]bool{}
+	for _, op := range ops {
+		o := kv(op)
+		want := o.value
+		switch {
+		case o.f == "cas":
+			want = o.from
+		case o.f != "read" || o.value == null:
+			continue
+		}
+		if !wrote[want] {
+			out[want] = true
+		}
+	}
+	return out
 }
 
 // describeAll names ops in history order: "op 3 (write 2), op 5 (read 1)".
@@ -524,7 +671,9 @@ func decode(h history.History) ([]porcupine.Operation, evidence.Collector) {
 			c = len(clients)
 			clients[inv.Process] = c
 		}
-		ops = append(ops, porcupine.Operation{ClientId: c, Input: o, Call: int64(inv.Time), Return: ret})
+		// A completion recorded before its invocation (a history edited by
+		// hand) is taken to return when it was invoked.
+		ops = append(ops, porcupine.Operation{ClientId: c, Input: o, Call: int64(inv.Time), Return: max(ret, int64(inv.Time))})
 	}
 	return ops, ev
 }
@@ -638,18 +787,55 @@ func compact(raw json.RawMessage) []byte {
 // calls it for a failed lin-kv run.
 func Visualize(w io.Writer, h history.History, budget time.Duration) (bool, error) {
 	ops, _ := decode(h)
-	var bad []porcupine.Operation
+	var bad [][]porcupine.Operation
+	var all []porcupine.Operation
 	for _, part := range model.Partition(ops) {
-		if porcupine.CheckOperationsTimeout(model, part, budget) == porcupine.Illegal {
-			bad = append(bad, part...)
+		key := kv(part[0]).key
+		if slices.ContainsFunc(bad, func(b []porcupine.Operation) bool { return kv(b[0]).key == key }) {
+			continue // the first stretch of a key that fails, as explain's
+		}
+		if porcupine.CheckOperationsTimeout(register, part, budget) == porcupine.Illegal {
+			bad = append(bad, part)
+			all = append(all, part...)
 		}
 	}
 	if len(bad) == 0 {
 		return false, nil
 	}
-	r, info := porcupine.CheckOperationsVerbose(model, bad, budget)
+	m := register
+	m.Partition = func([]porcupine.Operation) [][]porcupine.Operation { return bad }
+	r, info := porcupine.CheckOperationsVerbose(m, all, budget)
 	if r != porcupine.Illegal {
 		return false, nil
 	}
-	return true, porcupine.Visualize(model, info, w)
+	info.AddAnnotations(windows(bad, ops, budget))
+	return true, porcupine.Visualize(m, info, w)
+}
+
+// windows marks, on a row of its own for each key, the time the
+// smallest window of the key's failing stretch spans, with the
+// explanation the report gives as the mark's details.
+func windows(bad [][]porcupine.Operation, ops []porcupine.Operation, budget time.Duration) []porcupine.Annotation {
+	var out []porcupine.Annotation
+	for _, part := range bad {
+		key := kv(part[0]).key
+		r, info := porcupine.CheckOperationsVerbose(register, part, budget)
+		if r != porcupine.Illegal {
+			continue
+		}
+		all := slices.DeleteFunc(slices.Clone(ops), func(op porcupine.Operation) bool { return kv(op).key != key })
+		window, msg := smallestWindow(part, info, all)
+		a := porcupine.Annotation{Tag: fmt.Sprintf("key %d", key), Start: math.MaxInt64, End: math.MinInt64,
+			Description: "smallest window: ops " + strings.Trim(strings.Join(strings.Fields(fmt.Sprint(window)), ", "), "[]"),
+			Details:     msg, BackgroundColor: "#ffd6d6"}
+		for _, op := range all {
+			if slices.Contains(window, kv(op).index) {
+				a.Start, a.End = min(a.Start, op.Call), max(a.End, op.Return)
+			}
+		}
+		if a.Start <= a.End {
+			out = append(out, a)
+		}
+	}
+	return out
 }
