@@ -156,10 +156,6 @@ func steps() []Step {
 		return Step{ID: id, Title: title, Page: page(id), Part: 1, Chapter: "chapters/" + id + ".md",
 			Solution: "solutions/" + solution, Runs: runs}
 	}
-	run := func(args string, targets ...Target) Run {
-		return Run{Args: strings.Fields(args), Targets: targets}
-	}
-	note := func(r Run, note string) Run { r.Note = note; return r }
 	// beyond is a step of part 2, which follows a chapter of Maelstrom's
 	// tutorial (doc/ in jepsen-io/maelstrom) rather than a Fly.io page.
 	beyond := func(id, title, solution, page string, runs ...Run) Step {
@@ -168,6 +164,10 @@ func steps() []Step {
 		return s
 	}
 	tutorial := func(doc string) string { return "https://github.com/jepsen-io/maelstrom/blob/main/doc/" + doc }
+	run := func(args string, targets ...Target) Run {
+		return Run{Args: strings.Fields(args), Targets: targets}
+	}
+	note := func(r Run, note string) Run { r.Note = note; return r }
 
 	const (
 		broadcast3d = "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100"
@@ -211,6 +211,10 @@ func steps() []Step {
 
 		// Part 2 follows Maelstrom's own tutorial; its runs are the
 		// tutorial's last command for each stage (--test-count aside).
+		beyond("7a", "Grow-Only Set", "gset", tutorial("04-crdts/01-g-set.md"),
+			run("-w g-set --time-limit 30 --rate 10 --nemesis partition")),
+		beyond("7b", "PN-Counter", "pncounter", tutorial("04-crdts/02-counters.md"),
+			run("-w pn-counter --time-limit 30 --rate 10 --nemesis partition")),
 		// 7d at --rate 100, not the election chapter's 10: only the leader
 		// serves, so a third of the requests succeed, and at 10 a run saw
 		// no successful cas about one time in five (1 of 5 runs of the

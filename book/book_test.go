@@ -18,11 +18,11 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files with the current output")
 
 func TestStepsInOrder(t *testing.T) {
-	want := []string{"1", "2", "3a", "3b", "3c", "3d", "3e", "4", "5a", "5b", "5c", "6a", "6b", "6c", "7d", "7e", "7f"}
+	want := []string{"1", "2", "3a", "3b", "3c", "3d", "3e", "4", "5a", "5b", "5c", "6a", "6b", "6c", "7a", "7b", "7d", "7e", "7f"}
 	if got := IDs(); !slices.Equal(got, want) {
 		t.Fatalf("IDs() = %v, want %v", got, want)
 	}
-	workloads := []string{"echo", "unique-ids", "broadcast", "g-counter", "kafka", "txn-rw-register", "lin-kv"}
+	workloads := []string{"echo", "unique-ids", "broadcast", "g-counter", "kafka", "txn-rw-register", "lin-kv", "g-set", "pn-counter"}
 	solutions := map[string]string{}
 	for _, s := range Steps() {
 		// Part 1 follows the Fly.io pages; part 2 follows Maelstrom's tutorial
@@ -128,7 +128,7 @@ func TestLookup(t *testing.T) {
 	}
 	_, err := Lookup("9z")
 	var unknown *UnknownStepError
-	if !errors.As(err, &unknown) || err.Error() != `unknown step "9z"; valid steps: 1, 2, 3a, 3b, 3c, 3d, 3e, 4, 5a, 5b, 5c, 6a, 6b, 6c, 7d, 7e, 7f` {
+	if !errors.As(err, &unknown) || err.Error() != `unknown step "9z"; valid steps: 1, 2, 3a, 3b, 3c, 3d, 3e, 4, 5a, 5b, 5c, 6a, 6b, 6c, 7a, 7b, 7d, 7e, 7f` {
 		t.Errorf("Lookup(9z) error = %v", err)
 	}
 	if _, err := Lookup("intro"); err == nil {

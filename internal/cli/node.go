@@ -22,12 +22,14 @@ import (
 	"github.com/glomers/glomers/solutions/broadcastsingle"
 	"github.com/glomers/glomers/solutions/echo"
 	"github.com/glomers/glomers/solutions/gcounter"
+	"github.com/glomers/glomers/solutions/gset"
 	"github.com/glomers/glomers/solutions/kafkaefficient"
 	"github.com/glomers/glomers/solutions/kafkamulti"
 	"github.com/glomers/glomers/solutions/kafkasingle"
 	"github.com/glomers/glomers/solutions/raftelection"
 	"github.com/glomers/glomers/solutions/raftlog"
 	"github.com/glomers/glomers/solutions/raftread"
+	"github.com/glomers/glomers/solutions/pncounter"
 	"github.com/glomers/glomers/solutions/txncommitted"
 	"github.com/glomers/glomers/solutions/txnsingle"
 	"github.com/glomers/glomers/solutions/txnuncommitted"
@@ -74,6 +76,8 @@ var byPackage = map[string]solution{
 	"solutions/raftelection":        {start: raftelection.Start},
 	"solutions/raftlog":             {start: raftlog.Start},
 	"solutions/raftread":            {start: raftread.Start},
+	"solutions/gset":                {start: gset.Start},
+	"solutions/pncounter":           {start: pncounter.Start},
 }
 
 // solutions maps a step id to its reference solution, through the book's
@@ -137,11 +141,7 @@ binary:
 				}
 				return installWrappers(env, wrappers)
 			}
-			id, err := stepArg("node", args, book.IDs())
-			if err != nil {
-				return err
-			}
-			s, err := book.Lookup(id)
+			s, err := stepOfArgs("node", args)
 			if err != nil {
 				return err
 			}

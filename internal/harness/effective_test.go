@@ -23,6 +23,8 @@ func TestEffectiveOptionsFollowTheWorkload(t *testing.T) {
 		"echo":            {},
 		"unique-ids":      {},
 		"g-counter":       {},
+		"g-set":           {},
+		"pn-counter":      {},
 		"lin-kv":          {},
 		"broadcast":       {Topology: "grid"},
 		"kafka":           {KeyCount: 10, MaxWrites: 16},

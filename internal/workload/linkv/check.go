@@ -225,10 +225,8 @@ func Check(h history.History, budget time.Duration) workload.Result {
 	ops, ev := decode(h)
 	res := workload.Result{Validity: workload.Valid}
 	keys := map[int64]bool{}
-	counts := map[string]int{}
 	for _, o := range ops {
-		keys[o.Input.(kvOp).key] = true
-		counts[o.Input.(kvOp).f]++
+		keys[kv(o).key] = true
 	}
 	res.Metrics = map[string]any{"keys": len(keys), "checked_ops": len(ops)}
 	switch porcupine.CheckOperationsTimeout(model, ops, budget) {
@@ -352,10 +350,9 @@ func real(ops []porcupine.Operation) int {
 // after its return must follow it, so it has to fit next or nowhere).
 // The window around it holds the operations running while it did (the
 // only ones that could come between), the last one in the fitted order
-// to change the value, and the last one of the whole key (all) to write
-// the value the stuck one expected; it is then made minimal: each
-// operation but the stuck one and that writer is dropped while the rest
-// still cannot be ordered on their own.
+// to change the value, and the last ones of the whole key (all) to write
+// the value the stuck one expected and the values the others expect; it
+// is then made minimal (minimize).
 func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo, all []porcupine.Operation) ([]int, string) {
 	var longest []int
 	if pl := info.PartialLinearizations(); len(pl) > 0 {
@@ -393,14 +390,7 @@ func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo
 	}
 	var source *porcupine.Operation
 	if xo.f != "write" {
-		for i := range all {
-			op := &all[i]
-			o := kv(*op)
-			wrote := o.f == "write" && o.value == want || o.f == "cas" && o.to == want
-			if o.index != xo.index && wrote && op.Call <= x.Return && (source == nil || op.Call > source.Call) {
-				source = op
-			}
-		}
+		source = lastWriter(all, want, x.Return, xo.index)
 	}
 	window := []porcupine.Operation{*x}
 	var concurrent []porcupine.Operation
@@ -418,6 +408,14 @@ func smallestWindow(part []porcupine.Operation, info porcupine.LinearizationInfo
 	}
 	if source != nil {
 		keep = append(keep, kv(*source).index)
+	}
+	// The values the window's reads and cas operations expect came from
+	// somewhere: the last op of the key to write each, begun by the time
+	// the stuck op returned.
+	for v := range unexplained(window) {
+		if w := lastWriter(all, v, x.Return, xo.index); w != nil && !slices.ContainsFunc(window, func(op porcupine.Operation) bool { return kv(op).index == kv(*w).index }) {
+			window = append(window, *w)
+		}
 	}
 	minimal := minimize(window, keep)
 
@@ -490,19 +488,56 @@ var anyStart = func() porcupine.Model {
 // looks like it.
 const unknown = "?"
 
+// lastWriter returns the op of all but the one at history index except
+// that wrote v (a write, or a cas to it) begun last by the time before,
+// or nil.
+func lastWriter(all []porcupine.Operation, v string, before int64, except int) *porcupine.Operation {
+	var w *porcupine.Operation
+	for i := range all {
+		op := &all[i]
+		o := kv(*op)
+		wrote := o.f == "write" && o.value == v || o.f == "cas" && o.to == v
+		if wrote && o.index != except && op.Call <= before && (w == nil || op.Call > w.Call) {
+			w = op
+		}
+	}
+	return w
+}
+
 // minimize returns a smallest subset of window that cannot be
 // linearized from any starting value, keeping the ops whose indexes are
-// in keep: each other op is dropped if the rest still cannot be ordered.
-// It returns nil when window itself can be ordered, the contradiction
-// lying further back (a chain of cas operations, say).
+// in keep (keep[0] is the stuck op): each other op is dropped if the rest
+// still cannot be ordered, leaves no read without the op that wrote its
+// value, and, where the window allows it, still needs the stuck op to
+// fail (without it the rest could be ordered), so that the window shows
+// the contradiction the stuck op is part of, not another one made by
+// leaving out the operation that explained some read. It
+// returns nil when window itself can be ordered, the contradiction lying
+// further back (a chain of cas operations, say).
 func minimize(window []porcupine.Operation, keep []int) []porcupine.Operation {
 	illegal := func(ops []porcupine.Operation) bool {
 		return porcupine.CheckOperationsTimeout(anyStart, ops, time.Second) == porcupine.Illegal
+	}
+	without := func(ops []porcupine.Operation, index int) []porcupine.Operation {
+		return slices.DeleteFunc(slices.Clone(ops), func(op porcupine.Operation) bool { return kv(op).index == index })
 	}
 	ops := slices.Clone(window)
 	slices.SortFunc(ops, func(a, b porcupine.Operation) int { return kv(a).index - kv(b).index })
 	if !illegal(ops) {
 		return nil
+	}
+	// A read needs the op that wrote its value: dropping that op leaves a
+	// window whose contradiction is a value nobody wrote, not the one at
+	// hand. So no drop may leave a value unexplained that was not.
+	explained := unexplained(ops)
+	essential := !illegal(without(ops, keep[0]))
+	fails := func(rest []porcupine.Operation) bool {
+		for v := range unexplained(rest) {
+			if !explained[v] {
+				return false
+			}
+		}
+		return illegal(rest) && (!essential || !illegal(without(rest, keep[0])))
 	}
 	for i := 0; i < len(ops); {
 		if slices.Contains(keep, kv(ops[i]).index) {
@@ -510,13 +545,42 @@ func minimize(window []porcupine.Operation, keep []int) []porcupine.Operation {
 			continue
 		}
 		rest := slices.Delete(slices.Clone(ops), i, i+1)
-		if illegal(rest) {
+		if fails(rest) {
 			ops = rest
 		} else {
 			i++
 		}
 	}
 	return ops
+}
+
+// unexplained returns the values some op of ops reads or a cas of them
+// expects that no op of ops writes: the value before them, if anything.
+func unexplained(ops []porcupine.Operation) map[string]bool {
+	wrote := map[string]bool{}
+	for _, op := range ops {
+		switch o := kv(op); o.f {
+		case "write":
+			wrote[o.value] = true
+		case "cas":
+			wrote[o.to] = true
+		}
+	}
+	out := map[string]bool{}
+	for _, op := range ops {
+		o := kv(op)
+		want := o.value
+		switch {
+		case o.f == "cas":
+			want = o.from
+		case o.f != "read" || o.value == null:
+			continue
+		}
+		if !wrote[want] {
+			out[want] = true
+		}
+	}
+	return out
 }
 
 // describeAll names ops in history order: "op 3 (write 2), op 5 (read 1)".
@@ -744,5 +808,34 @@ func Visualize(w io.Writer, h history.History, budget time.Duration) (bool, erro
 	if r != porcupine.Illegal {
 		return false, nil
 	}
+	info.AddAnnotations(windows(bad, ops, budget))
 	return true, porcupine.Visualize(m, info, w)
+}
+
+// windows marks, on a row of its own for each key, the time the
+// smallest window of the key's failing stretch spans, with the
+// explanation the report gives as the mark's details.
+func windows(bad [][]porcupine.Operation, ops []porcupine.Operation, budget time.Duration) []porcupine.Annotation {
+	var out []porcupine.Annotation
+	for _, part := range bad {
+		key := kv(part[0]).key
+		r, info := porcupine.CheckOperationsVerbose(register, part, budget)
+		if r != porcupine.Illegal {
+			continue
+		}
+		all := slices.DeleteFunc(slices.Clone(ops), func(op porcupine.Operation) bool { return kv(op).key != key })
+		window, msg := smallestWindow(part, info, all)
+		a := porcupine.Annotation{Tag: fmt.Sprintf("key %d", key), Start: math.MaxInt64, End: math.MinInt64,
+			Description: "smallest window: ops " + strings.Trim(strings.Join(strings.Fields(fmt.Sprint(window)), ", "), "[]"),
+			Details:     msg, BackgroundColor: "#ffd6d6"}
+		for _, op := range all {
+			if slices.Contains(window, kv(op).index) {
+				a.Start, a.End = min(a.Start, op.Call), max(a.End, op.Return)
+			}
+		}
+		if a.Start <= a.End {
+			out = append(out, a)
+		}
+	}
+	return out
 }

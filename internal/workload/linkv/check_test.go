@@ -1,6 +1,8 @@
 package linkv
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,4 +47,41 @@ func TestOutOfBudgetIsUnknown(t *testing.T) {
 		t.Fatalf("result %+v, want unknown with one %s note", res, NoteUnknown)
 	}
 	t.Log(res.Notes[0].Message)
+}
+
+// Visualize draws the keys that cannot be linearized, with their
+// smallest window marked, and nothing for a history that passes.
+func TestVisualize(t *testing.T) {
+	var b history.Builder
+	add := func(p int, f string, v any, at time.Duration) {
+		b.Add(history.Op{Time: at, Type: history.Invoke, Process: p, F: f, Value: history.Value(v)})
+	}
+	done := func(p int, f string, v any, at time.Duration) {
+		b.Add(history.Op{Time: at, Type: history.OK, Process: p, F: f, Value: history.Value(v)})
+	}
+	add(0, "write", []any{0, 1}, 0)
+	done(0, "write", []any{0, 1}, 10)
+	add(0, "write", []any{0, 2}, 20)
+	done(0, "write", []any{0, 2}, 30)
+	add(1, "write", []any{1, 4}, 35)
+	done(1, "write", []any{1, 4}, 36)
+	ok := b.History()
+	var page bytes.Buffer
+	if drawn, err := Visualize(&page, ok, time.Second); drawn || err != nil || page.Len() != 0 {
+		t.Fatalf("a linearizable history: drawn %v, %v, %d bytes", drawn, err, page.Len())
+	}
+	add(1, "read", []any{0, nil}, 40)
+	done(1, "read", []any{0, 1}, 50) // stale: op 7
+	drawn, err := Visualize(&page, b.History(), time.Second)
+	if !drawn || err != nil {
+		t.Fatalf("a stale read: drawn %v, %v", drawn, err)
+	}
+	for _, want := range []string{"<html", `"Tag":"key 0"`, `smallest window: ops 1, 3, 7`, "op 7: read 1"} {
+		if !strings.Contains(page.String(), want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if strings.Contains(page.String(), "write 4") {
+		t.Errorf("the page draws key 1, which is linearizable")
+	}
 }

@@ -55,7 +55,7 @@ func (linkvWorkload) NewGenerator(opts workload.Options) workload.Generator {
 func (linkvWorkload) NewFinalGenerator(workload.Options) workload.Generator { return nil }
 
 // NewClient returns a client; it keeps no state.
-func (linkvWorkload) NewClient(opts workload.Options) workload.Client { return client{} }
+func (linkvWorkload) NewClient(workload.Options) workload.Client { return client{} }
 
 // Reusable is true: Maelstrom's lin-kv client survives an indeterminate
 // outcome.
