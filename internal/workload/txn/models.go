@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/glomers/glomers/internal/workload/txngraph"
 )
 
 // Anomaly kinds, as they appear in results. Where Elle has a name for the
@@ -24,14 +26,14 @@ const (
 	// KindCyclicVersions: the version order inferred for a key is cyclic.
 	KindCyclicVersions = "cyclic-versions"
 	// KindG0: a write cycle.
-	KindG0 = "G0"
+	KindG0 = txngraph.KindG0
 	// KindG1a: an aborted read.
 	KindG1a = "G1a"
 	// KindG1b: an intermediate read.
 	KindG1b = "G1b"
 	// KindG1c: a cycle of write-write and write-read dependencies with at
 	// least one write-read edge (circular information flow).
-	KindG1c = "G1c"
+	KindG1c = txngraph.KindG1c
 	// KindInternal: a read that disagrees with what the same transaction
 	// wrote or read before.
 	KindInternal = "internal"
@@ -40,17 +42,17 @@ const (
 	KindLostUpdate = "lost-update"
 	// KindGSingle: a dependency cycle with exactly one anti-dependency
 	// (read-write) edge.
-	KindGSingle = "G-single"
+	KindGSingle = txngraph.KindGSingle
 	// KindG2: a dependency cycle with more than one anti-dependency edge.
-	KindG2 = "G2"
+	KindG2 = txngraph.KindG2
 	// The realtime kinds are cycles that need a real-time edge (T1
 	// completed before T2 was invoked, so under strict serializability T1
 	// precedes T2), named by their other edges as Elle names them: only
 	// ww, ww and wr, one rw, more rw.
-	KindG0RT      = "G0-realtime"
-	KindG1cRT     = "G1c-realtime"
-	KindGSingleRT = "G-single-realtime"
-	KindG2RT      = "G2-realtime"
+	KindG0RT      = txngraph.KindG0RT
+	KindG1cRT     = txngraph.KindG1cRT
+	KindGSingleRT = txngraph.KindGSingleRT
+	KindG2RT      = txngraph.KindG2RT
 )
 
 // kindsDoc says what each kind means, for Kinds.
