@@ -147,7 +147,7 @@ func (c *checker) findCycles() {
 	g := c.buildDSG(c.timeline)
 	c.metrics["graph_nodes"] = g.Size()
 	c.metrics["graph_edges"] = len(g.To)
-	txngraph.FindCycles(g, c.pol.realtime, func(kind string, path []int32) { c.cycleCase(g, kind, path) })
+	txngraph.FindCycles(g, c.pol.Realtime, func(kind string, path []int32) { c.cycleCase(g, kind, path) })
 }
 
 // buildDSG builds the dependency graph. Nodes: one per transaction
@@ -269,7 +269,7 @@ func (c *checker) buildDSG(timeline [][]event) *txngraph.Graph {
 			})
 		}
 	}
-	if c.pol.realtime {
+	if c.pol.Realtime {
 		c.realtimeChain(&b, committed)
 	}
 	return b.Build()

@@ -38,10 +38,10 @@ func (c *checker) result() workload.Result {
 		if more := ev.Dropped(an.Kind); more > 0 && (i == len(kept)-1 || kept[i+1].Kind != an.Kind) {
 			an.Message += fmt.Sprintf(" (%d more %s cases not shown)", more, an.Kind)
 		}
-		if c.pol.failing[an.Kind] {
+		if c.pol.Failing[an.Kind] {
 			res.Anomalies = append(res.Anomalies, an)
 		} else {
-			an.Message += fmt.Sprintf(" [allowed by %s]", c.pol.names())
+			an.Message += fmt.Sprintf(" [allowed by %s]", c.pol.Names())
 			res.Notes = append(res.Notes, an)
 		}
 	}
@@ -57,13 +57,13 @@ func (c *checker) result() workload.Result {
 			info++
 		}
 	}
-	for _, m := range c.pol.models {
-		if m.level < 3 {
+	for _, m := range c.pol.Models {
+		if m.Level < 3 {
 			continue
 		}
 		res.Notes = append(res.Notes, workload.Anomaly{Kind: "unchecked", Message: fmt.Sprintf(
 			"%s forbids more than read committed does. Of that, this checker looks for %s and fails the run on any it finds; finding none, it calls the run valid, as Elle (Maelstrom's checker) does, though that is no proof of %s: %s",
-			m.name, strings.Join(m.adds, ", "), m.name, m.unchecked)})
+			m.Name, strings.Join(strong[m.Name].adds, ", "), m.Name, strong[m.Name].unchecked)})
 	}
 	untrusted := 0
 	for i := range c.keys {
