@@ -305,70 +305,30 @@ func (c *checker) realtimeChain(b *txngraph.Builder, committed func(int32) bool)
 // transaction and returns to it. Its description is written only if the
 // case is shown.
 func (c *checker) cycleCase(g *txngraph.Graph, kind string, path []int32) {
-	var ops []int
-	for _, e := range path {
-		if to := g.To[e]; g.NK[to] == txngraph.NodeTxn {
-			ops = append(ops, c.txns[to].op())
-		}
-	}
-	// The path ends where it began: list the start first.
-	ops = append(ops[len(ops)-1:], ops[:len(ops)-1]...)
+	ops := txngraph.CycleOps(g, path, func(t int32) int { return c.txns[t].op() })
 	c.add(kind, anomalyCase{ops: ops, size: len(ops), render: func() string { return c.describeCycle(g, kind, path) }})
 }
 
 // describeCycle says, step by step, why each transaction of a cycle
 // precedes the next.
 func (c *checker) describeCycle(g *txngraph.Graph, kind string, path []int32) string {
-	start := g.EdgeSource(path[0])
-	type step struct {
-		from, to int32
-		dep      string
-		why      []reason
-	}
-	var steps []step
-	cur := step{from: start}
+	steps := txngraph.Steps(g, path)
+	n := c.namer()
+	var sb strings.Builder
+	sb.WriteString(txngraph.Outline(steps, func(t int32) string { return tName(&c.txns[t]) }))
 	intermediate := false
-	for _, e := range path {
-		if cur.dep == "" {
-			switch g.Kind[e] {
-			case txngraph.EdgeWW:
-				cur.dep = "ww"
-			case txngraph.EdgeWR:
-				cur.dep = "wr"
-			case txngraph.EdgeRW:
-				cur.dep = "rw"
-			case txngraph.EdgeRT:
-				cur.dep = "rt"
-			}
-		}
-		if w := g.Why[e]; w >= 0 {
-			r := c.reasons[w]
-			cur.why = append(cur.why, r)
-			if r.kind == rsWrote && !c.values[r.v].final {
+	for i, st := range steps {
+		why := make([]reason, len(st.Why))
+		for j, w := range st.Why {
+			why[j] = c.reasons[w]
+			if r := why[j]; r.kind == rsWrote && !c.values[r.v].final {
 				intermediate = true
 			}
 		}
-		if to := g.To[e]; g.NK[to] == txngraph.NodeTxn {
-			cur.to = to
-			steps = append(steps, cur)
-			cur = step{from: to}
-		}
-	}
-	var sb strings.Builder
-	n := c.namer()
-	fmt.Fprintf(&sb, "cycle of %d transactions: ", len(steps))
-	for i, st := range steps {
-		if i == 0 {
-			sb.WriteString(tName(&c.txns[st.from]))
-		}
-		fmt.Fprintf(&sb, " -%s-> %s", st.dep, tName(&c.txns[st.to]))
-	}
-	sb.WriteString(". ")
-	for i, st := range steps {
 		if i > 0 {
 			sb.WriteString(" ")
 		}
-		fmt.Fprintf(&sb, "%s -%s-> %s: %s.", tName(&c.txns[st.from]), st.dep, tName(&c.txns[st.to]), c.saySteps(n, st.why))
+		fmt.Fprintf(&sb, "%s -%s-> %s: %s.", tName(&c.txns[st.From]), st.Dep, tName(&c.txns[st.To]), c.saySteps(n, why))
 	}
 	if kind == KindG0 && intermediate {
 		sb.WriteString(" (Some of these writes were overwritten later by the same transaction: Adya, who counts only each transaction's final write as a version, would call this a dirty write rather than G0.)")
