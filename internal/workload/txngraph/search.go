@@ -74,11 +74,15 @@ func FindCycles(g *Graph, realtime bool, found func(kind string, path []int32)) 
 	}
 	// closing returns the shortest cycle that starts with one of es and
 	// comes back to that edge's source along q's masks, or nil.
+	// An edge straight to another transaction has already left the start,
+	// so the rest of the path may come straight back.
 	closing := func(es, comp []int32, q Query) []int32 {
 		var best []int32
+		other := q.Other
 		for _, e := range es {
 			u := g.EdgeSource(e)
 			q.From, q.Target, q.Comp, q.C = g.To[e], u, comp, comp[u]
+			q.Other = other || g.NK[g.To[e]]&q.CountMask != 0
 			if p := s.Path(q); p != nil {
 				best = shortest(best, append([]int32{e}, p...))
 			}
