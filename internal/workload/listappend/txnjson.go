@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/glomers/glomers/internal/workload/jsonscan"
 )
@@ -78,99 +77,42 @@ func parseTxn(raw []byte) ([]mop, error) {
 // with optional white space, and reports false for anything else.
 func scanTxn(b []byte) ([]mop, bool) {
 	s := jsonscan.Scanner{B: b}
-	s.WS()
-	if !s.Eat('[') {
-		return nil, false
-	}
 	mops := make([]mop, 0, 4)
-	s.WS()
-	if s.Eat(']') {
-		s.WS()
-		return mops, s.I == len(s.B)
-	}
-	for {
-		s.WS()
-		if !s.Eat('[') {
-			return nil, false
-		}
-		s.WS()
+	ok := s.List(func() bool {
 		var m mop
-		switch {
-		case s.Lit(`"r"`):
-			m.f = 'r'
-		case s.Lit(`"append"`):
-			m.f = 'a'
-		default:
-			return nil, false
-		}
-		s.WS()
-		if !s.Eat(',') {
-			return nil, false
-		}
-		s.WS()
-		k, ok := s.Int()
-		if !ok {
-			return nil, false
-		}
-		m.key = k
-		s.WS()
-		if !s.Eat(',') {
-			return nil, false
-		}
-		s.WS()
-		switch {
-		case m.isAppend():
-			if m.val, ok = s.Int(); !ok {
-				return nil, false
+		ok := s.Tuple(func() bool {
+			switch {
+			case s.Lit(`"r"`):
+				m.f = 'r'
+			case s.Lit(`"append"`):
+				m.f = 'a'
+			default:
+				return false
 			}
-		case s.Lit("null"):
-			m.nil = true
-		default:
-			if m.list, ok = scanList(&s); !ok {
-				return nil, false
+			return true
+		}, func() (ok bool) {
+			m.key, ok = s.Int()
+			return ok
+		}, func() (ok bool) {
+			switch {
+			case m.isAppend():
+				m.val, ok = s.Int()
+			case s.Lit("null"):
+				m.nil, ok = true, true
+			default:
+				m.list = make([]int64, 0, 8)
+				ok = s.List(func() bool {
+					v, ok := s.Int()
+					m.list = append(m.list, v)
+					return ok
+				})
 			}
-		}
-		s.WS()
-		if !s.Eat(']') {
-			return nil, false
-		}
+			return ok
+		})
 		mops = append(mops, m)
-		s.WS()
-		if s.Eat(']') {
-			s.WS()
-			return mops, s.I == len(s.B)
-		}
-		if !s.Eat(',') {
-			return nil, false
-		}
-	}
-}
-
-// scanList scans [integer, ...].
-func scanList(s *jsonscan.Scanner) ([]int64, bool) {
-	if !s.Eat('[') {
-		return nil, false
-	}
-	list := make([]int64, 0, 8)
-	s.WS()
-	if s.Eat(']') {
-		return list, true
-	}
-	for {
-		s.WS()
-		v, ok := s.Int()
-		if !ok {
-			return nil, false
-		}
-		list = append(list, v)
-		s.WS()
-		if s.Eat(']') {
-			return list, true
-		}
-		if !s.Eat(',') {
-			return nil, false
-		}
-	}
+		return ok
+	})
+	return mops, ok && s.End()
 }
 
 // decodeTxn is the reference decoder, built on encoding/json.
@@ -192,7 +134,7 @@ func decodeTxn(raw []byte) ([]mop, error) {
 			return nil, fmt.Errorf(`micro-op %d: function is %s, not "r" or "append"`, i, parts[0])
 		}
 		m := mop{f: f[0]}
-		k, err := jsonInt(parts[1])
+		k, err := jsonscan.ParseInt(parts[1])
 		if err != nil {
 			return nil, fmt.Errorf("micro-op %d: key %s", i, err)
 		}
@@ -200,7 +142,7 @@ func decodeTxn(raw []byte) ([]mop, error) {
 		v := bytes.TrimSpace(parts[2])
 		switch {
 		case m.isAppend():
-			if m.val, err = jsonInt(v); err != nil {
+			if m.val, err = jsonscan.ParseInt(v); err != nil {
 				return nil, fmt.Errorf("micro-op %d: element %s", i, err)
 			}
 		case string(v) == "null":
@@ -212,7 +154,7 @@ func decodeTxn(raw []byte) ([]mop, error) {
 			}
 			m.list = make([]int64, len(list))
 			for j, e := range list {
-				if m.list[j], err = jsonInt(e); err != nil {
+				if m.list[j], err = jsonscan.ParseInt(e); err != nil {
 					return nil, fmt.Errorf("micro-op %d: element %d of the list: %s", i, j, err)
 				}
 			}
@@ -220,19 +162,6 @@ func decodeTxn(raw []byte) ([]mop, error) {
 		mops[i] = m
 	}
 	return mops, nil
-}
-
-// jsonInt decodes a JSON integer, refusing fractions and exponents.
-func jsonInt(raw json.RawMessage) (int64, error) {
-	s := string(bytes.TrimSpace(raw))
-	if len(s) == 0 || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) || strings.ContainsAny(s, ".eE") {
-		return 0, fmt.Errorf("%s is not an integer", raw)
-	}
-	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%s is not a 64-bit integer", raw)
-	}
-	return v, nil
 }
 
 // matchReply reports how a completed transaction differs from the

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/glomers/glomers/internal/workload/jsonscan"
 )
@@ -79,7 +78,7 @@ func decodeTxn(raw []byte) ([]mop, error) {
 			return nil, fmt.Errorf(`micro-op %d: function is %s, not "r" or "w"`, i, parts[0])
 		}
 		m := mop{f: f[0]}
-		k, err := jsonInt(parts[1])
+		k, err := jsonscan.ParseInt(parts[1])
 		if err != nil {
 			return nil, fmt.Errorf("micro-op %d: key %s", i, err)
 		}
@@ -90,7 +89,7 @@ func decodeTxn(raw []byte) ([]mop, error) {
 			}
 			m.nil = true
 		} else {
-			v, err := jsonInt(parts[2])
+			v, err := jsonscan.ParseInt(parts[2])
 			if err != nil {
 				return nil, fmt.Errorf("micro-op %d: value %s", i, err)
 			}
@@ -101,94 +100,35 @@ func decodeTxn(raw []byte) ([]mop, error) {
 	return mops, nil
 }
 
-// jsonInt decodes a JSON integer. Like Maelstrom's schemas, it refuses
-// numbers written with a fraction or exponent (1.0 is not an integer).
-func jsonInt(raw json.RawMessage) (int64, error) {
-	s := string(bytes.TrimSpace(raw))
-	if len(s) == 0 || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) {
-		return 0, fmt.Errorf("%s is not an integer", raw)
-	}
-	var n json.Number
-	if err := json.Unmarshal(raw, &n); err != nil || strings.ContainsAny(s, ".eE") {
-		return 0, fmt.Errorf("%s is not an integer", raw)
-	}
-	v, err := strconv.ParseInt(string(n), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%s is not a 64-bit integer", raw)
-	}
-	return v, nil
-}
-
 // scanTxn is the fast path of parseTxn: it accepts only plain arrays of
 // ["r"|"w", integer, integer|null] with optional whitespace, and reports
 // false for anything else (including valid JSON it does not handle, such
 // as escaped strings), leaving the verdict to decodeTxn.
 func scanTxn(b []byte) ([]mop, bool) {
 	s := jsonscan.Scanner{B: b}
-	s.WS()
-	if !s.Eat('[') {
-		return nil, false
-	}
 	mops := make([]mop, 0, 4)
-	s.WS()
-	if s.Eat(']') {
-		s.WS()
-		return mops, s.I == len(s.B)
-	}
-	for {
-		s.WS()
-		if !s.Eat('[') {
-			return nil, false
-		}
-		s.WS()
-		if !s.Eat('"') || s.I >= len(s.B) {
-			return nil, false
-		}
-		m := mop{f: s.B[s.I]}
-		if m.f != 'r' && m.f != 'w' {
-			return nil, false
-		}
-		s.I++
-		if !s.Eat('"') {
-			return nil, false
-		}
-		s.WS()
-		if !s.Eat(',') {
-			return nil, false
-		}
-		s.WS()
-		k, ok := s.Int()
-		if !ok {
-			return nil, false
-		}
-		m.key = k
-		s.WS()
-		if !s.Eat(',') {
-			return nil, false
-		}
-		s.WS()
-		if s.Lit("null") {
-			if m.f == 'w' {
-				return nil, false
+	ok := s.List(func() bool {
+		var m mop
+		ok := s.Tuple(func() bool {
+			if !s.Eat('"') || s.I >= len(s.B) {
+				return false
 			}
-			m.nil = true
-		} else if v, ok := s.Int(); ok {
-			m.value = v
-		} else {
-			return nil, false
-		}
-		s.WS()
-		if !s.Eat(']') {
-			return nil, false
-		}
+			m.f = s.B[s.I]
+			s.I++
+			return (m.f == 'r' || m.f == 'w') && s.Eat('"')
+		}, func() (ok bool) {
+			m.key, ok = s.Int()
+			return ok
+		}, func() (ok bool) {
+			if s.Lit("null") {
+				m.nil = true
+				return m.f == 'r'
+			}
+			m.value, ok = s.Int()
+			return ok
+		})
 		mops = append(mops, m)
-		s.WS()
-		if s.Eat(']') {
-			s.WS()
-			return mops, s.I == len(s.B)
-		}
-		if !s.Eat(',') {
-			return nil, false
-		}
-	}
+		return ok
+	})
+	return mops, ok && s.End()
 }
