@@ -17,23 +17,23 @@ const (
 	// KindMalformed: a transaction value that is not a list of
 	// [f, key, value] micro-ops, an ok value that does not answer its
 	// request, or an element appended twice to one key.
-	KindMalformed = "malformed-txn"
+	KindMalformed = txngraph.KindMalformed
 	// KindGarbage: a read of an element no transaction appended.
-	KindGarbage = "garbage-read"
+	KindGarbage = txngraph.KindGarbage
 	// KindDuplicate: a read that holds one element twice.
 	KindDuplicate = "duplicate-elements"
 	// KindIncompatible: two reads of a key, neither a prefix of the other.
 	KindIncompatible = "incompatible-order"
 	// KindFutureRead: a read of an element its own transaction appends
 	// only later.
-	KindFutureRead = "future-read"
+	KindFutureRead = txngraph.KindFutureRead
 	// KindInternal: a read that disagrees with the transaction's own
 	// earlier read or appends of the key.
-	KindInternal = "internal"
+	KindInternal = txngraph.KindInternal
 	// KindG1a: an aborted read.
-	KindG1a = "G1a"
+	KindG1a = txngraph.KindG1a
 	// KindG1b: an intermediate read.
-	KindG1b = "G1b"
+	KindG1b = txngraph.KindG1b
 	// KindDirtyUpdate: a committed append came right after a failed one in
 	// a key's order, building on state that was rolled back.
 	KindDirtyUpdate = "dirty-update"
@@ -88,14 +88,14 @@ var forbidden = txngraph.Forbidden{
 
 func newPolicy(names []string) (txngraph.Policy, error) { return txngraph.NewPolicy(names, forbidden) }
 
-// status is how a transaction ended.
-type status uint8
+// status is how a transaction ended (txngraph.Status).
+type status = txngraph.Status
 
 const (
-	stOK   status = iota // committed, reads known
-	stFail               // definitely did not happen
-	stInfo               // may or may not have happened
-	stOpen               // never completed: like info
+	stOK   = txngraph.StOK
+	stFail = txngraph.StFail
+	stInfo = txngraph.StInfo
+	stOpen = txngraph.StOpen
 )
 
 // txn is one transaction of the history.
@@ -212,53 +212,15 @@ func (c *checker) add(kind string, a txngraph.Case) { c.cases[kind] = append(c.c
 
 // collect turns the history into transactions.
 func (c *checker) collect(pairs []int) {
-	c.txns = make([]txn, 0, len(c.h)/2+1)
-	for i, op := range c.h {
-		if op.Type != history.Invoke || op.F != "txn" {
-			continue
-		}
-		t := txn{num: len(c.txns) + 1, inv: i, done: pairs[i]}
-		if t.done < 0 {
-			t.st = stOpen
-		} else {
-			switch c.h[t.done].Type {
-			case history.OK:
-				t.st = stOK
-			case history.Fail:
-				t.st = stFail
-			default:
-				t.st = stInfo
-			}
-		}
-		req, err := parseTxn(op.Value)
-		if err != nil {
-			c.add(KindMalformed, txngraph.Case{
-				Msg: fmt.Sprintf("T%d (op %d) was invoked with an unreadable transaction %s: %v", t.num, i, quote(op.Value), err),
-				Ops: []int{i},
-			})
+	recs := txngraph.Collect(c.h, pairs, parseTxn, matchReply, func(a txngraph.Case) {
+		c.add(KindMalformed, a)
+		if len(a.Ops) == 1 && c.h[a.Ops[0]].Type == history.Invoke {
 			c.unreadable = true
-			c.txns = append(c.txns, t)
-			continue
 		}
-		t.parsed, t.mops = true, req
-		if t.st == stOK {
-			got, err := parseTxn(c.h[t.done].Value)
-			if err == nil {
-				err = matchReply(req, got)
-			}
-			if err != nil {
-				c.add(KindMalformed, txngraph.Case{
-					Msg: fmt.Sprintf("T%d (op %d) completed ok with %s, which does not answer its request %s: %v; counted as indeterminate",
-						t.num, t.done, quote(c.h[t.done].Value), quote(op.Value), err),
-					Ops: []int{t.done},
-				})
-				t.st = stInfo
-			} else {
-				t.mops = got
-			}
-		}
-		t.committed = t.st == stOK
-		c.txns = append(c.txns, t)
+	})
+	c.txns = make([]txn, len(recs))
+	for i, r := range recs {
+		c.txns[i] = txn{num: r.Num, inv: r.Inv, done: r.Done, st: r.St, mops: r.Mops, parsed: r.Parsed, committed: r.St == stOK}
 	}
 }
 
@@ -575,20 +537,11 @@ func (c *checker) dirtyUpdates() {
 // label names a transaction with the op that shows its outcome.
 func (c *checker) label(ti int32) string {
 	t := &c.txns[ti]
-	switch t.st {
-	case stFail:
-		return fmt.Sprintf("T%d (op %d, failed)", t.num, t.op())
-	case stInfo, stOpen:
-		what := "indeterminate"
-		if t.st == stOpen {
-			what = "never completed"
-		}
-		if t.committed {
-			return fmt.Sprintf("T%d (op %d, %s, so committed since its append was read)", t.num, t.op(), what)
-		}
-		return fmt.Sprintf("T%d (op %d, %s)", t.num, t.op(), what)
+	inferred := ""
+	if t.st != stOK && t.committed {
+		inferred = "indeterminate, so committed since its append was read"
 	}
-	return fmt.Sprintf("T%d (op %d)", t.num, t.op())
+	return txngraph.Label(t.num, t.op(), t.st, inferred)
 }
 
 // labels names transactions, joined by sep, with the ops that show them.
@@ -606,15 +559,4 @@ func showList(l []int64) string {
 		return "null"
 	}
 	return strings.ReplaceAll(fmt.Sprint(l), " ", ", ")
-}
-
-func quote(b []byte) string {
-	const limit = 120
-	if len(b) > limit {
-		return fmt.Sprintf("%s... (%d bytes)", b[:limit], len(b))
-	}
-	if len(b) == 0 {
-		return "(nothing)"
-	}
-	return string(b)
 }

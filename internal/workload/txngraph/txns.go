@@ -1,0 +1,226 @@
+package txngraph
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/glomers/glomers/internal/history"
+	"github.com/glomers/glomers/internal/workload"
+)
+
+// Kinds both transactional checkers report, besides the cycles.
+const (
+	// KindMalformed: a transaction value that is not a list of
+	// micro-ops, or an ok value that does not answer its request.
+	KindMalformed = "malformed-txn"
+	// KindGarbage: a read of a value no transaction wrote.
+	KindGarbage = "garbage-read"
+	// KindFutureRead: a read of a value before it was written.
+	KindFutureRead = "future-read"
+	// KindInternal: a read that disagrees with what the same transaction
+	// wrote or read before.
+	KindInternal = "internal"
+	// KindG1a: an aborted read.
+	KindG1a = "G1a"
+	// KindG1b: an intermediate read.
+	KindG1b = "G1b"
+)
+
+// Status is how a transaction ended.
+type Status uint8
+
+// Statuses.
+const (
+	StOK   Status = iota // committed, reads known
+	StFail               // definitely did not happen (aborted)
+	StInfo               // unknown: may or may not have happened
+	StOpen               // never completed (an interrupted run): like info
+)
+
+// Record is one transaction as the checkers first read it from a
+// history: M is the workload's micro-operation.
+type Record[M any] struct {
+	Num       int // T number, from 1, in invocation order
+	Inv, Done int // history indexes of the invocation and completion (-1: none)
+	St        Status
+	// Mops are the completed micro-ops of an ok transaction, the
+	// requested ones otherwise; nil when Parsed is false.
+	Mops   []M
+	Parsed bool // the invocation could be read at all
+}
+
+// Collect reads the transactions of a history (operations "txn"). An
+// unreadable invocation, or an ok completion that does not answer its
+// request (match says why), is a malformed-txn case handed to bad; such
+// a transaction counts as indeterminate.
+func Collect[M any](h history.History, pairs []int, parse func([]byte) ([]M, error), match func(req, got []M) error, bad func(Case)) []Record[M] {
+	txns := make([]Record[M], 0, len(h)/2+1)
+	for i, op := range h {
+		if op.Type != history.Invoke || op.F != "txn" {
+			continue
+		}
+		t := Record[M]{Num: len(txns) + 1, Inv: i, Done: pairs[i]}
+		if t.Done < 0 {
+			t.St = StOpen
+		} else {
+			switch h[t.Done].Type {
+			case history.OK:
+				t.St = StOK
+			case history.Fail:
+				t.St = StFail
+			default:
+				t.St = StInfo
+			}
+		}
+		req, err := parse(op.Value)
+		if err != nil {
+			bad(Case{
+				Msg: fmt.Sprintf("T%d (op %d) was invoked with an unreadable transaction %s: %v", t.Num, i, Quote(op.Value), err),
+				Ops: []int{i},
+			})
+			txns = append(txns, t)
+			continue
+		}
+		t.Parsed, t.Mops = true, req
+		if t.St == StOK {
+			got, err := parse(h[t.Done].Value)
+			if err == nil {
+				err = match(req, got)
+			}
+			if err != nil {
+				bad(Case{
+					Msg: fmt.Sprintf("T%d (op %d) completed ok with %s, which does not answer its request %s: %v; counted as indeterminate",
+						t.Num, t.Done, Quote(h[t.Done].Value), Quote(op.Value), err),
+					Ops: []int{t.Done},
+				})
+				t.St = StInfo
+			} else {
+				t.Mops = got
+			}
+		}
+		txns = append(txns, t)
+	}
+	return txns
+}
+
+// Label names a transaction with the op that shows its outcome (its
+// completion, or its invocation if it never completed). inferred says
+// why an indeterminate one counts as committed, or is "".
+func Label(num, op int, st Status, inferred string) string {
+	switch st {
+	case StFail:
+		return fmt.Sprintf("T%d (op %d, failed)", num, op)
+	case StInfo, StOpen:
+		what := "indeterminate"
+		if st == StOpen {
+			what = "never completed"
+		}
+		if inferred != "" {
+			return fmt.Sprintf("T%d (op %d, %s)", num, op, inferred)
+		}
+		return fmt.Sprintf("T%d (op %d, %s)", num, op, what)
+	}
+	return fmt.Sprintf("T%d (op %d)", num, op)
+}
+
+// Tally counts n transactions by outcome (st gives the i-th's), as the
+// metrics report them.
+func Tally(n int, st func(i int) Status) map[string]int {
+	m := map[string]int{"ok": 0, "fail": 0, "info": 0}
+	for i := range n {
+		switch st(i) {
+		case StOK:
+			m["ok"]++
+		case StFail:
+			m["fail"]++
+		default:
+			m["info"]++
+		}
+	}
+	return m
+}
+
+// Quote shows a value in a message, cut short when long.
+func Quote(b []byte) string {
+	const limit = 120
+	if len(b) > limit {
+		return fmt.Sprintf("%s... (%d bytes)", b[:limit], len(b))
+	}
+	if len(b) == 0 {
+		return "(nothing)"
+	}
+	return string(b)
+}
+
+// Client sends one transaction per operation, {"type":"txn","txn":...},
+// and expects txn_ok with the completed transaction. It keeps no state,
+// so it is reusable after an indeterminate outcome, as Maelstrom's is. No
+// transaction is idempotent: a timeout or an indefinite error is info, a
+// definite error (30 txn-conflict, ...) fail. Fail and info completions
+// carry the request as their value, as Jepsen's do.
+type Client struct {
+	// valid checks a request before it is sent.
+	valid func(req json.RawMessage) error
+	// complete checks a reply's transaction against the request and
+	// returns it in history form, or says why it does not answer the
+	// request: then the completion is a malformed reply, an info the
+	// harness reports.
+	complete func(req, got json.RawMessage) (json.RawMessage, error)
+}
+
+// NewClient returns a client for micro-ops M: parse reads a transaction,
+// match says how a completed one fails to answer its request, encode
+// writes one in history form.
+func NewClient[M any](parse func([]byte) ([]M, error), match func(req, got []M) error, encode func([]M) json.RawMessage) Client {
+	return Client{
+		valid: func(req json.RawMessage) error {
+			_, err := parse(req)
+			return err
+		},
+		complete: func(req, got json.RawMessage) (json.RawMessage, error) {
+			q, err := parse(req)
+			if err != nil {
+				return nil, err
+			}
+			g, err := parse(got)
+			if err == nil {
+				err = match(q, g)
+			}
+			if err != nil {
+				return nil, err
+			}
+			return encode(g), nil
+		},
+	}
+}
+
+type txnRequest struct {
+	Type string          `json:"type"`
+	Txn  json.RawMessage `json:"txn"`
+}
+
+type txnReply struct {
+	Txn json.RawMessage `json:"txn"`
+}
+
+// Invoke implements workload.Client.
+func (c Client) Invoke(ctx context.Context, conn workload.Conn, inv workload.Invocation) workload.Completion {
+	if err := c.valid(inv.Value); err != nil {
+		// Never sent: our own generator built something unusable.
+		return workload.Completion{Type: history.Fail, Value: inv.Value, Error: "invalid transaction: " + err.Error()}
+	}
+	var reply txnReply
+	if err := workload.Call(ctx, conn, txnRequest{Type: "txn", Txn: inv.Value}, "txn_ok", &reply); err != nil {
+		f := workload.Failed(err, false)
+		f.Value = inv.Value
+		return f
+	}
+	done, err := c.complete(inv.Value, reply.Txn)
+	if err != nil {
+		f := workload.Failed(&workload.MalformedError{Reply: reply.Txn, Why: err.Error()}, false)
+		f.Value = inv.Value
+		return f
+	}
+	return workload.Completion{Type: history.OK, Value: done}
+}
