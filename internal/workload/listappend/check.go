@@ -11,41 +11,17 @@ import (
 	"github.com/glomers/glomers/internal/workload/txngraph"
 )
 
-// Anomaly kinds, as they appear in results; Elle's names where Elle has
-// one.
+// Anomaly kinds of list-append's own, as they appear in results, in
+// Elle's names; the others (malformed-txn, garbage-read, future-read,
+// internal, G1a, G1b and the cycles) are txngraph's.
 const (
-	// KindMalformed: a transaction value that is not a list of
-	// [f, key, value] micro-ops, an ok value that does not answer its
-	// request, or an element appended twice to one key.
-	KindMalformed = txngraph.KindMalformed
-	// KindGarbage: a read of an element no transaction appended.
-	KindGarbage = txngraph.KindGarbage
 	// KindDuplicate: a read that holds one element twice.
 	KindDuplicate = "duplicate-elements"
 	// KindIncompatible: two reads of a key, neither a prefix of the other.
 	KindIncompatible = "incompatible-order"
-	// KindFutureRead: a read of an element its own transaction appends
-	// only later.
-	KindFutureRead = txngraph.KindFutureRead
-	// KindInternal: a read that disagrees with the transaction's own
-	// earlier read or appends of the key.
-	KindInternal = txngraph.KindInternal
-	// KindG1a: an aborted read.
-	KindG1a = txngraph.KindG1a
-	// KindG1b: an intermediate read.
-	KindG1b = txngraph.KindG1b
 	// KindDirtyUpdate: a committed append came right after a failed one in
 	// a key's order, building on state that was rolled back.
 	KindDirtyUpdate = "dirty-update"
-	// The cycle kinds, shared with txn-rw-register.
-	KindG0        = txngraph.KindG0
-	KindG1c       = txngraph.KindG1c
-	KindGSingle   = txngraph.KindGSingle
-	KindG2        = txngraph.KindG2
-	KindG0RT      = txngraph.KindG0RT
-	KindG1cRT     = txngraph.KindG1cRT
-	KindGSingleRT = txngraph.KindGSingleRT
-	KindG2RT      = txngraph.KindG2RT
 )
 
 // kindsDoc says what each kind means, for Kinds.
@@ -55,9 +31,9 @@ var kindsDoc string
 
 // kindOrder is the order in which results list kinds.
 var kindOrder = []string{
-	KindMalformed, KindGarbage, KindDuplicate, KindIncompatible, KindFutureRead,
-	KindG0, KindG1a, KindG1b, KindDirtyUpdate, KindG1c, KindInternal, KindGSingle, KindG2,
-	KindG0RT, KindG1cRT, KindGSingleRT, KindG2RT,
+	txngraph.KindMalformed, txngraph.KindGarbage, KindDuplicate, KindIncompatible, txngraph.KindFutureRead,
+	txngraph.KindG0, txngraph.KindG1a, txngraph.KindG1b, KindDirtyUpdate, txngraph.KindG1c, txngraph.KindInternal, txngraph.KindGSingle, txngraph.KindG2,
+	txngraph.KindG0RT, txngraph.KindG1cRT, txngraph.KindGSingleRT, txngraph.KindG2RT,
 }
 
 // forbidden is Elle's consistency-model table (elle
@@ -69,18 +45,18 @@ var kindOrder = []string{
 // Malformed transactions and garbage reads fail every model: Elle cannot
 // analyse such a history at all.
 var forbidden = txngraph.Forbidden{
-	Uncommitted: []string{KindMalformed, KindGarbage, KindDuplicate, KindG0},
-	Committed:   []string{KindIncompatible, KindFutureRead, KindG1a, KindG1b, KindDirtyUpdate, KindG1c},
+	Uncommitted: []string{txngraph.KindMalformed, txngraph.KindGarbage, KindDuplicate, txngraph.KindG0},
+	Committed:   []string{KindIncompatible, txngraph.KindFutureRead, txngraph.KindG1a, txngraph.KindG1b, KindDirtyUpdate, txngraph.KindG1c},
 	Stronger: func(m txngraph.Model) []string {
 		switch m.Name {
 		case "repeatable-read":
-			return []string{KindGSingle, KindG2}
+			return []string{txngraph.KindGSingle, txngraph.KindG2}
 		case "snapshot-isolation":
-			return []string{KindInternal, KindGSingle}
+			return []string{txngraph.KindInternal, txngraph.KindGSingle}
 		}
-		ks := []string{KindInternal, KindGSingle, KindG2}
+		ks := []string{txngraph.KindInternal, txngraph.KindGSingle, txngraph.KindG2}
 		if m.Realtime {
-			ks = append(ks, KindG0RT, KindG1cRT, KindGSingleRT, KindG2RT)
+			ks = append(ks, txngraph.KindG0RT, txngraph.KindG1cRT, txngraph.KindGSingleRT, txngraph.KindG2RT)
 		}
 		return ks
 	},
@@ -213,7 +189,7 @@ func (c *checker) add(kind string, a txngraph.Case) { c.cases[kind] = append(c.c
 // collect turns the history into transactions.
 func (c *checker) collect(pairs []int) {
 	recs := txngraph.Collect(c.h, pairs, parseTxn, matchReply, func(a txngraph.Case) {
-		c.add(KindMalformed, a)
+		c.add(txngraph.KindMalformed, a)
 		if len(a.Ops) == 1 && c.h[a.Ops[0]].Type == history.Invoke {
 			c.unreadable = true
 		}
@@ -283,7 +259,7 @@ func (c *checker) indexAppends() {
 	slices.Sort(ids)
 	for _, id := range ids {
 		ops, s := c.labels(dups[id], " and ")
-		c.add(KindMalformed, txngraph.Case{
+		c.add(txngraph.KindMalformed, txngraph.Case{
 			Msg: fmt.Sprintf("%d was appended to key %d more than once, by %s; elements must be unique per key, so reads of it are not used",
 				c.elems[id].val, c.keys[c.elems[id].key].key, s),
 			Ops: ops,
@@ -405,7 +381,7 @@ func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
 		id, ok := c.eindex[kv{m.key, v}]
 		if !ok {
 			if !c.unreadable {
-				c.add(KindGarbage, txngraph.Case{
+				c.add(txngraph.KindGarbage, txngraph.Case{
 					Msg: fmt.Sprintf("%s read key %d = %s, but no transaction appended %d to key %d", c.label(ti), m.key, showList(m.list), v, m.key),
 					Ops: []int{t.op()},
 				})
@@ -419,7 +395,7 @@ func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
 		}
 		if e.writer == ti {
 			if e.pos > int32(p) {
-				c.add(KindFutureRead, txngraph.Case{
+				c.add(txngraph.KindFutureRead, txngraph.Case{
 					Msg: fmt.Sprintf("%s read key %d = %s, which holds %d, an element it appends only later, at micro-op %d",
 						c.label(ti), m.key, showList(m.list), v, e.pos),
 					Ops: []int{t.op()},
@@ -433,7 +409,7 @@ func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
 		}
 	}
 	if len(failed) > 0 {
-		c.add(KindG1a, txngraph.Case{
+		c.add(txngraph.KindG1a, txngraph.Case{
 			Msg: fmt.Sprintf("%s read key %d = %s, which holds elements appended by transactions that failed: %s; an aborted read",
 				c.label(ti), m.key, showList(m.list), strings.Join(failed, ", ")),
 			Ops: append(failedOps, t.op()),
@@ -442,7 +418,7 @@ func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
 	if n := len(m.list); n > 0 && usable {
 		e := &c.elems[c.eindex[kv{m.key, m.list[n-1]}]]
 		if e.writer != ti && !e.final {
-			c.add(KindG1b, txngraph.Case{
+			c.add(txngraph.KindG1b, txngraph.Case{
 				Msg: fmt.Sprintf("%s read key %d = %s, ending with %d, which %s appended before appending again to key %d: an intermediate read",
 					c.label(ti), m.key, showList(m.list), e.val, c.label(e.writer), m.key),
 				Ops: []int{c.txns[e.writer].op(), t.op()},
@@ -459,7 +435,7 @@ func (c *checker) internalCase(ti int32, p int, want []int64, suffix bool) {
 	if suffix {
 		exp = "a list ending with " + strings.Trim(showList(want), "[]") + ", its own appends"
 	}
-	c.add(KindInternal, txngraph.Case{
+	c.add(txngraph.KindInternal, txngraph.Case{
 		Msg: fmt.Sprintf("%s read key %d = %s at micro-op %d, but expected %s", c.label(ti), m.key, showList(m.list), p, exp),
 		Ops: []int{t.op()},
 	})

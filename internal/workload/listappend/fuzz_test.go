@@ -6,6 +6,7 @@ import (
 	"github.com/glomers/glomers/internal/checkertest"
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/txngraph"
 )
 
 // historyFromBytes interprets data as a program that writes a history:
@@ -101,7 +102,7 @@ func TestSimulatedStores(t *testing.T) {
 		if res := Check(h, []string{"serializable"}); res.Validity != workload.Valid {
 			t.Errorf("seed %d: stale store under serializable:\n%s", seed, checkertest.Render(res))
 		}
-		if res := Check(h, nil); res.Validity != workload.Invalid || res.Anomalies[0].Kind != KindGSingleRT {
+		if res := Check(h, nil); res.Validity != workload.Invalid || res.Anomalies[0].Kind != txngraph.KindGSingleRT {
 			t.Errorf("seed %d: stale store under strict-serializable:\n%s", seed, checkertest.Render(res))
 		}
 		h = simulate(simTorn, 5, 2000, seed)
