@@ -76,25 +76,10 @@ const (
 
 // txn is one transaction of the history.
 type txn struct {
-	num  int // T number, from 1, in invocation order
-	inv  int // index of the invocation
-	done int // index of the completion, or -1
-	st   status
-	// mops are the completed micro-ops of an ok transaction, the
-	// requested ones otherwise.
-	mops []mop
+	txngraph.Record[mop]
 	// committed: in the dependency graph. Ok transactions, and
 	// indeterminate ones some read saw an element of.
 	committed bool
-	parsed    bool
-}
-
-// op is the history index that shows the transaction's outcome.
-func (t *txn) op() int {
-	if t.done >= 0 {
-		return t.done
-	}
-	return t.inv
 }
 
 // dupWriter marks an element appended more than once.
@@ -196,7 +181,7 @@ func (c *checker) collect(pairs []int) {
 	})
 	c.txns = make([]txn, len(recs))
 	for i, r := range recs {
-		c.txns[i] = txn{num: r.Num, inv: r.Inv, done: r.Done, st: r.St, mops: r.Mops, parsed: r.Parsed, committed: r.St == stOK}
+		c.txns[i] = txn{Record: r, committed: r.St == stOK}
 	}
 }
 
@@ -217,14 +202,14 @@ func (c *checker) indexAppends() {
 	last := map[int64]int32{}
 	n := 0
 	for i := range c.txns {
-		n += len(c.txns[i].mops)
+		n += len(c.txns[i].Mops)
 	}
 	c.elems = make([]elem, 0, n/2+1)
 	c.eindex = make(map[kv]int32, n/2+1)
 	for ti := range c.txns {
 		t := &c.txns[ti]
 		clear(last)
-		for p, m := range t.mops {
+		for p, m := range t.Mops {
 			if !m.isAppend() {
 				continue
 			}
@@ -286,13 +271,13 @@ func (c *checker) scanReads() {
 	// An indeterminate transaction whose element an ok read saw took
 	// effect: it is committed, and the messages below say so.
 	for ti := range c.txns {
-		if c.txns[ti].st != stOK {
+		if c.txns[ti].St != stOK {
 			continue
 		}
-		for _, m := range c.txns[ti].mops {
+		for _, m := range c.txns[ti].Mops {
 			for _, v := range m.list {
 				if id, ok := c.eindex[kv{m.key, v}]; ok {
-					if w := c.elems[id].writer; w >= 0 && (c.txns[w].st == stInfo || c.txns[w].st == stOpen) {
+					if w := c.elems[id].writer; w >= 0 && (c.txns[w].St == stInfo || c.txns[w].St == stOpen) {
 						c.txns[w].committed = true
 					}
 				}
@@ -301,22 +286,22 @@ func (c *checker) scanReads() {
 	}
 	for ti := range c.txns {
 		t := &c.txns[ti]
-		if t.st != stOK {
+		if t.St != stOK {
 			continue
 		}
 		clear(state)
 		internal := false
-		for p, m := range t.mops {
+		for p, m := range t.Mops {
 			if m.isAppend() {
 				if _, ok := state[m.key]; !ok {
 					state[m.key] = expect{suffix: true, from: p}
 				}
 				continue
 			}
-			if s, ok := state[m.key]; ok && !internal && !fits(s.list, s.suffix, t.mops[s.from:p], m) {
+			if s, ok := state[m.key]; ok && !internal && !fits(s.list, s.suffix, t.Mops[s.from:p], m) {
 				internal = true
 				want := slices.Clone(s.list)
-				for _, a := range t.mops[s.from:p] {
+				for _, a := range t.Mops[s.from:p] {
 					if a.isAppend() && a.key == m.key {
 						want = append(want, a.val)
 					}
@@ -373,7 +358,7 @@ func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
 			c.add(KindDuplicate, txngraph.Case{
 				Msg: fmt.Sprintf("%s read key %d = %s, which holds %d twice (positions %d and %d); each element is appended once",
 					c.label(ti), m.key, showList(m.list), v, j, i),
-				Ops: []int{t.op()},
+				Ops: []int{t.Op()},
 			})
 			return false
 		}
@@ -383,7 +368,7 @@ func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
 			if !c.unreadable {
 				c.add(txngraph.KindGarbage, txngraph.Case{
 					Msg: fmt.Sprintf("%s read key %d = %s, but no transaction appended %d to key %d", c.label(ti), m.key, showList(m.list), v, m.key),
-					Ops: []int{t.op()},
+					Ops: []int{t.Op()},
 				})
 			}
 			return false
@@ -398,21 +383,21 @@ func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
 				c.add(txngraph.KindFutureRead, txngraph.Case{
 					Msg: fmt.Sprintf("%s read key %d = %s, which holds %d, an element it appends only later, at micro-op %d",
 						c.label(ti), m.key, showList(m.list), v, e.pos),
-					Ops: []int{t.op()},
+					Ops: []int{t.Op()},
 				})
 			}
 			continue
 		}
-		if w := &c.txns[e.writer]; w.st == stFail {
+		if w := &c.txns[e.writer]; w.St == stFail {
 			failed = append(failed, fmt.Sprintf("%d by %s", v, c.label(e.writer)))
-			failedOps = append(failedOps, w.op())
+			failedOps = append(failedOps, w.Op())
 		}
 	}
 	if len(failed) > 0 {
 		c.add(txngraph.KindG1a, txngraph.Case{
 			Msg: fmt.Sprintf("%s read key %d = %s, which holds elements appended by transactions that failed: %s; an aborted read",
 				c.label(ti), m.key, showList(m.list), strings.Join(failed, ", ")),
-			Ops: append(failedOps, t.op()),
+			Ops: append(failedOps, t.Op()),
 		})
 	}
 	if n := len(m.list); n > 0 && usable {
@@ -421,7 +406,7 @@ func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
 			c.add(txngraph.KindG1b, txngraph.Case{
 				Msg: fmt.Sprintf("%s read key %d = %s, ending with %d, which %s appended before appending again to key %d: an intermediate read",
 					c.label(ti), m.key, showList(m.list), e.val, c.label(e.writer), m.key),
-				Ops: []int{c.txns[e.writer].op(), t.op()},
+				Ops: []int{c.txns[e.writer].Op(), t.Op()},
 			})
 		}
 	}
@@ -430,14 +415,14 @@ func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
 
 func (c *checker) internalCase(ti int32, p int, want []int64, suffix bool) {
 	t := &c.txns[ti]
-	m := t.mops[p]
+	m := t.Mops[p]
 	exp := showList(want) + ": what it had read before, with its own appends since"
 	if suffix {
 		exp = "a list ending with " + strings.Trim(showList(want), "[]") + ", its own appends"
 	}
 	c.add(txngraph.KindInternal, txngraph.Case{
 		Msg: fmt.Sprintf("%s read key %d = %s at micro-op %d, but expected %s", c.label(ti), m.key, showList(m.list), p, exp),
-		Ops: []int{t.op()},
+		Ops: []int{t.Op()},
 	})
 }
 
@@ -465,7 +450,7 @@ func (c *checker) versionOrders() {
 		c.add(KindIncompatible, txngraph.Case{
 			Msg: fmt.Sprintf("key %d: %s read %s and %s read %s; neither is a prefix of the other, so no single order of appends explains both, and the key's order is not used",
 				k.key, c.label(r.t), showList(r.list), c.label(long.t), showList(long.list)),
-			Ops: []int{c.txns[r.t].op(), c.txns[long.t].op()},
+			Ops: []int{c.txns[r.t].Op(), c.txns[long.t].Op()},
 		})
 	}
 	for ki := range c.keys {
@@ -492,7 +477,7 @@ func (c *checker) dirtyUpdates() {
 		failed := int32(-1) // the last failed appender since a committed one
 		for _, id := range k.order {
 			w := c.elems[id].writer
-			switch c.txns[w].st {
+			switch c.txns[w].St {
 			case stFail:
 				failed = id
 			case stOK:
@@ -501,7 +486,7 @@ func (c *checker) dirtyUpdates() {
 					c.add(KindDirtyUpdate, txngraph.Case{
 						Msg: fmt.Sprintf("key %d: %s appended %d after %d, which %s appended but failed: it built on state that was rolled back",
 							k.key, c.label(w), c.elems[id].val, c.elems[failed].val, c.label(fw)),
-						Ops: []int{c.txns[fw].op(), c.txns[w].op()},
+						Ops: []int{c.txns[fw].Op(), c.txns[w].Op()},
 					})
 				}
 				failed = -1
@@ -514,17 +499,17 @@ func (c *checker) dirtyUpdates() {
 func (c *checker) label(ti int32) string {
 	t := &c.txns[ti]
 	inferred := ""
-	if t.st != stOK && t.committed {
+	if t.St != stOK && t.committed {
 		inferred = "indeterminate, so committed since its append was read"
 	}
-	return txngraph.Label(t.num, t.op(), t.st, inferred)
+	return txngraph.Label(t.Num, t.Op(), t.St, inferred)
 }
 
 // labels names transactions, joined by sep, with the ops that show them.
 func (c *checker) labels(ts []int32, sep string) (ops []int, s string) {
 	names := make([]string, len(ts))
 	for i, t := range ts {
-		ops = append(ops, c.txns[t].op())
+		ops = append(ops, c.txns[t].Op())
 		names[i] = c.label(t)
 	}
 	return ops, strings.Join(names, sep)

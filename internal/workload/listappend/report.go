@@ -9,7 +9,7 @@ import (
 
 // result turns the cases into a verdict, with the checker's figures.
 func (c *checker) result() workload.Result {
-	tally := txngraph.Tally(len(c.txns), func(i int) status { return c.txns[i].st })
+	tally := txngraph.Tally(len(c.txns), func(i int) status { return c.txns[i].St })
 	var untrusted, ordered int
 	for i := range c.keys {
 		if c.keys[i].untrusted {

@@ -50,6 +50,15 @@ type Record[M any] struct {
 	Parsed bool // the invocation could be read at all
 }
 
+// Op is the history index that shows the transaction's outcome: its
+// completion, or its invocation if it never completed.
+func (r *Record[M]) Op() int {
+	if r.Done >= 0 {
+		return r.Done
+	}
+	return r.Inv
+}
+
 // Collect reads the transactions of a history (operations "txn"). An
 // unreadable invocation, or an ok completion that does not answer its
 // request (match says why), is a malformed-txn case handed to bad; such
