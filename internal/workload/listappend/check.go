@@ -144,13 +144,9 @@ type checker struct {
 // named (Maelstrom's --consistency-models; strict-serializable when
 // none). See the package documentation for what it infers.
 func Check(h history.History, modelNames []string) workload.Result {
-	pol, err := newPolicy(modelNames)
-	if err != nil {
-		return workload.Result{Validity: workload.Unknown, Anomalies: []workload.Anomaly{{Kind: "bad-options", Message: err.Error()}}}
-	}
-	pairs, err := h.Pair()
-	if err != nil {
-		return workload.Result{Validity: workload.Unknown, Anomalies: []workload.Anomaly{{Kind: "malformed-history", Message: err.Error()}}}
+	pol, pairs, stop := txngraph.Begin(h, modelNames, forbidden)
+	if stop != nil {
+		return *stop
 	}
 	c := &checker{
 		h:       h,

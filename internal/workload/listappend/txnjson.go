@@ -3,11 +3,11 @@ package listappend
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/glomers/glomers/internal/workload/jsonscan"
+	"github.com/glomers/glomers/internal/workload/txngraph"
 )
 
 // mop is one micro-operation: an append of an element to a key's list,
@@ -65,12 +65,7 @@ func encodeTxn(mops []mop) json.RawMessage {
 // client it ships sends integers); a read's value is null or a list. A
 // fast scanner handles the plain shapes; anything else goes to
 // decodeTxn, whose verdict stands.
-func parseTxn(raw []byte) ([]mop, error) {
-	if mops, ok := scanTxn(raw); ok {
-		return mops, nil
-	}
-	return decodeTxn(raw)
-}
+func parseTxn(raw []byte) ([]mop, error) { return txngraph.Parse(raw, scanTxn, decodeTxn) }
 
 // scanTxn is parseTxn's fast path: it accepts only arrays of
 // ["r", integer, null | [integer, ...]] and ["append", integer, integer]
@@ -117,20 +112,14 @@ func scanTxn(b []byte) ([]mop, bool) {
 
 // decodeTxn is the reference decoder, built on encoding/json.
 func decodeTxn(raw []byte) ([]mop, error) {
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return nil, errors.New("transaction is missing")
-	}
-	var elems [][]json.RawMessage
-	if err := json.Unmarshal(raw, &elems); err != nil || elems == nil {
-		return nil, errors.New("transaction is not a JSON array of [f, key, value] arrays")
+	fs, elems, err := txngraph.MicroOps(raw)
+	if err != nil {
+		return nil, err
 	}
 	mops := make([]mop, len(elems))
 	for i, parts := range elems {
-		if len(parts) != 3 {
-			return nil, fmt.Errorf("micro-op %d has %d elements, not 3 ([f, key, value])", i, len(parts))
-		}
-		var f string
-		if err := json.Unmarshal(parts[0], &f); err != nil || (f != "r" && f != "append") {
+		f := fs[i]
+		if f != "r" && f != "append" {
 			return nil, fmt.Errorf(`micro-op %d: function is %s, not "r" or "append"`, i, parts[0])
 		}
 		m := mop{f: f[0]}
@@ -168,11 +157,7 @@ func decodeTxn(raw []byte) ([]mop, error) {
 // request: it must have the same micro-ops, appends unchanged, with each
 // read's null replaced by a list (or left null for an empty key).
 func matchReply(req, got []mop) error {
-	if len(got) != len(req) {
-		return fmt.Errorf("txn has %d micro-ops, the request had %d", len(got), len(req))
-	}
-	for i, q := range req {
-		g := got[i]
+	return txngraph.MatchMops(req, got, func(i int, q, g mop) error {
 		switch {
 		case g.f != q.f:
 			return fmt.Errorf("micro-op %d is %s, the request had %s", i, fname(g), fname(q))
@@ -183,8 +168,8 @@ func matchReply(req, got []mop) error {
 		case q.isRead() && !q.nil:
 			return fmt.Errorf("micro-op %d: the request's read carries a value", i)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func fname(m mop) string {

@@ -131,13 +131,9 @@ type kv struct{ key, val int64 }
 // unknown otherwise: for stronger models the checker reports what it finds
 // but cannot show that nothing else is there.
 func Check(h history.History, modelNames []string) workload.Result {
-	pol, err := newPolicy(modelNames)
-	if err != nil {
-		return workload.Result{Validity: workload.Unknown, Anomalies: []workload.Anomaly{{Kind: "bad-options", Message: err.Error()}}}
-	}
-	pairs, err := h.Pair()
-	if err != nil {
-		return workload.Result{Validity: workload.Unknown, Anomalies: []workload.Anomaly{{Kind: "malformed-history", Message: err.Error()}}}
+	pol, pairs, stop := txngraph.Begin(h, modelNames, forbidden)
+	if stop != nil {
+		return *stop
 	}
 	c := &checker{
 		h:       h,

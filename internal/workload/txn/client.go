@@ -17,11 +17,7 @@ var client = txngraph.NewClient(parseTxn, matchReply, encodeTxn)
 
 // matchReply reports how a completed transaction differs from the request.
 func matchReply(req, got []mop) error {
-	if len(got) != len(req) {
-		return fmt.Errorf("txn has %d micro-ops, the request had %d", len(got), len(req))
-	}
-	for i, q := range req {
-		g := got[i]
+	return txngraph.MatchMops(req, got, func(i int, q, g mop) error {
 		switch {
 		case g.f != q.f:
 			return fmt.Errorf("micro-op %d is %q, the request had %q", i, g.f, q.f)
@@ -30,6 +26,6 @@ func matchReply(req, got []mop) error {
 		case q.isWrite() && g.value != q.value:
 			return fmt.Errorf("micro-op %d writes %d to key %d, the request wrote %d", i, g.value, g.key, q.value)
 		}
-	}
-	return nil
+		return nil
+	})
 }

@@ -109,10 +109,11 @@ func Models() []string { return txngraph.ModelNames() }
 // policy is what a set of models asks of the checker.
 type policy = txngraph.Policy
 
-func newPolicy(names []string) (policy, error) {
-	return txngraph.NewPolicy(names, txngraph.Forbidden{
-		Uncommitted: uncommittedKinds,
-		Committed:   committedKinds,
-		Stronger:    func(m txngraph.Model) []string { return strong[m.Name].adds },
-	})
+// forbidden says which kinds each model forbids.
+var forbidden = txngraph.Forbidden{
+	Uncommitted: uncommittedKinds,
+	Committed:   committedKinds,
+	Stronger:    func(m txngraph.Model) []string { return strong[m.Name].adds },
 }
+
+func newPolicy(names []string) (policy, error) { return txngraph.NewPolicy(names, forbidden) }

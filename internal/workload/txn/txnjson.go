@@ -3,11 +3,11 @@ package txn
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/glomers/glomers/internal/workload/jsonscan"
+	"github.com/glomers/glomers/internal/workload/txngraph"
 )
 
 // mop is one micro-operation. A read asks for (and, completed, holds) a
@@ -48,33 +48,18 @@ func encodeTxn(mops []mop) json.RawMessage {
 // JSON integers; read values null or integers. A fast scanner handles the
 // shape the harness and well-behaved nodes produce; anything it does not
 // recognise goes to the general decoder, whose verdict stands.
-func parseTxn(raw []byte) ([]mop, error) {
-	if mops, ok := scanTxn(raw); ok {
-		return mops, nil
-	}
-	return decodeTxn(raw)
-}
+func parseTxn(raw []byte) ([]mop, error) { return txngraph.Parse(raw, scanTxn, decodeTxn) }
 
 // decodeTxn is the reference decoder, built on encoding/json.
 func decodeTxn(raw []byte) ([]mop, error) {
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return nil, errors.New("transaction is missing")
-	}
-	var elems []json.RawMessage
-	if err := json.Unmarshal(raw, &elems); err != nil || elems == nil {
-		return nil, errors.New("transaction is not a JSON array")
+	fs, elems, err := txngraph.MicroOps(raw)
+	if err != nil {
+		return nil, err
 	}
 	mops := make([]mop, len(elems))
-	for i, e := range elems {
-		var parts []json.RawMessage
-		if err := json.Unmarshal(e, &parts); err != nil || parts == nil {
-			return nil, fmt.Errorf("micro-op %d is not an array", i)
-		}
-		if len(parts) != 3 {
-			return nil, fmt.Errorf("micro-op %d has %d elements, not 3 ([f, key, value])", i, len(parts))
-		}
-		var f string
-		if err := json.Unmarshal(parts[0], &f); err != nil || (f != "r" && f != "w") {
+	for i, parts := range elems {
+		f := fs[i]
+		if f != "r" && f != "w" {
 			return nil, fmt.Errorf(`micro-op %d: function is %s, not "r" or "w"`, i, parts[0])
 		}
 		m := mop{f: f[0]}

@@ -1,8 +1,10 @@
 package txngraph
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/glomers/glomers/internal/history"
@@ -232,4 +234,70 @@ func (c Client) Invoke(ctx context.Context, conn workload.Conn, inv workload.Inv
 		return f
 	}
 	return workload.Completion{Type: history.OK, Value: done}
+}
+
+// Begin starts a check: it reads the models named and pairs the
+// history's operations. When either fails, the returned result is the
+// verdict (unknown, saying why).
+func Begin(h history.History, names []string, f Forbidden) (Policy, []int, *workload.Result) {
+	pol, err := NewPolicy(names, f)
+	if err != nil {
+		return pol, nil, &workload.Result{Validity: workload.Unknown, Anomalies: []workload.Anomaly{{Kind: "bad-options", Message: err.Error()}}}
+	}
+	pairs, err := h.Pair()
+	if err != nil {
+		return pol, nil, &workload.Result{Validity: workload.Unknown, Anomalies: []workload.Anomaly{{Kind: "malformed-history", Message: err.Error()}}}
+	}
+	return pol, pairs, nil
+}
+
+// MatchMops checks that a completed transaction has as many micro-ops as
+// its request, and hands each pair to diff, which says how the completed
+// one fails to answer the requested one (or nil).
+func MatchMops[M any](req, got []M, diff func(i int, q, g M) error) error {
+	if len(got) != len(req) {
+		return fmt.Errorf("txn has %d micro-ops, the request had %d", len(got), len(req))
+	}
+	for i := range req {
+		if err := diff(i, req[i], got[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Parse decodes a transaction with fast, and when fast does not accept
+// it, with slow, whose verdict stands: a fast scanner for the plain
+// shapes (package jsonscan), the reference decoder for the rest.
+func Parse[M any](raw []byte, fast func([]byte) ([]M, bool), slow func([]byte) ([]M, error)) ([]M, error) {
+	if mops, ok := fast(raw); ok {
+		return mops, nil
+	}
+	return slow(raw)
+}
+
+// MicroOps decodes a transaction into its micro-ops' parts, [f, key,
+// value] each, for a reference decoder built on encoding/json; the
+// function comes back decoded.
+func MicroOps(raw []byte) (fs []string, parts [][]json.RawMessage, err error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, nil, errors.New("transaction is missing")
+	}
+	var elems []json.RawMessage
+	if err := json.Unmarshal(raw, &elems); err != nil || elems == nil {
+		return nil, nil, errors.New("transaction is not a JSON array")
+	}
+	fs, parts = make([]string, len(elems)), make([][]json.RawMessage, len(elems))
+	for i, e := range elems {
+		if err := json.Unmarshal(e, &parts[i]); err != nil || parts[i] == nil {
+			return nil, nil, fmt.Errorf("micro-op %d is not an array", i)
+		}
+		if len(parts[i]) != 3 {
+			return nil, nil, fmt.Errorf("micro-op %d has %d elements, not 3 ([f, key, value])", i, len(parts[i]))
+		}
+		if err := json.Unmarshal(parts[i][0], &fs[i]); err != nil {
+			fs[i] = ""
+		}
+	}
+	return fs, parts, nil
 }
