@@ -503,12 +503,7 @@ func (c *checker) label(ti int32) string {
 
 // labels names transactions, joined by sep, with the ops that show them.
 func (c *checker) labels(ts []int32, sep string) (ops []int, s string) {
-	names := make([]string, len(ts))
-	for i, t := range ts {
-		ops = append(ops, c.txns[t].Op())
-		names[i] = c.label(t)
-	}
-	return ops, strings.Join(names, sep)
+	return txngraph.Labels(ts, sep, func(t int32) int { return c.txns[t].Op() }, c.label)
 }
 
 func showList(l []int64) string {

@@ -1,7 +1,6 @@
 package listappend
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -112,24 +111,14 @@ func scanTxn(b []byte) ([]mop, bool) {
 
 // decodeTxn is the reference decoder, built on encoding/json.
 func decodeTxn(raw []byte) ([]mop, error) {
-	fs, elems, err := txngraph.MicroOps(raw)
+	raws, err := txngraph.MicroOps(raw, "r", "append")
 	if err != nil {
 		return nil, err
 	}
-	mops := make([]mop, len(elems))
-	for i, parts := range elems {
-		f := fs[i]
-		if f != "r" && f != "append" {
-			return nil, fmt.Errorf(`micro-op %d: function is %s, not "r" or "append"`, i, parts[0])
-		}
-		m := mop{f: f[0]}
-		k, err := jsonscan.ParseInt(parts[1])
-		if err != nil {
-			return nil, fmt.Errorf("micro-op %d: key %s", i, err)
-		}
-		m.key = k
-		v := bytes.TrimSpace(parts[2])
-		switch {
+	mops := make([]mop, len(raws))
+	for i, r := range raws {
+		m := mop{f: r.F[0], key: r.Key}
+		switch v := r.Value; {
 		case m.isAppend():
 			if m.val, err = jsonscan.ParseInt(v); err != nil {
 				return nil, fmt.Errorf("micro-op %d: element %s", i, err)

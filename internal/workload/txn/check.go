@@ -3,7 +3,6 @@ package txn
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
@@ -492,12 +491,7 @@ func (c *checker) label(ti int32) string {
 
 // labels names transactions, joined by sep, with the ops that show them.
 func (c *checker) labels(ts []int32, sep string) (ops []int, s string) {
-	names := make([]string, len(ts))
-	for i, t := range ts {
-		ops = append(ops, c.txns[t].op())
-		names[i] = c.label(t)
-	}
-	return ops, strings.Join(names, sep)
+	return txngraph.Labels(ts, sep, func(t int32) int { return c.txns[t].op() }, c.label)
 }
 
 // kv names a value.

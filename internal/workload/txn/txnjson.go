@@ -1,7 +1,6 @@
 package txn
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -52,33 +51,20 @@ func parseTxn(raw []byte) ([]mop, error) { return txngraph.Parse(raw, scanTxn, d
 
 // decodeTxn is the reference decoder, built on encoding/json.
 func decodeTxn(raw []byte) ([]mop, error) {
-	fs, elems, err := txngraph.MicroOps(raw)
+	raws, err := txngraph.MicroOps(raw, "r", "w")
 	if err != nil {
 		return nil, err
 	}
-	mops := make([]mop, len(elems))
-	for i, parts := range elems {
-		f := fs[i]
-		if f != "r" && f != "w" {
-			return nil, fmt.Errorf(`micro-op %d: function is %s, not "r" or "w"`, i, parts[0])
-		}
-		m := mop{f: f[0]}
-		k, err := jsonscan.ParseInt(parts[1])
-		if err != nil {
-			return nil, fmt.Errorf("micro-op %d: key %s", i, err)
-		}
-		m.key = k
-		if string(bytes.TrimSpace(parts[2])) == "null" {
+	mops := make([]mop, len(raws))
+	for i, r := range raws {
+		m := mop{f: r.F[0], key: r.Key}
+		if string(r.Value) == "null" {
 			if m.f == 'w' {
 				return nil, fmt.Errorf("micro-op %d: a write of null", i)
 			}
 			m.nil = true
-		} else {
-			v, err := jsonscan.ParseInt(parts[2])
-			if err != nil {
-				return nil, fmt.Errorf("micro-op %d: value %s", i, err)
-			}
-			m.value = v
+		} else if m.value, err = jsonscan.ParseInt(r.Value); err != nil {
+			return nil, fmt.Errorf("micro-op %d: value %s", i, err)
 		}
 		mops[i] = m
 	}

@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/jsonscan"
 )
 
 // Kinds both transactional checkers report, besides the cycles.
@@ -276,28 +279,53 @@ func Parse[M any](raw []byte, fast func([]byte) ([]M, bool), slow func([]byte) (
 	return slow(raw)
 }
 
-// MicroOps decodes a transaction into its micro-ops' parts, [f, key,
-// value] each, for a reference decoder built on encoding/json; the
-// function comes back decoded.
-func MicroOps(raw []byte) (fs []string, parts [][]json.RawMessage, err error) {
+// RawMop is a micro-op as a reference decoder first reads it: its
+// function and key decoded, its value left to the workload.
+type RawMop struct {
+	F     string
+	Key   int64
+	Value json.RawMessage
+}
+
+// MicroOps decodes a transaction into micro-ops [f, key, value] for a
+// reference decoder built on encoding/json: f one of fnames, key an
+// integer.
+func MicroOps(raw []byte, fnames ...string) ([]RawMop, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
-		return nil, nil, errors.New("transaction is missing")
+		return nil, errors.New("transaction is missing")
 	}
 	var elems []json.RawMessage
 	if err := json.Unmarshal(raw, &elems); err != nil || elems == nil {
-		return nil, nil, errors.New("transaction is not a JSON array")
+		return nil, errors.New("transaction is not a JSON array")
 	}
-	fs, parts = make([]string, len(elems)), make([][]json.RawMessage, len(elems))
+	mops := make([]RawMop, len(elems))
 	for i, e := range elems {
-		if err := json.Unmarshal(e, &parts[i]); err != nil || parts[i] == nil {
-			return nil, nil, fmt.Errorf("micro-op %d is not an array", i)
+		var parts []json.RawMessage
+		if err := json.Unmarshal(e, &parts); err != nil || parts == nil {
+			return nil, fmt.Errorf("micro-op %d is not an array", i)
 		}
-		if len(parts[i]) != 3 {
-			return nil, nil, fmt.Errorf("micro-op %d has %d elements, not 3 ([f, key, value])", i, len(parts[i]))
+		if len(parts) != 3 {
+			return nil, fmt.Errorf("micro-op %d has %d elements, not 3 ([f, key, value])", i, len(parts))
 		}
-		if err := json.Unmarshal(parts[i][0], &fs[i]); err != nil {
-			fs[i] = ""
+		if err := json.Unmarshal(parts[0], &mops[i].F); err != nil || !slices.Contains(fnames, mops[i].F) {
+			return nil, fmt.Errorf(`micro-op %d: function is %s, not "%s"`, i, parts[0], strings.Join(fnames, `" or "`))
 		}
+		k, err := jsonscan.ParseInt(parts[1])
+		if err != nil {
+			return nil, fmt.Errorf("micro-op %d: key %s", i, err)
+		}
+		mops[i].Key, mops[i].Value = k, bytes.TrimSpace(parts[2])
 	}
-	return fs, parts, nil
+	return mops, nil
+}
+
+// Labels names transactions, joined by sep, and lists the ops that show
+// their outcomes: op and label give each one's.
+func Labels(ts []int32, sep string, op func(int32) int, label func(int32) string) (ops []int, s string) {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		ops = append(ops, op(t))
+		names[i] = label(t)
+	}
+	return ops, strings.Join(names, sep)
 }
