@@ -1,12 +1,14 @@
 package listappend
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/glomers/glomers/internal/checkertest"
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
 	"github.com/glomers/glomers/internal/workload/txngraph"
+	"github.com/glomers/glomers/internal/workload/workloadtest"
 )
 
 // historyFromBytes interprets data as a program that writes a history:
@@ -15,54 +17,28 @@ import (
 // incompatible orders and cycles of every kind), or failed, or
 // indeterminate.
 func historyFromBytes(data []byte) history.History {
-	var b history.Builder
-	open := map[int][]mop{}
-	i := 0
-	next := func() int {
-		if i >= len(data) {
-			return 0
-		}
-		i++
-		return int(data[i-1])
-	}
-	for i < len(data) {
-		code, p := next()%5, next()%4
-		req, busy := open[p]
-		switch {
-		case !busy:
-			var mops []mop
-			for range next() % 5 {
-				m := mop{f: 'r', key: int64(next() % 3), nil: true}
-				if next()%2 == 1 {
-					m = mop{f: 'a', key: m.key, val: int64(next() % 6)}
-				}
-				mops = append(mops, m)
+	return workloadtest.TxnHistory(data, func(next func() int) []mop {
+		var mops []mop
+		for range next() % 5 {
+			m := mop{f: 'r', key: int64(next() % 3), nil: true}
+			if next()%2 == 1 {
+				m = mop{f: 'a', key: m.key, val: int64(next() % 6)}
 			}
-			open[p] = mops
-			b.Add(history.Op{Type: history.Invoke, Process: p, F: "txn", Value: encodeTxn(mops)})
-		case code <= 1:
-			res := make([]mop, len(req))
-			copy(res, req)
-			for j := range res {
-				if res[j].isRead() && next()%4 != 0 {
-					res[j].nil = false
-					res[j].list = []int64{}
-					for range next() % 5 {
-						res[j].list = append(res[j].list, int64(next()%7))
-					}
+			mops = append(mops, m)
+		}
+		return mops
+	}, func(req []mop, next func() int) []mop {
+		res := slices.Clone(req)
+		for j := range res {
+			if res[j].isRead() && next()%4 != 0 {
+				res[j].nil, res[j].list = false, []int64{}
+				for range next() % 5 {
+					res[j].list = append(res[j].list, int64(next()%7))
 				}
 			}
-			b.Add(history.Op{Type: history.OK, Process: p, F: "txn", Value: encodeTxn(res)})
-			delete(open, p)
-		case code == 2:
-			b.Add(history.Op{Type: history.Fail, Process: p, F: "txn", Value: encodeTxn(req), Error: "txn-conflict"})
-			delete(open, p)
-		default:
-			b.Add(history.Op{Type: history.Info, Process: p, F: "txn", Value: encodeTxn(req), Error: "timeout"})
-			delete(open, p)
 		}
-	}
-	return b.History()
+		return res
+	}, encodeTxn)
 }
 
 // FuzzCheck: on any history the checker returns a well-formed result,
