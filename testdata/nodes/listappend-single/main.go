@@ -7,21 +7,21 @@ package main
 import (
 	"slices"
 
-	"github.com/glomers/glomers/testdata/nodes/listappend"
+	"github.com/glomers/glomers/testdata/nodes/txnnode"
 )
 
 func main() {
 	lists := map[int][]int{}
-	listappend.Serve(func(txn [][]any) {
+	txnnode.Serve(func(txn [][]any) {
 		for _, op := range txn {
-			k := listappend.Key(op)
+			k := txnnode.Key(op)
 			if op[0] == "r" {
 				if l, ok := lists[k]; ok {
 					op[2] = slices.Clone(l)
 				}
 				continue
 			}
-			lists[k] = append(lists[k], listappend.Elem(op))
+			lists[k] = append(lists[k], txnnode.Value(op))
 		}
 	})
 }

@@ -14,14 +14,14 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/glomers/glomers/testdata/nodes/listappend"
+	"github.com/glomers/glomers/testdata/nodes/txnnode"
 )
 
 func main() {
 	live := map[int][]int{}
 	snapshot := map[int][]int{}
 	readOnly := 0
-	listappend.Serve(func(txn [][]any) {
+	txnnode.Serve(func(txn [][]any) {
 		lists := live
 		if !slices.ContainsFunc(txn, func(op []any) bool { return op[0] == "append" }) {
 			if readOnly%5 == 0 {
@@ -31,7 +31,7 @@ func main() {
 			lists = snapshot // the bug: stale, though a state that existed
 		}
 		for _, op := range txn {
-			k := listappend.Key(op)
+			k := txnnode.Key(op)
 			if op[0] == "r" {
 				if l, ok := lists[k]; ok {
 					op[2] = l
@@ -39,7 +39,7 @@ func main() {
 				continue
 			}
 			l := lists[k]
-			lists[k] = append(l[:len(l):len(l)], listappend.Elem(op))
+			lists[k] = append(l[:len(l):len(l)], txnnode.Value(op))
 		}
 	})
 }

@@ -12,18 +12,18 @@ package main
 import (
 	"slices"
 
-	"github.com/glomers/glomers/testdata/nodes/listappend"
+	"github.com/glomers/glomers/testdata/nodes/txnnode"
 )
 
 func main() {
 	lists := map[int][]int{}
 	var pending [][]any // the second half of the last torn transaction
-	listappend.Serve(func(txn [][]any) {
+	txnnode.Serve(func(txn [][]any) {
 		later := pending
 		pending = nil
 		torn := len(txn) > 1 && !slices.ContainsFunc(txn, func(op []any) bool { return op[0] == "r" })
 		for i, op := range txn {
-			k := listappend.Key(op)
+			k := txnnode.Key(op)
 			switch {
 			case op[0] == "r":
 				if l, ok := lists[k]; ok {
@@ -32,11 +32,11 @@ func main() {
 			case torn && i > 0:
 				pending = append(pending, op) // the bug
 			default:
-				lists[k] = append(lists[k], listappend.Elem(op))
+				lists[k] = append(lists[k], txnnode.Value(op))
 			}
 		}
 		for _, op := range later {
-			lists[listappend.Key(op)] = append(lists[listappend.Key(op)], listappend.Elem(op))
+			lists[txnnode.Key(op)] = append(lists[txnnode.Key(op)], txnnode.Value(op))
 		}
 	})
 }

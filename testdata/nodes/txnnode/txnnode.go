@@ -1,7 +1,8 @@
-// Package listappend is the txn-list-append store the listappend-* nodes
-// share: Serve runs a Maelstrom node whose txn handler hands each
-// transaction, under one lock, to the node's own way of running it.
-package listappend
+// Package txnnode is what the transactional test nodes share (the
+// listappend-* nodes; txn-rw-register nodes can use it too): Serve runs a
+// Maelstrom node whose txn handler hands each transaction, under one
+// lock, to the node's own way of running it.
+package txnnode
 
 import (
 	"encoding/json"
@@ -37,5 +38,5 @@ func Serve(run func(txn [][]any)) {
 // Key reads a micro-op's key.
 func Key(op []any) int { return int(op[1].(float64)) }
 
-// Elem reads an append's element.
-func Elem(op []any) int { return int(op[2].(float64)) }
+// Value reads the value a micro-op writes or appends.
+func Value(op []any) int { return int(op[2].(float64)) }
