@@ -147,3 +147,36 @@ func ParseInt(raw []byte) (int64, error) {
 	}
 	return 0, fmt.Errorf("%s is not an integer", raw)
 }
+
+// AppendTxn appends a transaction in its wire shape, [["f",key,value],
+// ...], to b: mop gives the i-th micro-op's function and key, value
+// appends its value.
+func AppendTxn(b []byte, n int, mop func(i int) (f string, key int64), value func(b []byte, i int) []byte) []byte {
+	b = append(b, '[')
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		f, key := mop(i)
+		b = append(b, '[', '"')
+		b = append(b, f...)
+		b = append(b, '"', ',')
+		b = strconv.AppendInt(b, key, 10)
+		b = append(b, ',')
+		b = value(b, i)
+		b = append(b, ']')
+	}
+	return append(b, ']')
+}
+
+// AppendInts appends a list of integers, [1,2,3].
+func AppendInts(b []byte, vs []int64) []byte {
+	b = append(b, '[')
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, v, 10)
+	}
+	return append(b, ']')
+}

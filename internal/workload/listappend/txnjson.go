@@ -26,37 +26,23 @@ func (m mop) isAppend() bool { return m.f == 'a' }
 // encodeTxn renders mops in the wire and history shape,
 // [["r",1,[1,2]],["append",1,3]].
 func encodeTxn(mops []mop) json.RawMessage {
-	b := make([]byte, 0, 2+len(mops)*20)
-	b = append(b, '[')
-	for i, m := range mops {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if m.isRead() {
-			b = append(b, `["r",`...)
-		} else {
-			b = append(b, `["append",`...)
-		}
-		b = strconv.AppendInt(b, m.key, 10)
-		b = append(b, ',')
-		switch {
-		case m.isAppend():
-			b = strconv.AppendInt(b, m.val, 10)
-		case m.nil:
-			b = append(b, "null"...)
-		default:
-			b = append(b, '[')
-			for j, e := range m.list {
-				if j > 0 {
-					b = append(b, ',')
-				}
-				b = strconv.AppendInt(b, e, 10)
+	return jsonscan.AppendTxn(make([]byte, 0, 2+len(mops)*20), len(mops),
+		func(i int) (string, int64) {
+			if mops[i].isRead() {
+				return "r", mops[i].key
 			}
-			b = append(b, ']')
-		}
-		b = append(b, ']')
-	}
-	return append(b, ']')
+			return "append", mops[i].key
+		},
+		func(b []byte, i int) []byte {
+			switch m := mops[i]; {
+			case m.isAppend():
+				return strconv.AppendInt(b, m.val, 10)
+			case m.nil:
+				return append(b, "null"...)
+			default:
+				return jsonscan.AppendInts(b, m.list)
+			}
+		})
 }
 
 // parseTxn decodes a transaction value. Keys and elements must be JSON

@@ -24,23 +24,14 @@ func (m mop) isWrite() bool { return m.f == 'w' }
 // encodeTxn renders mops in the wire and history shape,
 // [["r",1,null],["w",1,6]].
 func encodeTxn(mops []mop) json.RawMessage {
-	b := make([]byte, 0, 2+len(mops)*14)
-	b = append(b, '[')
-	for i, m := range mops {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '[', '"', m.f, '"', ',')
-		b = strconv.AppendInt(b, m.key, 10)
-		b = append(b, ',')
-		if m.f == 'r' && m.nil {
-			b = append(b, "null"...)
-		} else {
-			b = strconv.AppendInt(b, m.value, 10)
-		}
-		b = append(b, ']')
-	}
-	return append(b, ']')
+	return jsonscan.AppendTxn(make([]byte, 0, 2+len(mops)*14), len(mops),
+		func(i int) (string, int64) { return string(mops[i].f), mops[i].key },
+		func(b []byte, i int) []byte {
+			if m := mops[i]; m.f != 'r' || !m.nil {
+				return strconv.AppendInt(b, m.value, 10)
+			}
+			return append(b, "null"...)
+		})
 }
 
 // parseTxn decodes a transaction value. Keys and written values must be
