@@ -148,14 +148,7 @@ func Check(h history.History, modelNames []string) workload.Result {
 	if stop != nil {
 		return *stop
 	}
-	c := &checker{
-		h:       h,
-		pol:     pol,
-		eindex:  map[kv]int32{},
-		kindex:  map[int64]int32{},
-		cases:   map[string][]txngraph.Case{},
-		metrics: map[string]any{},
-	}
+	c := &checker{h: h, pol: pol, kindex: map[int64]int32{}, cases: map[string][]txngraph.Case{}, metrics: map[string]any{}}
 	c.collect(pairs)
 	c.indexAppends()
 	c.scanReads()
