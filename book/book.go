@@ -30,8 +30,11 @@ type Step struct {
 	ID string
 	// Title is the challenge's title on its Fly.io page.
 	Title string
-	// Page is the Fly.io page of the challenge.
+	// Page is the challenge's page: Fly.io's for part 1, the chapter of
+	// Maelstrom's own tutorial the step follows for part 2.
 	Page string
+	// Part is the part of the course the step belongs to (see Parts).
+	Part int
 	// Chapter is the chapter's path in the content: "chapters/3d.md".
 	Chapter string
 	// Solution is the reference solution's package directory:
@@ -130,14 +133,37 @@ func maxLatency(ms float64) Target {
 	return Target{Name: "max stable latency", Metric: MetricStableLatencyMax, Limit: ms, Unit: "ms"}
 }
 
+// Part is a group of steps, which tutor list shows under a heading.
+type Part struct {
+	Number int
+	Title  string
+}
+
+// Parts returns the course's parts in order: the Fly.io challenges, then
+// the steps beyond them, which follow Maelstrom's own tutorial.
+func Parts() []Part {
+	return []Part{
+		{1, "the Gossip Glomers challenges"},
+		{2, "beyond them, on Maelstrom's tutorial"},
+	}
+}
+
 // steps builds the course table. It is a function, not a variable, so
 // that no caller can change the table another sees.
 func steps() []Step {
 	page := func(id string) string { return "https://fly.io/dist-sys/" + id }
 	step := func(id, title, solution string, runs ...Run) Step {
-		return Step{ID: id, Title: title, Page: page(id), Chapter: "chapters/" + id + ".md",
+		return Step{ID: id, Title: title, Page: page(id), Part: 1, Chapter: "chapters/" + id + ".md",
 			Solution: "solutions/" + solution, Runs: runs}
 	}
+	// beyond is a step of part 2, which follows a chapter of Maelstrom's
+	// tutorial (doc/ in jepsen-io/maelstrom) rather than a Fly.io page.
+	beyond := func(id, title, solution, page string, runs ...Run) Step {
+		s := step(id, title, solution, runs...)
+		s.Part, s.Page = 2, page
+		return s
+	}
+	tutorial := func(doc string) string { return "https://github.com/jepsen-io/maelstrom/blob/main/doc/" + doc }
 	run := func(args string, targets ...Target) Run {
 		return Run{Args: strings.Fields(args), Targets: targets}
 	}
@@ -182,6 +208,13 @@ func steps() []Step {
 		step("6c", "Totally-Available, Read Committed Transactions", "txncommitted",
 			// The page prints "–-nemesis" (an en dash): a typo for --nemesis.
 			run("-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-committed --availability total --nemesis partition")),
+
+		// Part 2 follows Maelstrom's own tutorial; its runs are the
+		// tutorial's last command for each stage (--test-count aside).
+		beyond("7a", "Grow-Only Set", "gset", tutorial("04-crdts/01-g-set.md"),
+			run("-w g-set --time-limit 30 --rate 10 --nemesis partition")),
+		beyond("7b", "PN-Counter", "pncounter", tutorial("04-crdts/02-counters.md"),
+			run("-w pn-counter --time-limit 30 --rate 10 --nemesis partition")),
 	}
 }
 

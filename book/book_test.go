@@ -18,14 +18,16 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files with the current output")
 
 func TestStepsInOrder(t *testing.T) {
-	want := []string{"1", "2", "3a", "3b", "3c", "3d", "3e", "4", "5a", "5b", "5c", "6a", "6b", "6c"}
+	want := []string{"1", "2", "3a", "3b", "3c", "3d", "3e", "4", "5a", "5b", "5c", "6a", "6b", "6c", "7a", "7b"}
 	if got := IDs(); !slices.Equal(got, want) {
 		t.Fatalf("IDs() = %v, want %v", got, want)
 	}
-	workloads := []string{"echo", "unique-ids", "broadcast", "g-counter", "kafka", "txn-rw-register"}
+	workloads := []string{"echo", "unique-ids", "broadcast", "g-counter", "kafka", "txn-rw-register", "g-set", "pn-counter"}
 	solutions := map[string]string{}
 	for _, s := range Steps() {
-		if s.Title == "" || s.Page != "https://fly.io/dist-sys/"+s.ID || s.Chapter != "chapters/"+s.ID+".md" {
+		page := s.Page == "https://fly.io/dist-sys/"+s.ID && s.Part == 1 ||
+			strings.HasPrefix(s.Page, "https://github.com/") && s.Part == 2
+		if s.Title == "" || !page || s.Chapter != "chapters/"+s.ID+".md" {
 			t.Errorf("step %s: title %q, page %q, chapter %q", s.ID, s.Title, s.Page, s.Chapter)
 		}
 		if other, dup := solutions[s.Solution]; dup || !strings.HasPrefix(s.Solution, "solutions/") {
@@ -122,7 +124,7 @@ func TestLookup(t *testing.T) {
 	}
 	_, err := Lookup("9z")
 	var unknown *UnknownStepError
-	if !errors.As(err, &unknown) || err.Error() != `unknown step "9z"; valid steps: 1, 2, 3a, 3b, 3c, 3d, 3e, 4, 5a, 5b, 5c, 6a, 6b, 6c` {
+	if !errors.As(err, &unknown) || err.Error() != `unknown step "9z"; valid steps: 1, 2, 3a, 3b, 3c, 3d, 3e, 4, 5a, 5b, 5c, 6a, 6b, 6c, 7a, 7b` {
 		t.Errorf("Lookup(9z) error = %v", err)
 	}
 	if _, err := Lookup("intro"); err == nil {
@@ -137,7 +139,7 @@ func TestLookup(t *testing.T) {
 	if _, err := Lookup("measurements"); err == nil {
 		t.Error("Lookup(measurements) succeeded; the appendix is not a step")
 	}
-	if _, err := Page("9z"); err == nil || !strings.Contains(err.Error(), "valid steps: intro, 1, 2,") || !strings.HasSuffix(err.Error(), "6c, measurements") {
+	if _, err := Page("9z"); err == nil || !strings.Contains(err.Error(), "valid steps: intro, 1, 2,") || !strings.HasSuffix(err.Error(), "7b, measurements") {
 		t.Errorf("Page(9z) error = %v, want it to offer intro too", err)
 	}
 }
@@ -280,5 +282,24 @@ func TestTranscripts(t *testing.T) {
 	ts, _ := s.Transcripts()
 	if len(ts) == 0 || ts[0].Name != "transcript_1_echo" || ts[0].Kind != transcript.Protocol {
 		t.Errorf("step 1 transcripts: %v", ts)
+	}
+}
+
+// Every step belongs to a part tutor list can name, and parts do not
+// interleave: a part's steps come together, in the parts' order.
+func TestStepsInParts(t *testing.T) {
+	known := map[int]bool{}
+	for _, p := range Parts() {
+		known[p.Number] = true
+	}
+	last := 0
+	for _, s := range Steps() {
+		if !known[s.Part] {
+			t.Errorf("step %s: part %d is not in Parts()", s.ID, s.Part)
+		}
+		if s.Part < last {
+			t.Errorf("step %s: part %d after part %d", s.ID, s.Part, last)
+		}
+		last = s.Part
 	}
 }

@@ -3,6 +3,8 @@ package book
 import (
 	"fmt"
 	"io/fs"
+	"maps"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -192,21 +194,14 @@ func solutionLines(fsys fs.FS, dir string) ([]string, error) {
 	if dir == "" {
 		return nil, nil
 	}
-	files, err := fs.Glob(fsys, dir+"/*.go")
+	files, err := GoFiles(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
 	var out []string
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		src, err := fs.ReadFile(fsys, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range strings.Split(string(src), "\n") {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		for _, l := range strings.Split(files[name], "\n") {
 			l = strings.TrimSpace(l)
 			switch {
 			case len(l) <= 10, strings.HasPrefix(l, "package "), strings.HasPrefix(l, "import "),
@@ -216,6 +211,28 @@ func solutionLines(fsys fs.FS, dir string) ([]string, error) {
 			seen[l] = true
 			out = append(out, l)
 		}
+	}
+	return out, nil
+}
+
+// GoFiles reads the Go files of a solution directory in fsys, tests
+// aside, keyed by file name: what a learner reads of a solution, which
+// both the spoiler check and tutor diff compare.
+func GoFiles(fsys fs.FS, dir string) (map[string]string, error) {
+	matches, err := fs.Glob(fsys, dir+"/*.go")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, m := range matches {
+		if strings.HasSuffix(m, "_test.go") {
+			continue
+		}
+		b, err := fs.ReadFile(fsys, m)
+		if err != nil {
+			return nil, err
+		}
+		out[path.Base(m)] = string(b)
 	}
 	return out, nil
 }

@@ -164,7 +164,7 @@ func simulateWith(t *testing.T, name, args string, start func(context.Context, *
 	old := log.Writer()
 	log.SetOutput(io.Discard) // the library logs every message it receives
 	t.Cleanup(func() { log.SetOutput(old) })
-	o := harness.Defaults()
+	o := harness.DefaultConfig()
 	fs := o.FlagSet("simulate")
 	if err := o.Parse(fs, strings.Fields(args)); err != nil {
 		t.Fatal(err)

@@ -85,7 +85,7 @@ type checkRequest struct {
 // parseCheckArgs splits check's arguments into the positional STEP and
 // TARGET and the flag tokens, parsing check's own flags into cf and
 // Maelstrom's into overrides.
-func parseCheckArgs(args []string, cf *checkFlags, overrides *harness.Options) (positional, flagTokens []string, err error) {
+func parseCheckArgs(args []string, cf *checkFlags, overrides *harness.Config) (positional, flagTokens []string, err error) {
 	fs := overrides.FlagSet("check")
 	cf.declare(fs)
 	positional, flagTokens, err = parseInterleaved(fs, args)
@@ -98,7 +98,7 @@ func parseCheckArgs(args []string, cf *checkFlags, overrides *harness.Options) (
 // parseCheck parses check's command line and refuses flags that do not
 // go together, before anything runs.
 func parseCheck(env *Env, args []string) (*checkRequest, error) {
-	overrides := harness.Defaults()
+	overrides := harness.DefaultConfig()
 	req := &checkRequest{}
 	positional, flagTokens, err := parseCheckArgs(args, &req.flags, &overrides)
 	if err != nil {
@@ -200,7 +200,7 @@ func errCheckInterrupted() error {
 // Maelstrom), what the check shows on env, and the progress file.
 func checkOptions(env *Env, req *checkRequest, hasWorkspace bool) course.Options {
 	cf := req.flags
-	var runner course.Runner = course.Harness{RunFunc: func(ctx context.Context, o harness.Options) (*harness.Result, error) {
+	var runner course.Runner = course.Harness{RunFunc: func(ctx context.Context, o harness.Config) (*harness.Result, error) {
 		return runHarnessContext(ctx, o, env)
 	}}
 	if cf.maelstrom != "" {

@@ -9,17 +9,26 @@ import (
 	"testing"
 )
 
+// quickJSONCheck runs tutor check STEP --quick --json on the reference
+// solution, in real time (so not under -short), and returns its output;
+// the check must pass.
+func quickJSONCheck(t *testing.T, step string) (stdout, stderr string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs a quick workload in real time")
+	}
+	code, stdout, stderr := tutor(t, "", "check", step, "--quick", "--json", "--store", filepath.Join(t.TempDir(), "store"))
+	if code != 0 {
+		t.Fatalf("tutor check %s --quick --json: exit status %d; stderr:\n%s", step, code, stderr)
+	}
+	return stdout, stderr
+}
+
 // tutor check --json prints exactly one JSON document on stdout, whole,
 // and everything meant for a person on stderr: "tutor check 1 --json |
 // jq .passed" works.
 func TestCheckJSONIsOneDocument(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs a quick echo workload in real time")
-	}
-	code, stdout, stderr := tutor(t, "", "check", "1", "--quick", "--json", "--store", filepath.Join(t.TempDir(), "store"))
-	if code != 0 {
-		t.Fatalf("exit status %d; stderr:\n%s", code, stderr)
-	}
+	stdout, stderr := quickJSONCheck(t, "1")
 	dec := json.NewDecoder(strings.NewReader(stdout))
 	var doc struct {
 		Step        string `json:"step"`

@@ -240,6 +240,16 @@ func stepArg(cmd string, args []string, valid []string) (string, error) {
 	return args[0], nil
 }
 
+// stepOfArgs is the step a command taking exactly one STEP was given:
+// stepArg over the course's steps, then book.Lookup.
+func stepOfArgs(cmd string, args []string) (book.Step, error) {
+	id, err := stepArg(cmd, args, book.IDs())
+	if err != nil {
+		return book.Step{}, err
+	}
+	return book.Lookup(id)
+}
+
 func helpCommand() *Command {
 	return &Command{
 		Name:  "help",

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/glomers/glomers/book"
 	"github.com/glomers/glomers/internal/course"
 )
 
@@ -27,11 +26,7 @@ The diff is the step's answer: until your own node passes the step
 			fs.BoolVar(&solution, "solution", false, "show the diff even before your node passed the step")
 		},
 		Run: func(env *Env, args []string) error {
-			id, err := stepArg("diff", args, book.IDs())
-			if err != nil {
-				return err
-			}
-			step, err := book.Lookup(id)
+			step, err := stepOfArgs("diff", args)
 			if err != nil {
 				return err
 			}
@@ -42,7 +37,7 @@ The diff is the step's answer: until your own node passes the step
 			case err != nil:
 				return fmt.Errorf("diff: %v", err)
 			case c.First:
-				_, err := fmt.Fprintf(env.Stdout, "Step %s is the first: there is nothing to compare it with. Its solution is in %s.\n", step.ID, step.Solution)
+				_, err := fmt.Fprintf(env.Stdout, "Step %s is the first of its part: there is nothing to compare it with. Its solution is in %s.\n", step.ID, step.Solution)
 				return err
 			case len(c.Diff) == 0:
 				_, err := fmt.Fprintf(env.Stdout, "%s and %s are the same but for the package name.\n", c.OldDir, c.NewDir)

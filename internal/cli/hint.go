@@ -35,11 +35,7 @@ is kept with your progress.
 // showHints is tutor hint: the step's next hints not seen yet (or all
 // of them), as course.RevealHints picks them.
 func showHints(env *Env, args []string, all, reset bool) error {
-	id, err := stepArg("hint", args, book.IDs())
-	if err != nil {
-		return err
-	}
-	step, err := book.Lookup(id)
+	step, err := stepOfArgs("hint", args)
 	if err != nil {
 		return err
 	}

@@ -34,8 +34,13 @@ Steps whose chapter or reference solution is not written yet say so.`,
 			fmt.Fprintf(&b, "Gossip Glomers, one step at a time. Start with: tutor read intro\n\n")
 			tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "STEP\tTITLE\tSTATUS\tLAST CHECK\t")
+			part := 0
 			for _, r := range o.Steps {
 				s := r.Step
+				if s.Part != part {
+					part = s.Part
+					fmt.Fprintf(tw, "\t%s\t\t\t\n", partHeading(part))
+				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Title, statusCell(r.Status), lastCheck(r.Last, r.Checked), written(s))
 			}
 			tw.Flush()
@@ -54,6 +59,17 @@ Steps whose chapter or reference solution is not written yet say so.`,
 			return nil
 		},
 	}
+}
+
+// partHeading names a part of the course in tutor list, under which its
+// steps follow.
+func partHeading(n int) string {
+	for _, p := range book.Parts() {
+		if p.Number == n {
+			return fmt.Sprintf("Part %d: %s", n, p.Title)
+		}
+	}
+	return fmt.Sprintf("Part %d", n)
 }
 
 // written says what of a step is missing, if anything.

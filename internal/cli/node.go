@@ -22,9 +22,11 @@ import (
 	"github.com/glomers/glomers/solutions/broadcastsingle"
 	"github.com/glomers/glomers/solutions/echo"
 	"github.com/glomers/glomers/solutions/gcounter"
+	"github.com/glomers/glomers/solutions/gset"
 	"github.com/glomers/glomers/solutions/kafkaefficient"
 	"github.com/glomers/glomers/solutions/kafkamulti"
 	"github.com/glomers/glomers/solutions/kafkasingle"
+	"github.com/glomers/glomers/solutions/pncounter"
 	"github.com/glomers/glomers/solutions/txncommitted"
 	"github.com/glomers/glomers/solutions/txnsingle"
 	"github.com/glomers/glomers/solutions/txnuncommitted"
@@ -68,6 +70,8 @@ var byPackage = map[string]solution{
 	"solutions/txnsingle":           {register: txnsingle.Register},
 	"solutions/txnuncommitted":      {start: txnuncommitted.Start},
 	"solutions/txncommitted":        {start: txncommitted.Start},
+	"solutions/gset":                {start: gset.Start},
+	"solutions/pncounter":           {start: pncounter.Start},
 }
 
 // solutions maps a step id to its reference solution, through the book's
@@ -131,11 +135,7 @@ binary:
 				}
 				return installWrappers(env, wrappers)
 			}
-			id, err := stepArg("node", args, book.IDs())
-			if err != nil {
-				return err
-			}
-			s, err := book.Lookup(id)
+			s, err := stepOfArgs("node", args)
 			if err != nil {
 				return err
 			}

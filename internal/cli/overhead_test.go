@@ -28,7 +28,7 @@ func BenchmarkHarnessOverhead(b *testing.B) {
 	if out, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("build: %v\n%s", err, out)
 	}
-	o := harness.Defaults()
+	o := harness.DefaultConfig()
 	fs := o.FlagSet("bench")
 	if err := o.Parse(fs, []string{"-w", "broadcast", "--bin", bin, "--node-count", "25", "--rate", "100",
 		"--latency", "100", "--time-limit", "5", "--recovery-wait", "2"}); err != nil {

@@ -20,7 +20,7 @@ import (
 
 const maelstromFlags = `Maelstrom's flags, with its names and defaults:
   -w, --workload NAME       echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register,
-                            txn-list-append
+                            txn-list-append, g-set, pn-counter
   --bin PATH                the node binary (any language)
   --node-count N            nodes n0..n{N-1} (default: Jepsen's five, n1..n5)
   --time-limit S            seconds of client operations (default 60)
@@ -96,7 +96,7 @@ crashed), 2 usage or harness error. (Maelstrom uses 0 valid, 1 invalid,
 // runTest is tutor test: Maelstrom's arguments, any binary, Maelstrom's
 // verdict (or the strict one, with --strict).
 func runTest(env *Env, args []string) error {
-	opts := harness.Defaults()
+	opts := harness.DefaultConfig()
 	fs := opts.FlagSet("test")
 	if err := opts.Parse(fs, args); err != nil {
 		return fmt.Errorf("test: %v", err)
@@ -105,7 +105,7 @@ func runTest(env *Env, args []string) error {
 		opts.JepsenNodes = true // Maelstrom's nodes are Jepsen's n1..n5 then
 	}
 	if opts.Workload == "" {
-		return errors.New("test: -w/--workload is required (echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register)")
+		return errors.New("test: -w/--workload is required (echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register, txn-list-append, g-set, pn-counter)")
 	}
 	if err := opts.Finish(); err != nil {
 		return fmt.Errorf("test: %v", err)
@@ -123,19 +123,23 @@ func runTest(env *Env, args []string) error {
 
 // runHarness runs one test with a live progress line when stderr is a
 // terminal, stopping cleanly on Ctrl-C.
-func runHarness(opts harness.Options, env *Env) (*harness.Result, error) {
+func runHarness(opts harness.Config, env *Env) (*harness.Result, error) {
 	return runHarnessContext(context.Background(), opts, env)
 }
 
 // runHarnessContext is runHarness stopping also when ctx ends (tutor
-// check's signals, tutor watch's next save).
-func runHarnessContext(ctx context.Context, opts harness.Options, env *Env) (*harness.Result, error) {
+// check's signals, tutor watch's next save). The CLI's observers show
+// the run on stderr: the nodes' logs with --log-stderr, and the progress
+// line on a terminal.
+func runHarnessContext(ctx context.Context, opts harness.Config, env *Env) (*harness.Result, error) {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opts.Stderr = env.Stderr
+	if opts.LogStderr {
+		opts.Observers = append(opts.Observers, harness.EchoLogs(env.Stderr))
+	}
 	live := isTerminal(env.Stderr) && !opts.JSON
 	if live {
-		opts.Progress = func(p harness.Progress) { progressLine(env.Stderr, p) }
+		opts.Observers = append(opts.Observers, harness.ProgressFunc(func(p harness.Progress) { progressLine(env.Stderr, p) }))
 	}
 	res, err := harness.Run(ctx, opts)
 	if live {

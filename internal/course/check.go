@@ -117,7 +117,7 @@ func checkRuns(ctx context.Context, step book.Step, tgt Target, opts Options, re
 			Quick: opts.Quick, TimeLimit: ho.TimeLimit, RecoveryWait: ho.RecoveryWait}
 		// The learner's flags can make two of the page's runs one and the
 		// same (3d's first run with --nemesis partition is its second).
-		key := runKey(ho)
+		key := runKey(ho.Options)
 		if j, dup := ran[key]; dup {
 			plan.DuplicateOf = j
 			opts.Observer.RunPlanned(plan)
@@ -127,9 +127,9 @@ func checkRuns(ctx context.Context, step book.Step, tgt Target, opts Options, re
 		}
 		ran[key] = i + 1
 		plan.Note = r.Note
-		r.Targets, plan.NotJudged = judgedTargets(r.Targets, ho, opts.Quick)
+		r.Targets, plan.NotJudged = judgedTargets(r.Targets, ho.Options, opts.Quick)
 		opts.Observer.RunPlanned(plan)
-		out, err := opts.Runner.Run(ctx, RunSpec{Run: r, Options: ho, Overrides: plan.Overridden, Target: tgt}, opts.Observer)
+		out, err := opts.Runner.Run(ctx, RunSpec{Run: r, Config: ho, Overrides: plan.Overridden, Target: tgt}, opts.Observer)
 		if err != nil {
 			return false, err
 		}
@@ -174,10 +174,10 @@ func judge(step book.Step, out RunOutcome) RunOutcome {
 	return out
 }
 
-// runOptions are the harness options of one of the step's runs: the
-// page's flags, shortened for a quick run, with the learner's on top.
-func runOptions(step book.Step, r book.Run, tgt Target, opts Options) (harness.Options, error) {
-	o := harness.Defaults()
+// runOptions are the harness's configuration of one of the step's runs:
+// the page's flags, shortened for a quick run, with the learner's on top.
+func runOptions(step book.Step, r book.Run, tgt Target, opts Options) (harness.Config, error) {
+	o := harness.DefaultConfig()
 	fs := o.FlagSet("check")
 	if err := o.Parse(fs, r.Args); err != nil {
 		return o, fmt.Errorf("step %s's flags: %v", step.ID, err)
@@ -200,17 +200,15 @@ func runOptions(step book.Step, r book.Run, tgt Target, opts Options) (harness.O
 	return o, nil
 }
 
-// runKey identifies what a run tests, whatever seed it would draw and
-// wherever its results go: two runs with the same key test the same
-// thing. It is the options' JSON form, whose fields are the test's
-// parameters (the node, the workload and its rates, the network, the
-// faults, the phases' lengths), without the seed, the targets and where
-// the results go; the node list's naming is the one parameter outside
-// it.
+// runKey identifies what a run tests, whatever seed it would draw: two
+// runs with the same key test the same thing. It is the options' JSON
+// form, whose fields are the test's parameters (the node, the workload
+// and its rates, the network, the faults, the phases' lengths), without
+// the seed and the targets; the node list's naming is the one parameter
+// outside it. Where the results go is the Config's, not the Options'.
 func runKey(o harness.Options) string {
 	o.Seed = 0
 	o.Targets = nil
-	o.Store, o.LogStderr = "", false
 	b, err := json.Marshal(o)
 	if err != nil {
 		return fmt.Sprintf("%+v", o) // not expected: every field marshals

@@ -31,7 +31,7 @@ func TestRunKeyFindsTheSameRun(t *testing.T) {
 				t.Fatal(err)
 			}
 			o.Seed = uint64(i + 1)
-			keys[i] = runKey(o)
+			keys[i] = runKey(o.Options)
 		}
 		return keys[0], keys[1]
 	}
@@ -57,14 +57,14 @@ func TestJudgedTargets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, why := judgedTargets(r.Targets, o, false); len(got) != len(r.Targets) || why != Judged {
+	if got, why := judgedTargets(r.Targets, o.Options, false); len(got) != len(r.Targets) || why != Judged {
 		t.Errorf("healthy run: %d targets judged (%v), want %d", len(got), why, len(r.Targets))
 	}
-	if got, why := judgedTargets(r.Targets, o, true); got != nil || why != InQuickRun {
+	if got, why := judgedTargets(r.Targets, o.Options, true); got != nil || why != InQuickRun {
 		t.Errorf("quick run: %v, %v", got, why)
 	}
 	o.Nemesis = []string{"partition"}
-	if got, why := judgedTargets(r.Targets, o, false); got != nil || why != UnderPartitions {
+	if got, why := judgedTargets(r.Targets, o.Options, false); got != nil || why != UnderPartitions {
 		t.Errorf("partitioned run: %v, %v", got, why)
 	}
 	specs := HarnessTargets(r.Targets)

@@ -9,7 +9,6 @@ import (
 	"path"
 	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/rogpeppe/go-internal/diff"
 
@@ -23,8 +22,9 @@ var ErrSpoiler = errors.New("the diff is the step's solution")
 // SolutionChange is what tutor diff shows for a step: the unified diff
 // from the previous step's reference solution to this one's.
 type SolutionChange struct {
-	// First is true for the course's first step, which has no previous
-	// solution to compare with; nothing else is set then.
+	// First is true for the first step of a part, which has no previous
+	// solution to compare with (the last of the part before solves
+	// another problem); nothing else is set then.
 	First bool
 	// OldDir and NewDir are the two solutions' directories; Diff is
 	// empty when they differ only in the package's name.
@@ -39,13 +39,16 @@ type SolutionChange struct {
 func StepDiff(getenv Getenv, step book.Step, showAnyway bool) (SolutionChange, error) {
 	ids := book.IDs()
 	i := slices.Index(ids, step.ID)
-	if i == 0 {
+	if i <= 0 {
+		return SolutionChange{First: true}, nil
+	}
+	prev, _ := book.Lookup(ids[i-1])
+	if prev.Part != step.Part {
 		return SolutionChange{First: true}, nil
 	}
 	if !showAnyway && !PassedOwn(getenv, step.ID) {
 		return SolutionChange{}, ErrSpoiler
 	}
-	prev, _ := book.Lookup(ids[i-1])
 	for _, s := range []book.Step{prev, step} {
 		if !s.HasSolution() {
 			return SolutionChange{}, fmt.Errorf("step %s has no reference solution yet", s.ID)
@@ -59,11 +62,11 @@ func StepDiff(getenv Getenv, step book.Step, showAnyway bool) (SolutionChange, e
 // of two solution directories, pairing files by name; empty when they
 // differ only in the package's name.
 func DiffSolutions(fsys fs.FS, oldDir, newDir string) ([]byte, error) {
-	oldFiles, err := readGoFiles(fsys, oldDir)
+	oldFiles, err := book.GoFiles(fsys, oldDir)
 	if err != nil {
 		return nil, err
 	}
-	newFiles, err := readGoFiles(fsys, newDir)
+	newFiles, err := book.GoFiles(fsys, newDir)
 	if err != nil {
 		return nil, err
 	}
@@ -92,24 +95,4 @@ func DiffSolutions(fsys fs.FS, oldDir, newDir string) ([]byte, error) {
 		out.Write(diff.Diff(oldName, []byte(a), newName, []byte(b)))
 	}
 	return out.Bytes(), nil
-}
-
-// readGoFiles reads the Go files of dir in fsys, tests aside, by name.
-func readGoFiles(fsys fs.FS, dir string) (map[string]string, error) {
-	out := map[string]string{}
-	matches, err := fs.Glob(fsys, dir+"/*.go")
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range matches {
-		if strings.HasSuffix(m, "_test.go") {
-			continue
-		}
-		b, err := fs.ReadFile(fsys, m)
-		if err != nil {
-			return nil, err
-		}
-		out[path.Base(m)] = string(b)
-	}
-	return out, nil
 }

@@ -31,9 +31,9 @@ type RunSpec struct {
 	// Run is the page's run; its Targets are those to judge (none when
 	// the run does not judge them).
 	Run book.Run
-	// Options are the run's effective options for tutor's harness: the
-	// page's flags with the learner's on top.
-	Options harness.Options
+	// Config is the run for tutor's harness: the page's flags with the
+	// learner's on top.
+	Config harness.Config
 	// Overrides are the learner's flags in Maelstrom's names, which real
 	// Maelstrom gets after the page's.
 	Overrides []string
@@ -45,7 +45,7 @@ type RunSpec struct {
 type Harness struct {
 	// RunFunc does the run; nil is harness.Run. The CLI's wraps it to
 	// show a live progress line.
-	RunFunc func(context.Context, harness.Options) (*harness.Result, error)
+	RunFunc func(context.Context, harness.Config) (*harness.Result, error)
 }
 
 // Run does spec's run with the harness, its targets judged.
@@ -54,7 +54,7 @@ func (h Harness) Run(ctx context.Context, spec RunSpec, _ Observer) (RunOutcome,
 	if run == nil {
 		run = harness.Run
 	}
-	o := spec.Options
+	o := spec.Config
 	o.Targets = HarnessTargets(spec.Run.Targets)
 	res, err := run(ctx, o)
 	if err != nil {

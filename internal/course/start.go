@@ -40,8 +40,8 @@ type Started struct {
 }
 
 // Start makes the learner's workspace for step in dir: the files of
-// their workspace for the nearest earlier step that still exists, or a
-// starter node, and remembers it in their progress, where Workspace
+// their workspace for the nearest earlier step of the same part that
+// still exists, or a starter node, and remembers it in their progress, where Workspace
 // finds it.
 func Start(getenv Getenv, step book.Step, dir string) (Started, error) {
 	abs, err := filepath.Abs(dir)
@@ -68,17 +68,20 @@ func Start(getenv Getenv, step book.Step, dir string) (Started, error) {
 }
 
 // previousWorkspace finds the learner's workspace for the nearest earlier
-// step that still exists.
+// step of the same part that still exists. A part starts afresh: the
+// first step of part 2 (a grow-only set) has nothing to take from the
+// last of part 1 (transactions), and a starter says so more plainly than
+// a node full of someone else's handlers.
 func previousWorkspace(p progress.Progress, step book.Step) (dir, id string) {
-	ids := book.IDs()
-	for i := len(ids) - 1; i >= 0; i-- {
-		if ids[i] != step.ID {
+	steps := book.Steps()
+	for i := len(steps) - 1; i >= 0; i-- {
+		if steps[i].ID != step.ID {
 			continue
 		}
-		for j := i - 1; j >= 0; j-- {
-			ws := p.Workspaces[ids[j]]
+		for j := i - 1; j >= 0 && steps[j].Part == step.Part; j-- {
+			ws := p.Workspaces[steps[j].ID]
 			if st, err := os.Stat(ws); ws != "" && err == nil && st.IsDir() {
-				return ws, ids[j]
+				return ws, steps[j].ID
 			}
 		}
 	}

@@ -158,12 +158,13 @@ func TestCourseBelowTheCLI(t *testing.T) {
 	avoids(t, p, p.imports, "imports", "internal/report", "internal/visual")
 }
 
-// ARCHITECTURE.md: internal/checkertest reads and rewrites case files, so
-// only tests may use it; no program carries it.
-func TestCheckertestIsForTestsOnly(t *testing.T) {
+// ARCHITECTURE.md: internal/checkertest reads and rewrites case files, and
+// internal/workload/workloadtest fails tests through package testing, so
+// only tests may use them; no program carries them.
+func TestTestHelpersAreForTestsOnly(t *testing.T) {
 	for _, p := range list(t) {
 		for _, d := range p.deps {
-			if d == module+"/internal/checkertest" {
+			if d == module+"/internal/checkertest" || d == module+"/internal/workload/workloadtest" {
 				t.Errorf("%s depends on %s", p.path, d)
 			}
 		}

@@ -17,10 +17,12 @@ import (
 
 // relayWL starts a relay on every node in setup and then only waits: the
 // measure is how many server messages the harness routes meanwhile.
-type relayWL struct{ tokens int }
+type relayWL struct {
+	workload.Base
+	tokens int
+}
 
-func (relayWL) Name() string                    { return "test-relay" }
-func (relayWL) Validate(workload.Options) error { return nil }
+func (relayWL) Name() string { return "test-relay" }
 func (w relayWL) Setup(o workload.Options) []workload.SetupRequest {
 	var reqs []workload.SetupRequest
 	for _, n := range o.Nodes {
@@ -28,10 +30,9 @@ func (w relayWL) Setup(o workload.Options) []workload.SetupRequest {
 	}
 	return reqs
 }
-func (relayWL) NewGenerator(workload.Options) workload.Generator      { return nil }
-func (relayWL) NewFinalGenerator(workload.Options) workload.Generator { return nil }
-func (relayWL) NewClient(workload.Options) workload.Client            { return nil }
-func (relayWL) Reusable() bool                                        { return true }
+func (relayWL) NewGenerator(workload.Options) workload.Generator { return nil }
+func (relayWL) NewClient(workload.Options) workload.Client       { return nil }
+func (relayWL) Reusable() bool                                   { return true }
 func (relayWL) Check(history.History, workload.Options) workload.Result {
 	return workload.Result{Validity: workload.Valid}
 }
@@ -85,10 +86,9 @@ var relayNode = &proc.Func{Name: "relay", Run: func(ctx context.Context, stdin i
 // node's parse. On the 2-core development machine: about 270,000 msgs/s
 // (go test -run XXX -bench Routing ./internal/harness).
 func BenchmarkRouting25Nodes(b *testing.B) {
-	o := Defaults()
+	o := Config{Options: Defaults()}
 	o.Workload = "test-relay"
 	o.Launcher = relayNode
-	o.Store = ""
 	o.Seed = 1
 	o.NodeCount = 25
 	o.Rate = 0

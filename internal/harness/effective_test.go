@@ -23,6 +23,8 @@ func TestEffectiveOptionsFollowTheWorkload(t *testing.T) {
 		"echo":            {},
 		"unique-ids":      {},
 		"g-counter":       {},
+		"g-set":           {},
+		"pn-counter":      {},
 		"broadcast":       {Topology: "grid"},
 		"kafka":           {KeyCount: 10, MaxWrites: 16},
 		"txn-rw-register": {Models: []string{"read-committed"}, KeyCount: 10, MaxTxnLength: 4, MaxWrites: 16},

@@ -19,11 +19,12 @@ import (
 
 // echoWL is a minimal workload for harness tests: echo operations, checked
 // for exact echoes, with an optional final phase of one op per thread.
-type echoWL struct{ final bool }
+type echoWL struct {
+	workload.Base
+	final bool
+}
 
 func (echoWL) Name() string                                     { return "test-echo" }
-func (echoWL) Validate(workload.Options) error                  { return nil }
-func (echoWL) Setup(workload.Options) []workload.SetupRequest   { return nil }
 func (echoWL) NewGenerator(workload.Options) workload.Generator { return &echoGen{} }
 func (w echoWL) NewFinalGenerator(workload.Options) workload.Generator {
 	if !w.final {
@@ -32,7 +33,6 @@ func (w echoWL) NewFinalGenerator(workload.Options) workload.Generator {
 	return &echoGen{final: map[int]bool{}}
 }
 func (echoWL) NewClient(workload.Options) workload.Client { return echoClient{} }
-func (echoWL) Reusable() bool                             { return false }
 func (echoWL) Check(h history.History, _ workload.Options) workload.Result {
 	pairs, err := h.Pair()
 	if err != nil {
@@ -170,16 +170,15 @@ func storedEchoRun(t *testing.T) (testRun, *Result) {
 // testRun is a test's options with its workload, handed to runWith as
 // they are: nothing global is swapped, so tests may run in parallel.
 type testRun struct {
-	Options
+	Config
 	wl workload.Workload
 }
 
 func testOptions(t *testing.T, wl workload.Workload, l proc.Launcher) testRun {
 	t.Helper()
-	o := Defaults()
+	o := Config{Options: Defaults()} // no store
 	o.Workload = wl.Name()
 	o.Launcher = l
-	o.Store = ""
 	o.Seed = 1
 	o.NodeCount = 3
 	o.TimeLimit = 10 * time.Second
@@ -187,7 +186,7 @@ func testOptions(t *testing.T, wl workload.Workload, l proc.Launcher) testRun {
 	if err := o.Finish(); err != nil {
 		t.Fatal(err)
 	}
-	return testRun{Options: o, wl: wl}
+	return testRun{Config: o, wl: wl}
 }
 
 func runIn(t *testing.T, o testRun) *Result {
@@ -195,7 +194,7 @@ func runIn(t *testing.T, o testRun) *Result {
 	var res *Result
 	synctest.Test(t, func(t *testing.T) {
 		var err error
-		res, err = runWith(context.Background(), o.Options, o.wl)
+		res, err = runWith(context.Background(), o.Config, o.wl)
 		if err != nil {
 			t.Fatalf("Run: %v", err)
 		}
@@ -428,7 +427,7 @@ func TestInterruptKeepsHistory(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(3*time.Second, cancel)
-		res, err := runWith(ctx, o.Options, o.wl)
+		res, err := runWith(ctx, o.Config, o.wl)
 		if err != nil {
 			t.Fatal(err)
 		}

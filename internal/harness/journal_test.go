@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -56,5 +57,31 @@ func TestResultKeepsTheJournal(t *testing.T) {
 	o.Store = ""
 	if res := runIn(t, o); res.Journal != nil {
 		t.Errorf("a run without a store kept a journal")
+	}
+}
+
+// The run hands its report the nodes' logs it wrote, kept in memory: the
+// same bytes as the files.
+func TestResultKeepsTheNodeLogs(t *testing.T) {
+	t.Parallel()
+	o := testOptions(t, echoWL{}, rawNode("echo", echoHandler))
+	o.Store = t.TempDir()
+	res := runIn(t, o)
+	for _, node := range []string{"n0", "n1", "n2"} {
+		os.Rename(filepath.Join(res.StoreDir, store.NodeLog(node)), filepath.Join(res.StoreDir, node+".moved"))
+		r, err := res.NodeLogs.Open(node)
+		if err != nil {
+			t.Fatalf("%s: %v", node, err)
+		}
+		kept, _ := io.ReadAll(r)
+		r.Close()
+		written, err := os.ReadFile(filepath.Join(res.StoreDir, node+".moved"))
+		if err != nil || len(kept) == 0 || string(kept) != string(written) {
+			t.Errorf("%s: kept %d bytes, the file has %d (%v)", node, len(kept), len(written), err)
+		}
+	}
+	o.Store = ""
+	if res := runIn(t, o); res.NodeLogs != nil {
+		t.Errorf("a run without a store kept node logs")
 	}
 }

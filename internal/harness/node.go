@@ -68,12 +68,9 @@ func (run *run) startNode(id string, p proc.Process) {
 	run.nodes = append(run.nodes, n)
 	run.router.do(func() { run.router.nodes[id] = n })
 	go n.inbox.drain(p.Stdin())
-	logW, echo := run.obs.nodeLog(id), io.Writer(nil)
-	if run.opts.LogStderr {
-		echo = run.opts.Stderr
-	}
+	logW := run.obs.nodeLog(id)
 	run.readers.Add(2)
-	go func() { defer run.readers.Done(); n.logStderr(logW, echo, &run.echoMu) }()
+	go func() { defer run.readers.Done(); n.logStderr(logW) }()
 	go func() { defer run.readers.Done(); run.readStdout(n) }()
 	go run.watchExit(n)
 }
@@ -229,32 +226,35 @@ func readLines(r io.Reader, max int, fn func([]byte) error) error {
 	}
 }
 
-// logStderr copies the node's stderr to w, keeping the last lines for a
-// crash report, and echoes them to echo when set.
-func (n *node) logStderr(w io.Writer, echo io.Writer, echoMu *sync.Mutex) {
+// logStderr copies the node's stderr to w a line at a time, keeping the
+// last lines for a crash report.
+func (n *node) logStderr(w io.Writer) {
 	defer close(n.stderrDone)
+	var buf []byte
 	_ = readLines(n.proc.Stderr(), MaxLine, func(line []byte) error {
 		if w != nil {
-			_, _ = w.Write(line)
-			_, _ = w.Write([]byte{'\n'})
+			buf = append(append(buf[:0], line...), '\n')
+			_, _ = w.Write(buf)
 		}
-		s := strings.ToValidUTF8(string(line), "\uFFFD")
-		if len(s) > 500 {
-			s = s[:500] + "..."
-		}
+		s := clipLine(string(line))
 		n.mu.Lock()
 		n.tail = append(n.tail, s)
 		if len(n.tail) > tailLines {
 			n.tail = n.tail[len(n.tail)-tailLines:]
 		}
 		n.mu.Unlock()
-		if echo != nil {
-			echoMu.Lock()
-			fmt.Fprintf(echo, "%s: %s\n", n.id, s)
-			echoMu.Unlock()
-		}
 		return nil
 	})
+}
+
+// clipLine is a log line as a person reads it: valid UTF-8, and cut after
+// 500 bytes.
+func clipLine(line string) string {
+	s := strings.ToValidUTF8(line, "\uFFFD")
+	if len(s) > 500 {
+		s = s[:500] + "..."
+	}
+	return s
 }
 
 // lastLog returns the last stderr lines, waiting briefly for the log

@@ -7,54 +7,56 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/glomers/glomers/internal/store"
 )
 
-// observer is told about a run as it happens, apart from the Result the
+// Observer is told about a run as it happens, apart from the Result the
 // run returns: the run's directory under the store (journal, node logs,
-// results files) is one, the live progress line another. The run itself
-// never asks where its events go; it tells its observers.
-type observer interface {
-	// events is where the network's events are written, one store.Event
+// results files) is one, the CLI's live progress line and its echo of
+// the nodes' logs others. The run itself never asks where its events go;
+// it tells its observers. Each method is called from one goroutine at a
+// time, but the writers NodeLog returns for different nodes are written
+// at once, each from its node's own goroutine.
+type Observer interface {
+	// Events is where the network's events are written, one store.Event
 	// a line; nil for nowhere. It is asked once, before any node starts.
-	events() io.Writer
-	// nodeLog is where node id's stderr is copied; nil for nowhere. It is
-	// asked once per node, as the node starts.
-	nodeLog(id string) io.Writer
-	// progress is the run's state, about every quarter second.
-	progress(Progress)
-	// finish is told the judged run, once, after teardown.
-	finish(res *Result) error
+	Events() io.Writer
+	// NodeLog is where node id's stderr is copied, each Write one line
+	// and its newline; nil for nowhere. It is asked once per node, as the
+	// node starts.
+	NodeLog(id string) io.Writer
+	// Progress is the run's state, about every quarter second.
+	Progress(Progress)
+	// Finish is told the judged run, once, after teardown.
+	Finish(res *Result) error
 }
 
 // observers are a run's observers; each is told everything.
-type observers []observer
+type observers []Observer
 
-// observersOf are the observers opts asks for: the store unless Store is
-// "", the Progress function when set.
-func observersOf(opts Options) (observers, error) {
+// observersOf are the observers cfg asks for: the run's directory unless
+// Store is "", then the caller's.
+func observersOf(cfg Config) (observers, error) {
 	var obs observers
-	if opts.Store != "" {
-		sd, err := newStoreDir(opts.Store, opts.Workload)
+	if cfg.Store != "" {
+		sd, err := newStoreDir(cfg.Store, cfg.Workload)
 		if err != nil {
 			return nil, fmt.Errorf("store: %w", err)
 		}
-		sd.keep = opts.Keep
+		sd.keep = cfg.Keep
 		obs = append(obs, sd)
 	}
-	if opts.Progress != nil {
-		obs = append(obs, progressFunc(opts.Progress))
-	}
-	return obs, nil
+	return append(obs, cfg.Observers...), nil
 }
 
 func (obs observers) events() io.Writer {
 	var ws []io.Writer
 	for _, o := range obs {
-		if w := o.events(); w != nil {
+		if w := o.Events(); w != nil {
 			ws = append(ws, w)
 		}
 	}
@@ -75,7 +77,7 @@ func (obs observers) journalFile() string {
 func (obs observers) nodeLog(id string) io.Writer {
 	var ws []io.Writer
 	for _, o := range obs {
-		if w := o.nodeLog(id); w != nil {
+		if w := o.NodeLog(id); w != nil {
 			ws = append(ws, w)
 		}
 	}
@@ -95,14 +97,14 @@ func oneWriter(ws []io.Writer) io.Writer {
 
 func (obs observers) progress(p Progress) {
 	for _, o := range obs {
-		o.progress(p)
+		o.Progress(p)
 	}
 }
 
 func (obs observers) finish(res *Result) error {
 	var errs []error
 	for _, o := range obs {
-		errs = append(errs, o.finish(res))
+		errs = append(errs, o.Finish(res))
 	}
 	return errors.Join(errs...)
 }
@@ -135,20 +137,57 @@ func (run *run) startProgress(ctx context.Context) func() {
 	return func() { close(stop); <-done }
 }
 
-// progressFunc observes progress only: Options.Progress.
-type progressFunc func(Progress)
+// ProgressFunc is an Observer of the run's progress only: the CLI's live
+// progress line.
+type ProgressFunc func(Progress)
 
-func (progressFunc) events() io.Writer        { return nil }
-func (progressFunc) nodeLog(string) io.Writer { return nil }
-func (f progressFunc) progress(p Progress)    { f(p) }
-func (progressFunc) finish(*Result) error     { return nil }
+// Events is nowhere: a progress line shows no messages.
+func (ProgressFunc) Events() io.Writer { return nil }
+
+// NodeLog is nowhere: a progress line shows no logs.
+func (ProgressFunc) NodeLog(string) io.Writer { return nil }
+
+// Progress calls f.
+func (f ProgressFunc) Progress(p Progress) { f(p) }
+
+// Finish has nothing to do.
+func (ProgressFunc) Finish(*Result) error { return nil }
+
+// EchoLogs is an Observer that writes every node's log lines to w as they
+// come, each as "n1: line", long lines clipped (--log-stderr).
+func EchoLogs(w io.Writer) Observer { return &echoLogs{w: w} }
+
+// echoLogs is EchoLogs: mu keeps the nodes' lines whole.
+type echoLogs struct {
+	w  io.Writer
+	mu sync.Mutex
+}
+
+func (*echoLogs) Events() io.Writer    { return nil }
+func (*echoLogs) Progress(Progress)    {}
+func (*echoLogs) Finish(*Result) error { return nil }
+func (e *echoLogs) NodeLog(id string) io.Writer {
+	return writerFunc(func(line []byte) (int, error) {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		fmt.Fprintf(e.w, "%s: %s\n", id, clipLine(strings.TrimSuffix(string(line), "\n")))
+		return len(line), nil
+	})
+}
+
+// writerFunc is a function as an io.Writer.
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // storeDir is a run's directory under the store, an observer that writes
-// the journal and node logs as the run goes and the results at its end.
+// the journal and node logs as the run goes and the results at its end;
+// it keeps the logs for the report too (Result.NodeLogs).
 type storeDir struct {
 	dir     string
 	journal *os.File
 	logs    map[string]*os.File
+	kept    *store.Logs // the logs as the report reads them
 	mu      sync.Mutex
 	root    string
 	wl      string
@@ -165,25 +204,26 @@ func newStoreDir(root, wl string) (*storeDir, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &storeDir{dir: dir, journal: j, logs: map[string]*os.File{}, root: root, wl: wl, stamp: stamp}, nil
+	return &storeDir{dir: dir, journal: j, logs: map[string]*os.File{}, kept: store.NewLogs(dir, 0), root: root, wl: wl, stamp: stamp}, nil
 }
 
-func (s *storeDir) events() io.Writer { return s.journal }
+func (s *storeDir) Events() io.Writer { return s.journal }
 
-func (s *storeDir) nodeLog(id string) io.Writer {
+func (s *storeDir) NodeLog(id string) io.Writer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	kept := s.kept.Writer(id)
 	f, err := os.Create(filepath.Join(s.dir, store.NodeLog(id)))
 	if err != nil {
-		return io.Discard
+		return kept
 	}
 	s.logs[id] = f
-	return f
+	return io.MultiWriter(kept, f) // kept first: it never fails
 }
 
-func (*storeDir) progress(Progress) {}
+func (*storeDir) Progress(Progress) {}
 
-func (s *storeDir) finish(res *Result) error {
+func (s *storeDir) Finish(res *Result) error {
 	if err := s.write(res); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}

@@ -14,10 +14,10 @@ type logObserver struct {
 	err           error
 }
 
-func (o *logObserver) events() io.Writer        { return &o.journal }
-func (o *logObserver) nodeLog(string) io.Writer { return &o.logs }
-func (o *logObserver) progress(p Progress)      { o.seen = append(o.seen, p) }
-func (o *logObserver) finish(*Result) error     { return o.err }
+func (o *logObserver) Events() io.Writer        { return &o.journal }
+func (o *logObserver) NodeLog(string) io.Writer { return &o.logs }
+func (o *logObserver) Progress(p Progress)      { o.seen = append(o.seen, p) }
+func (o *logObserver) Finish(*Result) error     { return o.err }
 
 // Every observer is told everything; an observer with nowhere to write
 // adds no writer, and with none at all the run writes nowhere.
@@ -29,7 +29,7 @@ func TestObserversAreEachToldEverything(t *testing.T) {
 	}
 	a, b := &logObserver{}, &logObserver{err: errors.New("disk full")}
 	var ticks int
-	obs := observers{a, progressFunc(func(Progress) { ticks++ }), b}
+	obs := observers{a, ProgressFunc(func(Progress) { ticks++ }), b}
 	io.WriteString(obs.events(), "event\n")
 	io.WriteString(obs.nodeLog("n0"), "log\n")
 	obs.progress(Progress{Phase: "main"})
@@ -43,5 +43,19 @@ func TestObserversAreEachToldEverything(t *testing.T) {
 	}
 	if err := obs.finish(&Result{}); err == nil || err.Error() != "disk full" {
 		t.Errorf("finish error %v, want disk full", err)
+	}
+}
+
+// --log-stderr's echo names each line's node and clips a long line, as
+// the crash report's tail does.
+func TestEchoLogsNamesTheNode(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	echo := EchoLogs(&out)
+	io.WriteString(echo.NodeLog("n1"), "starting\n")
+	io.WriteString(echo.NodeLog("n2"), strings.Repeat("x", 600)+"\n")
+	want := "n1: starting\nn2: " + strings.Repeat("x", 500) + "...\n"
+	if out.String() != want {
+		t.Errorf("echoed %q, want %q", out.String(), want)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -13,11 +12,12 @@ import (
 	"github.com/glomers/glomers/internal/nemesis"
 	"github.com/glomers/glomers/internal/netsim"
 	"github.com/glomers/glomers/internal/proc"
-	"github.com/glomers/glomers/internal/store"
 )
 
-// Options configure a run. Fields carry Maelstrom's flag names and
-// defaults, so a Fly.io command line means the same thing here.
+// Options are a run's parameters: what the test does to the node and how
+// it is judged, whatever is shown or written about it (that is Config's).
+// Fields carry Maelstrom's flag names and defaults, so a Fly.io command
+// line means the same thing here.
 type Options struct {
 	// Workload is the workload name (-w, --workload; Maelstrom's default
 	// lin-kv is not offered, so it is required).
@@ -53,8 +53,6 @@ type Options struct {
 	ConsistencyModels []string `json:"consistency_models"`
 	// Topology for broadcast (--topology, default grid).
 	Topology string `json:"topology"`
-	// LogStderr echoes node stderr to the terminal (--log-stderr).
-	LogStderr bool `json:"log_stderr,omitempty"`
 	// KeyCount, MaxTxnLength, MaxWritesPerKey: see workload.Options.
 	KeyCount        int `json:"key_count"`
 	MaxTxnLength    int `json:"max_txn_length"`
@@ -64,14 +62,6 @@ type Options struct {
 	// schedule and services' choices reproducible (--seed; 0 picks one,
 	// which the report prints).
 	Seed uint64 `json:"seed"`
-	// Store is the directory results are written under (--store, default
-	// "store"); "" writes nothing.
-	Store string `json:"store,omitempty"`
-	// Keep is how many runs of the workload the store keeps, the newest
-	// (--keep, default store.DefaultKeep; 0 keeps every run).
-	Keep int `json:"-"`
-	// JSON prints results.json to stdout instead of the summary (--json).
-	JSON bool `json:"-"`
 	// Strict judges the run by the course's rules as well as Maelstrom's
 	// (--strict; tutor check always does). See workload.StrictRules.
 	Strict bool `json:"strict,omitempty"`
@@ -89,18 +79,12 @@ type Options struct {
 	// FinalLimit caps the final phase (10 s, Maelstrom's cap for kafka).
 	FinalLimit time.Duration `json:"final_limit"`
 
-	// Step is the course step this run checks (tutor check), recorded in
-	// results.json; Targets are its efficiency goals.
-	Step    string       `json:"step,omitempty"`
+	// Targets are the step's efficiency goals (tutor check), judged
+	// after the checker.
 	Targets []TargetSpec `json:"-"`
 
 	// Launcher, when set, starts nodes instead of Bin.
 	Launcher proc.Launcher `json:"-"`
-	// Stderr receives live node logs (--log-stderr) and progress.
-	Stderr io.Writer `json:"-"`
-	// Progress, when set, is called with the run's progress about every
-	// quarter second.
-	Progress func(Progress) `json:"-"`
 
 	concurrencySpec string
 	nodeCountSet    bool
@@ -164,8 +148,6 @@ func Defaults() Options {
 		KeyCount:          10,
 		MaxTxnLength:      4,
 		MaxWritesPerKey:   16,
-		Store:             store.DefaultRoot,
-		Keep:              store.DefaultKeep,
 		RecoveryWait:      10 * time.Second,
 		RPCTimeout:        5 * time.Second,
 		InitTimeout:       10 * time.Second,
@@ -183,13 +165,35 @@ func usagef(format string, args ...any) error {
 	return &UsageError{Msg: fmt.Sprintf(format, args...)}
 }
 
-// FlagSet returns a flag set that parses Maelstrom's test flags into o.
-// Flags may be given with one or two dashes, as --flag value or
-// --flag=value. Call Finish after parsing.
-func (o *Options) FlagSet(name string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.Workload, "w", o.Workload, "workload: echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register, txn-list-append")
+// declareFlags declares Maelstrom's test flags on fs, parsing into o:
+// the node and the workload's rates, the network and its faults, the
+// workloads' own parameters, and the judging.
+func (o *Options) declareFlags(fs *flag.FlagSet) {
+	o.declareRunFlags(fs)
+	o.declareNetFlags(fs)
+	o.declareWorkloadFlags(fs)
+	fs.Func("seed", "random seed for a reproducible schedule (default: chosen and printed)", func(s string) error {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			return errors.New("must be a non-negative integer")
+		}
+		o.Seed = n
+		return nil
+	})
+	fs.BoolVar(&o.Strict, "strict", o.Strict, "judge by the course's stricter rules too")
+	fs.Func("recovery-wait", "seconds between healing and the final reads (default 10)", func(s string) error {
+		d, err := seconds(s)
+		if err != nil || d < 0 {
+			return errors.New("must be a number of seconds >= 0")
+		}
+		o.RecoveryWait = d
+		return nil
+	})
+}
+
+// declareRunFlags declares the workload, the node and the clients' load.
+func (o *Options) declareRunFlags(fs *flag.FlagSet) {
+	fs.StringVar(&o.Workload, "w", o.Workload, "workload: echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register, txn-list-append, g-set, pn-counter")
 	fs.StringVar(&o.Workload, "workload", o.Workload, "workload (same as -w)")
 	fs.StringVar(&o.Bin, "bin", o.Bin, "node binary to test")
 	fs.Func("node-count", "number of nodes (default 5)", func(s string) error {
@@ -217,6 +221,10 @@ func (o *Options) FlagSet(name string) *flag.FlagSet {
 		o.concurrencySpec = s
 		return nil
 	})
+}
+
+// declareNetFlags declares the network's latency and its faults.
+func (o *Options) declareNetFlags(fs *flag.FlagSet) {
 	fs.Func("latency", "mean server-to-server latency in ms (default 0)", func(s string) error {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || f < 0 || f > 3.6e6 {
@@ -230,6 +238,11 @@ func (o *Options) FlagSet(name string) *flag.FlagSet {
 	fs.Func("nemesis", "faults to inject: partition",
 		parsedInto(&o.Nemesis, nemesis.ParseList, "must be a comma-separated list of faults; the only fault is partition"))
 	fs.Func("nemesis-interval", "mean seconds between faults (default 10)", positiveSeconds(&o.NemesisInterval))
+}
+
+// declareWorkloadFlags declares what some workloads alone read, and the
+// availability every workload's checker may be asked for.
+func (o *Options) declareWorkloadFlags(fs *flag.FlagSet) {
 	fs.Func("availability", "total, or a minimum fraction of ok operations", func(s string) error {
 		if s != "total" {
 			f, err := strconv.ParseFloat(s, 64)
@@ -254,7 +267,6 @@ func (o *Options) FlagSet(name string) *flag.FlagSet {
 		return nil
 	})
 	fs.StringVar(&o.Topology, "topology", o.Topology, "broadcast topology: grid, line, total, tree2, tree3, tree4")
-	fs.BoolVar(&o.LogStderr, "log-stderr", o.LogStderr, "echo node stderr to the terminal")
 	intFlag := func(name, usage string, dst *int) {
 		fs.Func(name, usage, func(s string) error {
 			n, err := strconv.Atoi(s)
@@ -268,34 +280,6 @@ func (o *Options) FlagSet(name string) *flag.FlagSet {
 	intFlag("key-count", "active keys (default 10)", &o.KeyCount)
 	intFlag("max-txn-length", "micro-operations per transaction at most (default 4)", &o.MaxTxnLength)
 	intFlag("max-writes-per-key", "writes to a key before it is retired (default 16)", &o.MaxWritesPerKey)
-	fs.Func("seed", "random seed for a reproducible schedule (default: chosen and printed)", func(s string) error {
-		n, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			return errors.New("must be a non-negative integer")
-		}
-		o.Seed = n
-		return nil
-	})
-	fs.StringVar(&o.Store, "store", o.Store, "directory to write results under")
-	fs.Func("keep", "runs of each workload the store keeps (default "+strconv.Itoa(store.DefaultKeep)+"; 0 keeps all)", func(s string) error {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			return errors.New("must be an integer >= 0 (0 keeps every run)")
-		}
-		o.Keep = n
-		return nil
-	})
-	fs.BoolVar(&o.JSON, "json", o.JSON, "print "+store.Results+" to stdout")
-	fs.BoolVar(&o.Strict, "strict", o.Strict, "judge by the course's stricter rules too")
-	fs.Func("recovery-wait", "seconds between healing and the final reads (default 10)", func(s string) error {
-		d, err := seconds(s)
-		if err != nil || d < 0 {
-			return errors.New("must be a number of seconds >= 0")
-		}
-		o.RecoveryWait = d
-		return nil
-	})
-	return fs
 }
 
 // Parse parses a Maelstrom-style command line: flags, then any arguments

@@ -16,11 +16,11 @@ func TestProgressCountsEachPhaseAgainstItsOwnLength(t *testing.T) {
 	o.RecoveryWait = 2 * time.Second
 	var mu sync.Mutex
 	var seen []Progress
-	o.Progress = func(p Progress) {
+	o.Observers = []Observer{ProgressFunc(func(p Progress) {
 		mu.Lock()
 		seen = append(seen, p)
 		mu.Unlock()
-	}
+	})}
 	runIn(t, o)
 	mu.Lock()
 	defer mu.Unlock()

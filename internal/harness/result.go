@@ -79,6 +79,10 @@ type Result struct {
 	// report: nil when the run wrote none (no store). Past a memory
 	// budget it replays the journal file instead.
 	Journal *store.Recorded `json:"-"`
+	// NodeLogs are the nodes' stderr as the run kept it, for its report:
+	// nil when the run wrote no directory. Past a memory budget a node's
+	// log is read from its file instead.
+	NodeLogs *store.Logs `json:"-"`
 }
 
 // StrictFinding is a rule the course adds to Maelstrom's that the run
@@ -586,6 +590,7 @@ func (s *storeDir) write(res *Result) error {
 	errs = append(errs, s.journal.Close())
 	res.Seconds = res.Duration.Seconds()
 	res.StoreDir = s.dir
+	res.NodeLogs = s.kept
 	b, err := json.MarshalIndent(res, "", "  ")
 	if err == nil {
 		err = os.WriteFile(filepath.Join(s.dir, store.Results), append(b, '\n'), 0o644)

@@ -1,10 +1,12 @@
 // Package harness runs a Maelstrom-compatible test: it starts the nodes,
 // sends init and the workload's setup, drives client operations through the
 // simulated network while the nemesis partitions it, runs the final phase,
-// and checks the history. One call, Run, does it all: it resolves the
-// workload, then the run goes through launch (node.go), drive (the phases;
-// sched.go paces them), teardown and judge, telling its observers
-// (observer.go: the store directory, the progress line) as it goes.
+// and checks the history. One call, Run, does it all, given a Config: the
+// test's parameters (Options) and what is recorded and shown. It resolves
+// the workload, then the run goes through launch (node.go), drive (the
+// phases; sched.go paces them), teardown and judge, telling its
+// Observers (observer.go: the run's directory under the store, and the
+// caller's, such as the CLI's progress line) as it goes.
 //
 // The harness is the thin driver around pure parts: the network model
 // (internal/netsim), the nemesis plan (internal/nemesis), the services
@@ -19,7 +21,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -39,6 +40,7 @@ var ErrInterrupted = errors.New("interrupted")
 // run is the state of one Run.
 type run struct {
 	opts   Options
+	step   string // the course step, for results.json
 	wl     workload.Workload
 	wopts  workload.Options
 	start  time.Time
@@ -69,12 +71,10 @@ type run struct {
 	obs observers
 
 	// stopping closes when teardown begins; readers are the goroutines
-	// reading the nodes' stdout and stderr; echoMu keeps echoed log
-	// lines whole; the router loop runs until routerStop closes and
-	// closes routerDone when it has returned.
+	// reading the nodes' stdout and stderr; the router loop runs until
+	// routerStop closes and closes routerDone when it has returned.
 	stopping   chan struct{}
 	readers    sync.WaitGroup
-	echoMu     sync.Mutex
 	routerStop chan struct{}
 	routerDone chan struct{}
 }
@@ -140,39 +140,41 @@ func (run *run) firstProblem() error {
 	return run.problem
 }
 
-// Run executes one test. It returns an error only when the test could not
-// be set up (unknown workload, bad options, a binary that does not exist):
+// Run executes one test: cfg's parameters, its observers told as it
+// goes. It returns an error only when the test could not be set up
+// (unknown workload, bad options, a binary that does not exist):
 // everything a node does wrong is part of the Result, which is written to
 // the store even when the run stops early or ctx is cancelled.
-func Run(ctx context.Context, opts Options) (*Result, error) {
-	if opts.Concurrency == 0 {
-		if err := opts.Finish(); err != nil {
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	if cfg.Concurrency == 0 {
+		if err := cfg.Finish(); err != nil {
 			return nil, err
 		}
 	}
-	wl, err := registry.Lookup(opts.Workload)
+	wl, err := registry.Lookup(cfg.Workload)
 	if err != nil {
 		return nil, &UsageError{Msg: err.Error()}
 	}
-	return runWith(ctx, opts, wl)
+	return runWith(ctx, cfg, wl)
 }
 
 // runWith is Run with the workload already resolved: the registry's for
 // Run, one of their own for the harness's tests, which can then run in
 // parallel. A run goes through launch, drive, teardown and judge, in that
 // order, whatever stops it.
-func runWith(ctx context.Context, opts Options, wl workload.Workload) (*Result, error) {
-	run, launcher, err := newRun(opts, wl)
+func runWith(ctx context.Context, cfg Config, wl workload.Workload) (*Result, error) {
+	run, launcher, err := newRun(cfg.Options, wl)
 	if err != nil {
 		return nil, err
 	}
+	run.step = cfg.Step
 	runCtx, cancel := context.WithCancelCause(context.Background())
 	run.cancel = cancel
 	defer cancel(nil)
 	stopWatch := context.AfterFunc(ctx, func() { run.fail(ErrInterrupted) })
 	defer stopWatch()
 
-	if run.obs, err = observersOf(run.opts); err != nil {
+	if run.obs, err = observersOf(cfg); err != nil {
 		return nil, err
 	}
 	run.startRouter()
@@ -190,7 +192,7 @@ func runWith(ctx context.Context, opts Options, wl workload.Workload) (*Result, 
 }
 
 // newRun checks the options against the workload and settles what they
-// leave open (the seed, where logs go, how nodes start).
+// leave open (the seed, how nodes start).
 func newRun(opts Options, wl workload.Workload) (*run, proc.Launcher, error) {
 	wopts := workload.Options{
 		Nodes: nodeNames(opts), Concurrency: opts.Concurrency, Rate: opts.Rate, TimeLimit: opts.TimeLimit,
@@ -214,9 +216,6 @@ func newRun(opts Options, wl workload.Workload) (*run, proc.Launcher, error) {
 	}
 	if opts.Seed == 0 {
 		opts.Seed = rand.Uint64()>>1 + 1
-	}
-	if opts.Stderr == nil {
-		opts.Stderr = io.Discard
 	}
 	genRand, pick, _, _, _ := streams(opts.Seed)
 	return &run{
@@ -299,7 +298,7 @@ func (run *run) stopped() bool {
 func (run *run) judge(launchErr error) *Result {
 	opts := run.opts
 	res := &Result{
-		JudgedBy: judgedBy(opts.Strict), Workload: run.wl.Name(), Step: opts.Step,
+		JudgedBy: judgedBy(opts.Strict), Workload: run.wl.Name(), Step: run.step,
 		Options: opts.effective(run.wl), Seed: opts.Seed, Started: run.start,
 	}
 	res.History = run.rec.history()

@@ -76,61 +76,87 @@ func (run *run) phase(ctx context.Context, name string, gen workload.Generator, 
 	run.setPhase(name)
 	start := run.now()
 	deadline := start + limit
-	idle := make([]int, 0, len(run.workers))
-	for _, w := range run.workers {
-		idle = append(idle, w.thread)
-	}
-	exhausted := map[int]bool{}
-	busy, next := 0, start
+	th := newThreads(run, gen)
+	next := start
 	stalled := false // an operation was due while every thread was busy
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	update := func(d completion) {
-		busy--
-		gen.Update(d.thread, d.inv, d.c)
-		if !exhausted[d.thread] {
-			idle = append(idle, d.thread)
-		}
-	}
 	for ctx.Err() == nil {
 		now := run.now()
-		if now >= deadline || len(exhausted) == len(run.workers) {
+		if now >= deadline || len(th.exhausted) == len(run.workers) {
 			break
 		}
-		if paced && now >= next && len(idle) == 0 {
+		if paced && now >= next && len(th.idle) == 0 {
 			stalled = true
 		}
-		if len(idle) > 0 && (!paced || now >= next) {
-			i := run.pick.IntN(len(idle))
-			t := idle[i]
-			idle = append(idle[:i], idle[i+1:]...)
-			inv, ok := gen.Next(t, now-start, run.genRand)
-			if !ok {
-				exhausted[t] = true
-				continue
-			}
-			busy++
-			run.workers[t].jobs <- inv
-			if paced {
+		if len(th.idle) > 0 && (!paced || now >= next) {
+			if th.issue(now-start) && paced {
 				next = run.stagger(next, now, stalled)
 				stalled = false
 			}
 			continue
 		}
 		wait := deadline - now
-		if paced && len(idle) > 0 {
+		if paced && len(th.idle) > 0 {
 			wait = min(wait, next-now)
 		}
 		timer.Reset(wait)
 		select {
 		case d := <-run.done:
-			update(d)
+			th.completed(d)
 		case <-timer.C:
 		case <-ctx.Done():
 		}
 	}
-	for busy > 0 {
-		update(<-run.done)
+	for th.busy > 0 {
+		th.completed(<-run.done)
+	}
+}
+
+// threads are the client threads as a phase hands them operations: the
+// idle ones, those whose generator has no more for them, and how many
+// are busy with one.
+type threads struct {
+	run       *run
+	gen       workload.Generator
+	idle      []int
+	exhausted map[int]bool
+	busy      int
+}
+
+func newThreads(run *run, gen workload.Generator) *threads {
+	th := &threads{run: run, gen: gen, idle: make([]int, 0, len(run.workers)), exhausted: map[int]bool{}}
+	for _, w := range run.workers {
+		th.idle = append(th.idle, w.thread)
+	}
+	return th
+}
+
+// issue hands the generator's next operation to an idle thread picked at
+// random, elapsed into the phase; false when the generator has none for
+// that thread, which then stays out of the phase.
+func (th *threads) issue(elapsed time.Duration) bool {
+	run := th.run
+	i := run.pick.IntN(len(th.idle))
+	t := th.idle[i]
+	th.idle = append(th.idle[:i], th.idle[i+1:]...)
+	inv, ok := th.gen.Next(t, elapsed, run.genRand)
+	if !ok {
+		th.exhausted[t] = true
+		return false
+	}
+	th.busy++
+	run.workers[t].jobs <- inv
+	return true
+}
+
+// completed tells the generator of a thread's completed operation, and
+// the thread is idle again unless the generator is done with it.
+func (th *threads) completed(d completion) {
+	th.busy--
+	th.gen.Update(d.thread, d.inv, d.c)
+	if !th.exhausted[d.thread] {
+		th.idle = append(th.idle, d.thread)
 	}
 }
 

@@ -86,8 +86,9 @@ func TestNodeNames(t *testing.T) {
 	if got := nodeNames(o); !slices.Equal(got, []string{"n1", "n2", "n3", "n4", "n5"}) {
 		t.Errorf("Jepsen's defaults: %v", got)
 	}
-	fs := o.FlagSet("test")
-	if err := o.Parse(fs, []string{"--node-count", "3"}); err != nil || !o.NodeCountSet() {
-		t.Fatalf("--node-count 3: %v, set %v", err, o.NodeCountSet())
+	c := Config{Options: o}
+	fs := c.FlagSet("test")
+	if err := c.Parse(fs, []string{"--node-count", "3"}); err != nil || !c.NodeCountSet() {
+		t.Fatalf("--node-count 3: %v, set %v", err, c.NodeCountSet())
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/big"
 	"slices"
@@ -99,31 +100,28 @@ func write(sb *strings.Builder, v any) {
 		b, _ := json.Marshal(v) // a string always marshals
 		sb.Write(b)
 	case []any:
-		sb.WriteByte('[')
-		for i, e := range v {
-			if i > 0 {
-				sb.WriteByte(',')
-			}
-			write(sb, e)
-		}
-		sb.WriteByte(']')
+		writeList(sb, '[', ']', len(v), func(i int) { write(sb, v[i]) })
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		sb.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
-				sb.WriteByte(',')
-			}
-			write(sb, k)
+		keys := slices.Sorted(maps.Keys(v))
+		writeList(sb, '{', '}', len(keys), func(i int) {
+			write(sb, keys[i])
 			sb.WriteByte(':')
-			write(sb, v[k])
-		}
-		sb.WriteByte('}')
+			write(sb, v[keys[i]])
+		})
 	}
+}
+
+// writeList writes n items between start and end, separated by commas:
+// an array's elements or an object's members.
+func writeList(sb *strings.Builder, start, end byte, n int, item func(i int)) {
+	sb.WriteByte(start)
+	for i := range n {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		item(i)
+	}
+	sb.WriteByte(end)
 }
 
 // number canonicalises a JSON number literal. Integers (no fraction, no

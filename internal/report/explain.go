@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -63,8 +62,8 @@ type LogLine struct {
 	Match bool
 }
 
-// Evidence is what the run's files add to its result: the node log lines
-// about the anomalies' operations. Gather finds it; Explain only reads it.
+// Evidence is what the run's journal and node logs add to its result: the
+// node log lines about the anomalies' operations. Gather finds it; Explain only reads it.
 type Evidence struct {
 	// Logs maps an operation's index to excerpts about it.
 	Logs map[int][]LogExcerpt
@@ -201,10 +200,11 @@ func or(s, def string) string {
 	return s
 }
 
-// Gather searches the run's files for evidence about its anomalies: for
-// the first operations of each anomaly, the request the client sent
+// Gather searches what the run kept of its journal and node logs
+// (Result.Journal and Result.NodeLogs) for evidence about its anomalies:
+// for the first operations of each anomaly, the request the client sent
 // (from the journal) and the lines of the node's log that mention that
-// request or its reply. Gather only reads; a missing file means less
+// request or its reply. Gather only reads; a missing log means less
 // evidence, never an error.
 func Gather(res *harness.Result) Evidence {
 	ev := Evidence{Logs: map[int][]LogExcerpt{}, Trails: map[int][]string{}, Marks: map[int64]visual.Mark{}}
@@ -273,7 +273,7 @@ func Gather(res *harness.Result) Evidence {
 			continue
 		}
 		rel := store.NodeLog(w.node)
-		f, err := os.Open(filepath.Join(res.StoreDir, rel))
+		f, err := res.NodeLogs.Open(w.node)
 		if err != nil {
 			continue
 		}
@@ -443,11 +443,17 @@ type trailMsg struct {
 	at   time.Duration
 }
 
+// addingOp names, for the workloads whose values are followed through
+// the network, the operation that adds a value: broadcast and g-set share
+// set-full's lost.
+var addingOp = map[string]string{"broadcast": "broadcast", "g-set": "add"}
+
 // lostTrails lists the lost broadcast values to follow: the value of the
-// anomaly's first operation (the broadcast) and the nodes of the others
-// (the reads that missed it).
+// anomaly's first operation (the broadcast, or g-set's add) and the nodes
+// of the others (the reads that missed it).
 func lostTrails(res *harness.Result, pairs []int) []*trail {
-	if res.Workload != "broadcast" {
+	add, ok := addingOp[res.Workload]
+	if !ok {
 		return nil
 	}
 	h := res.History
@@ -457,7 +463,7 @@ func lostTrails(res *harness.Result, pairs []int) []*trail {
 			continue
 		}
 		inv := invocationOf(h, pairs, a.Ops[0])
-		if inv < 0 || h[inv].F != "broadcast" {
+		if inv < 0 || h[inv].F != add {
 			continue
 		}
 		var v int64

@@ -16,6 +16,7 @@ import (
 	"github.com/glomers/glomers/internal/workload/broadcast"
 	"github.com/glomers/glomers/internal/workload/echo"
 	"github.com/glomers/glomers/internal/workload/gcounter"
+	"github.com/glomers/glomers/internal/workload/gset"
 	"github.com/glomers/glomers/internal/workload/kafka"
 	"github.com/glomers/glomers/internal/workload/txn"
 	"github.com/glomers/glomers/internal/workload/uniqueids"
@@ -28,6 +29,9 @@ func TestEveryKindHasAMeaning(t *testing.T) {
 		"unique-ids": {uniqueids.KindDuplicate, uniqueids.KindMalformedHistory},
 		"broadcast":  {broadcast.KindLost, broadcast.KindDuplicate, broadcast.KindUnexpected, broadcast.KindMalformedHistory},
 		"g-counter": {gcounter.KindWrongFinalRead, gcounter.KindReadExceedsAdds, gcounter.KindNegativeRead,
+			gcounter.KindMalformedOp, gcounter.KindMalformedHistory},
+		"g-set": {gset.KindLost, gset.KindDuplicate, gset.KindUnexpected, gset.KindMalformedHistory},
+		"pn-counter": {gcounter.KindWrongFinalRead, gcounter.KindReadExceedsAdds, gcounter.KindReadBelowAdds,
 			gcounter.KindMalformedOp, gcounter.KindMalformedHistory},
 		"kafka": {kafka.KindInconsistentOffsets, kafka.KindDuplicate, kafka.KindLostWrite, kafka.KindPollSkip,
 			kafka.KindNonmonotonicPoll, kafka.KindIntPollSkip, kafka.KindIntNonmonotonicPoll, kafka.KindNonmonotonicSend,
@@ -117,7 +121,7 @@ Sent {"src":"n0","dest":"c4","body":{"type":"echo_ok","in_reply_to":2,"echo":"HI
 	must(t, os.WriteFile(filepath.Join(dir, "journal.jsonl"), []byte(journal), 0o644))
 	must(t, os.WriteFile(filepath.Join(dir, "node-logs", "n0.log"), []byte(logs), 0o644))
 	return &harness.Result{
-		Verdict: "invalid", Workload: "echo", Step: "1", Seed: 42, StoreDir: dir, Journal: store.OpenRecorded(dir),
+		Verdict: "invalid", Workload: "echo", Step: "1", Seed: 42, StoreDir: dir, Journal: store.OpenRecorded(dir), NodeLogs: store.OpenLogs(dir),
 		Options:   harness.EffectiveOptions{NodeCount: 1, TimeLimit: 3, Rate: 10},
 		Ops:       harness.OpCounts{Invoked: 2, OK: 2},
 		History:   b.History(),
@@ -229,7 +233,7 @@ func TestLostValueTrail(t *testing.T) {
 `
 	must(t, os.WriteFile(filepath.Join(dir, "journal.jsonl"), []byte(journal), 0o644))
 	res := &harness.Result{
-		Verdict: "invalid", Workload: "broadcast", StoreDir: dir, Journal: store.OpenRecorded(dir), History: b.History(),
+		Verdict: "invalid", Workload: "broadcast", StoreDir: dir, Journal: store.OpenRecorded(dir), NodeLogs: store.OpenLogs(dir), History: b.History(),
 		Anomalies: []workload.Anomaly{{Kind: broadcast.KindLost, Message: "value 6 ...", Ops: []int{0, 3}}},
 		Nemesis:   []harness.NemesisRecord{{Time: 0, Kind: "start-partition", Description: "partition one: n1 drops n2"}},
 	}

@@ -148,14 +148,8 @@ func WriteFiles(res *harness.Result, ev Evidence, ex []Explanation, hints []stri
 	for _, file := range files {
 		errs = append(errs, os.WriteFile(filepath.Join(res.StoreDir, file.name), file.b, 0o644))
 	}
-	var logs []string
-	if entries, err := os.ReadDir(filepath.Join(res.StoreDir, store.NodeLogs)); err == nil {
-		for _, e := range entries {
-			logs = append(logs, store.NodeLogs+"/"+e.Name())
-		}
-	}
 	var page bytes.Buffer
-	if err := HTML(&page, Page{Result: res, Explanations: ex, Hints: hints, Files: f, Logs: logs, InDiagram: drawn}); err != nil {
+	if err := HTML(&page, Page{Result: res, Explanations: ex, Hints: hints, Files: f, Logs: res.NodeLogs.Files(), InDiagram: drawn}); err != nil {
 		errs = append(errs, fmt.Errorf("%s: %w", store.Report, err))
 	} else {
 		errs = append(errs, os.WriteFile(filepath.Join(res.StoreDir, store.Report), page.Bytes(), 0o644))

@@ -67,7 +67,7 @@ func TestReportOfARealRun(t *testing.T) {
 	store := t.TempDir()
 	var res *harness.Result
 	synctest.Test(t, func(t *testing.T) {
-		o := harness.Defaults()
+		o := harness.DefaultConfig()
 		o.Workload, o.Launcher, o.Store, o.Seed = "echo", chattyEcho, store, 7
 		o.NodeCount, o.TimeLimit, o.Rate = 3, 10*time.Second, 10
 		o.Nemesis, o.NemesisInterval = []string{"partition"}, 2*time.Second

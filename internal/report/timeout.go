@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -165,7 +164,7 @@ func gatherTails(res *harness.Result) map[string]LogExcerpt {
 	out := map[string]LogExcerpt{}
 	for _, node := range silentNodes(ns) {
 		rel := store.NodeLog(node)
-		f, err := os.Open(filepath.Join(res.StoreDir, rel))
+		f, err := res.NodeLogs.Open(node)
 		if err != nil {
 			continue
 		}

@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"fmt"
-	"github.com/glomers/glomers/internal/workload/registry"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/glomers/glomers/internal/harness"
 	"github.com/glomers/glomers/internal/history"
+	"github.com/glomers/glomers/internal/store"
+	"github.com/glomers/glomers/internal/workload/registry"
 )
 
 // silentRun is a broadcast run where n1 answered two broadcasts and then
@@ -39,7 +40,7 @@ func silentRun(t *testing.T) *harness.Result {
 	must(t, os.MkdirAll(filepath.Join(dir, "node-logs"), 0o755))
 	must(t, os.WriteFile(filepath.Join(dir, "node-logs", "n1.log"), []byte(log.String()), 0o644))
 	return &harness.Result{
-		Verdict: "unknown", Workload: "broadcast", Seed: 7, StoreDir: dir,
+		Verdict: "unknown", Workload: "broadcast", Seed: 7, StoreDir: dir, NodeLogs: store.OpenLogs(dir),
 		Options: harness.EffectiveOptions{NodeCount: 2, TimeLimit: 3, Rate: 10},
 		Ops:     harness.OpCounts{Invoked: 5, OK: 2, Fail: 2, Info: 1},
 		History: b.History(),

@@ -62,21 +62,17 @@ func NewLinKV() Service { return &linKV{m: map[string]entry{}} }
 func (s *linKV) ID() string { return LinKV }
 
 func (s *linKV) Handle(src string, body json.RawMessage, rnd *rand.Rand) json.RawMessage {
-	req, ok := parseRequest(body)
-	if !ok {
-		return nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cur, exists := s.m[req.key.canon]
-	r, store, ok := evalKV(req, cur.val, exists, true)
-	if !ok {
-		return nil
-	}
-	if store != nil {
-		s.m[req.key.canon] = entry{key: req.key, val: *store}
-	}
-	return r.encode(req)
+	return serve(&s.mu, body, func(req request) json.RawMessage {
+		cur, exists := s.m[req.key.canon]
+		r, store, ok := evalKV(req, cur.val, exists, true)
+		if !ok {
+			return nil
+		}
+		if store != nil {
+			s.m[req.key.canon] = entry{key: req.key, val: *store}
+		}
+		return r.encode(req)
+	})
 }
 
 // linTSO is Maelstrom's lin-tso: a timestamp oracle handing out 0, 1, 2, ...
@@ -91,13 +87,12 @@ func NewLinTSO() Service { return &linTSO{} }
 func (s *linTSO) ID() string { return LinTSO }
 
 func (s *linTSO) Handle(src string, body json.RawMessage, rnd *rand.Rand) json.RawMessage {
-	req, ok := parseRequest(body)
-	if !ok || req.typ != "ts" {
-		return nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ts := s.next
-	s.next++
-	return reply{"type": "ts_ok", "ts": ts}.encode(req)
+	return serve(&s.mu, body, func(req request) json.RawMessage {
+		if req.typ != "ts" {
+			return nil
+		}
+		ts := s.next
+		s.next++
+		return reply{"type": "ts_ok", "ts": ts}.encode(req)
+	})
 }

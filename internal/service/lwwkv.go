@@ -54,15 +54,14 @@ func NewLWWKV() Service {
 func (s *lwwKV) ID() string { return LWWKV }
 
 func (s *lwwKV) Handle(src string, body json.RawMessage, rnd *rand.Rand) json.RawMessage {
-	req, ok := parseRequest(body)
-	if !ok {
-		return nil
-	}
+	return serve(&s.mu, body, func(req request) json.RawMessage { return s.handle(req, rnd) })
+}
+
+// handle is Handle for a request that parsed, with s.mu held.
+func (s *lwwKV) handle(req request, rnd *rand.Rand) json.RawMessage {
 	if _, _, ok := evalKV(req, null, false, false); !ok {
 		return nil // unknown type: no reply, and no merge either
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	from, to := rnd.IntN(LWWReplicas), rnd.IntN(LWWReplicas)
 	if from != to {
 		s.replicas[to].merge(s.replicas[from])

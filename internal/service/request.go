@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/glomers/glomers/internal/proto"
 )
@@ -18,6 +19,19 @@ type request struct {
 	from   value
 	to     value
 	create bool
+}
+
+// serve is the frame of every service's Handle: a body that does not
+// parse gets no reply, and requests are applied one at a time, each with
+// mu held while handle runs.
+func serve(mu *sync.Mutex, body json.RawMessage, handle func(request) json.RawMessage) json.RawMessage {
+	req, ok := parseRequest(body)
+	if !ok {
+		return nil
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return handle(req)
 }
 
 // parseRequest decodes a body. It fails on a body that is not an object or

@@ -67,12 +67,11 @@ func (s *seqKV) lookup(key string, j int64) (value, bool) {
 }
 
 func (s *seqKV) Handle(src string, body json.RawMessage, rnd *rand.Rand) json.RawMessage {
-	req, ok := parseRequest(body)
-	if !ok {
-		return nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	return serve(&s.mu, body, func(req request) json.RawMessage { return s.handle(src, req, rnd) })
+}
+
+// handle is Handle for a request that parsed, with s.mu held.
+func (s *seqKV) handle(src string, req request, rnd *rand.Rand) json.RawMessage {
 	lo := max(s.clients[src], s.last-(SeqKVWindow-1), 0)
 	j := lo + rnd.Int64N(s.last-lo+1)
 	cur, exists := s.lookup(req.key.canon, j)

@@ -3,6 +3,7 @@ package workload
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 )
 
 // CallChecked is Call followed by check, which the caller writes to inspect
@@ -21,6 +22,16 @@ func CallChecked(ctx context.Context, conn Conn, body any, replyType string, out
 	}
 	if err := check(); err != nil {
 		return &MalformedError{Reply: rc.reply, Why: err.Error()}
+	}
+	return nil
+}
+
+// Required is the check for a field Maelstrom's schema requires, decoded
+// as a json.RawMessage: an error naming the field when the reply had none
+// (raw is nil; an explicit null is present and passes).
+func Required(field string, raw json.RawMessage) error {
+	if raw == nil {
+		return fmt.Errorf("missing field %q", field)
 	}
 	return nil
 }

@@ -23,12 +23,7 @@ func TestCallChecked(t *testing.T) {
 	var out struct {
 		ID json.RawMessage `json:"id"`
 	}
-	required := func() error {
-		if out.ID == nil {
-			return errors.New(`missing field "id"`)
-		}
-		return nil
-	}
+	required := func() error { return Required("id", out.ID) }
 	// Maelstrom's schemas require their fields: a reply without id is malformed.
 	err := CallChecked(context.Background(), replyConn{reply: `{"type":"generate_ok","in_reply_to":1}`}, nil, "generate_ok", &out, required)
 	var m *MalformedError
@@ -49,5 +44,15 @@ func TestCallChecked(t *testing.T) {
 	}
 	if err := CallChecked(context.Background(), replyConn{reply: `{"type":"x_ok"}`}, nil, "x_ok", nil, nil); err != nil {
 		t.Errorf("nil check: got %v", err)
+	}
+}
+
+// Required tells a missing field from an explicit null, which is present.
+func TestRequired(t *testing.T) {
+	if err := Required("echo", nil); err == nil || err.Error() != `missing field "echo"` {
+		t.Errorf("Required(nil) = %v", err)
+	}
+	if err := Required("echo", json.RawMessage("null")); err != nil {
+		t.Errorf("Required(null) = %v, want nil", err)
 	}
 }

@@ -121,6 +121,14 @@ func Failed(err error, idempotent bool) Completion {
 	}
 }
 
+// Indeterminate is Maelstrom's treatment of any error in a client without
+// an error wrapper (g-counter's, pn-counter's, g-set's): the operation may
+// or may not have happened, whatever the error says, so it is info. v is
+// the invocation's value, kept so the checker knows what may have happened.
+func Indeterminate(v json.RawMessage, err error) Completion {
+	return Completion{Type: history.Info, Value: v, Error: "indeterminate: " + err.Error()}
+}
+
 // OK is an ok completion with value v marshalled.
 func OK(v any) Completion {
 	return Completion{Type: history.OK, Value: history.Value(v)}

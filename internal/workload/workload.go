@@ -3,11 +3,11 @@
 // against one node, and a checker that judges the recorded history.
 //
 // Workloads live in subpackages (echo, uniqueids, broadcast, gcounter,
-// kafka, txn); package registry lists them. A workload never starts
-// processes, reads clocks or touches the network: the harness hands it a
-// Conn, the current run time and a seeded random source. Checkers are pure
-// functions of a history and the options, so they are tested on small
-// hand-written histories.
+// kafka, txn, gset, pncounter); package registry lists them. A workload
+// never starts processes, reads clocks or touches the network: the harness
+// hands it a Conn, the current run time and a seeded random source.
+// Checkers are pure functions of a history and the options, so they are
+// tested on small hand-written histories.
 package workload
 
 import (
@@ -221,6 +221,20 @@ var StrictRules = map[string]map[string]string{
 		"nonmonotonic-poll": "a client's poll of a key went back after an earlier poll had returned an empty list for it; Jepsen's kafka checker forgets " +
 			"the client's position at an empty list, so Maelstrom misses it",
 	},
+	"g-counter": {
+		"read-exceeds-adds": counterBounds,
+		"negative-read":     counterBounds,
+	},
+	"pn-counter": {
+		"read-exceeds-adds": counterBounds,
+		"read-below-adds":   counterBounds,
+	},
+	"g-set": {
+		"duplicate": "a read listed the same element more than once; Jepsen's set-full checker means to fail this " +
+			"but its duplicate test never fires (the comparison is reversed), so Maelstrom misses it, while the read still reports a set that was never built",
+		"unexpected": "a read returned an element no client had added; Jepsen's set-full checker ignores such values, " +
+			"but a node that invents elements is broken",
+	},
 	"broadcast": {
 		"duplicate": "a read listed the same message more than once; Jepsen's set-full checker means to fail this " +
 			"but its duplicate test never fires (the comparison is reversed), so Maelstrom misses it, while the read still reports a set that was never broadcast",
@@ -228,6 +242,11 @@ var StrictRules = map[string]map[string]string{
 			"but a node that invents messages is broken",
 	},
 }
+
+// counterBounds is why the counters' checker fails a read no sum of the
+// adds invoked so far could make.
+const counterBounds = "a read returned a count that no subset of the adds invoked before it completed sums to; " +
+	"Maelstrom's counter checker looks only at the final reads, but a node that reports such a count, even for a moment, counted something twice or invented it"
 
 // StrictRule returns why the course fails a run for kind in workload when
 // real Maelstrom does not, or "" when Maelstrom does too.

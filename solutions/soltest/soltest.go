@@ -116,19 +116,30 @@ func (n *Node) read(r io.Reader) {
 		if err := json.Unmarshal(sc.Bytes(), &l.msg); err != nil {
 			l.err = fmt.Errorf("node wrote a line that is not a message: %q", sc.Text())
 		}
-		n.push(l, false)
+		n.add(l)
 	}
-	n.push(line{}, true)
+	n.finish()
 }
 
-func (n *Node) push(l line, done bool) {
+// add queues a line the node wrote.
+func (n *Node) add(l line) {
 	n.mu.Lock()
-	if done {
-		n.outDone = true
-	} else {
-		n.out = append(n.out, l)
-	}
+	n.out = append(n.out, l)
 	n.mu.Unlock()
+	n.wake()
+}
+
+// finish records that the node's output has ended.
+func (n *Node) finish() {
+	n.mu.Lock()
+	n.outDone = true
+	n.mu.Unlock()
+	n.wake()
+}
+
+// wake tells next, if it is waiting, that the output changed. The channel
+// holds one token, so a wake-up sent while next is busy is not lost.
+func (n *Node) wake() {
 	select {
 	case n.notify <- struct{}{}:
 	default:
@@ -270,15 +281,13 @@ func Body(t testing.TB, msg maelstrom.Message) map[string]any {
 	return m
 }
 
-func decode(b []byte) (any, error) {
+// decode reads one JSON value, numbers as json.Number, and nothing after
+// it.
+func decode(b []byte) (v any, err error) {
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
-		return nil, err
+	if err = d.Decode(&v); err == nil && d.More() {
+		err = fmt.Errorf("trailing data after JSON value: %s", strings.TrimSpace(string(b)))
 	}
-	if d.More() {
-		return nil, fmt.Errorf("trailing data after JSON value: %s", strings.TrimSpace(string(b)))
-	}
-	return v, nil
+	return v, err
 }

@@ -51,12 +51,13 @@ import (
 	"github.com/glomers/glomers/internal/workload"
 )
 
-type broadcastWorkload struct{}
+type broadcastWorkload struct{ workload.Base }
 
-// New returns the broadcast workload.
-func New() workload.Workload { return broadcastWorkload{} }
-
-func (broadcastWorkload) Name() string { return "broadcast" }
+// New returns the broadcast workload. Its client is not reusable, as in
+// Maelstrom.
+func New() workload.Workload {
+	return broadcastWorkload{workload.Base{WorkloadName: "broadcast", KindsDoc: kindsDoc}}
+}
 
 // Validate rejects an unknown --topology, naming the valid ones.
 func (broadcastWorkload) Validate(opts workload.Options) error {
@@ -103,12 +104,6 @@ func (broadcastWorkload) NewFinalGenerator(workload.Options) workload.Generator 
 }
 
 func (broadcastWorkload) NewClient(workload.Options) workload.Client { return client{} }
-
-// Reusable is false, as in Maelstrom.
-func (broadcastWorkload) Reusable() bool { return false }
-
-// Kinds gives the words the report shows for each anomaly kind (kinds.md).
-func (broadcastWorkload) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
 
 func (broadcastWorkload) Check(h history.History, _ workload.Options) workload.Result {
 	return Check(h)
@@ -161,8 +156,8 @@ func (client) Invoke(ctx context.Context, conn workload.Conn, inv workload.Invoc
 		}
 		var msgs []int64
 		err := workload.CallChecked(ctx, conn, readRequest{Type: "read"}, "read_ok", &reply, func() error {
-			if reply.Messages == nil {
-				return errors.New(`missing field "messages"`)
+			if err := workload.Required("messages", reply.Messages); err != nil {
+				return err
 			}
 			var err error
 			if msgs, err = parseInts(reply.Messages); err != nil {

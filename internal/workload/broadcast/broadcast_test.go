@@ -15,16 +15,11 @@ import (
 // Maelstrom's broadcast generator: (gen/mix [broadcasts reads]), values 0,
 // 1, 2, ... from one counter shared by every thread.
 func TestGenerator(t *testing.T) {
-	g := New().NewGenerator(workload.Options{})
-	rnd := rand.New(rand.NewPCG(42, 7))
 	const n = 10000
+	ops := workloadtest.MainOps(t, New().NewGenerator(workload.Options{}), rand.New(rand.NewPCG(42, 7)), n, 25)
 	broadcasts := 0
 	next := int64(0)
-	for i := range n {
-		inv, more := g.Next(i%25, 0, rnd)
-		if !more || inv.Final {
-			t.Fatalf("op %d: %+v, %v", i, inv, more)
-		}
+	for i, inv := range ops {
 		switch inv.F {
 		case "broadcast":
 			broadcasts++
@@ -51,19 +46,7 @@ func TestGenerator(t *testing.T) {
 
 // Maelstrom's final generator: (gen/each-thread {:f :read, :final? true}).
 func TestFinalGenerator(t *testing.T) {
-	g := New().NewFinalGenerator(workload.Options{})
-	rnd := rand.New(rand.NewPCG(1, 1))
-	for _, thread := range []int{3, 0, 1, 2, 4} {
-		inv, more := g.Next(thread, 0, rnd)
-		if !more || inv.F != "read" || !inv.Final || inv.Value != nil {
-			t.Fatalf("thread %d: first Next = %+v, %v; want a final read", thread, inv, more)
-		}
-	}
-	for thread := range 5 {
-		if inv, more := g.Next(thread, 0, rnd); more {
-			t.Errorf("thread %d: second Next = %+v, want no more", thread, inv)
-		}
-	}
+	workloadtest.CheckFinalReads(t, New().NewFinalGenerator(workload.Options{}), 5)
 }
 
 func TestSetup(t *testing.T) {
@@ -123,67 +106,29 @@ func TestWorkloadContract(t *testing.T) {
 func TestClient(t *testing.T) {
 	bcast := workload.Invocation{F: "broadcast", Value: json.RawMessage(`7`)}
 	read := workload.Invocation{F: "read"}
-	tests := []struct {
-		name  string
-		inv   workload.Invocation
-		reply workloadtest.Reply
-		sent  string
-		typ   history.Type
-		value string
-		err   string
-	}{
-		{"broadcast ok", bcast, workloadtest.Reply{Body: `{"type":"broadcast_ok","in_reply_to":1}`},
-			`{"type":"broadcast","message":7}`, history.OK, `7`, ""},
-		{"read ok", read, workloadtest.Reply{Body: `{"type":"read_ok","messages":[3, 1,3],"msg_id":9}`},
-			`{"type":"read"}`, history.OK, `[3,1,3]`, ""},
-		{"read empty", read, workloadtest.Reply{Body: `{"type":"read_ok","messages":[]}`},
-			`{"type":"read"}`, history.OK, `[]`, ""},
+	cases := []workloadtest.ClientCase{
+		{Name: "broadcast ok", Inv: bcast, Reply: workloadtest.Reply{Body: `{"type":"broadcast_ok","in_reply_to":1}`}, Sent: `{"type":"broadcast","message":7}`, Type: history.OK, Value: `7`},
+		{Name: "read ok", Inv: read, Reply: workloadtest.Reply{Body: `{"type":"read_ok","messages":[3, 1,3],"msg_id":9}`}, Sent: `{"type":"read"}`, Type: history.OK, Value: `[3,1,3]`},
+		{Name: "read empty", Inv: read, Reply: workloadtest.Reply{Body: `{"type":"read_ok","messages":[]}`}, Sent: `{"type":"read"}`, Type: history.OK, Value: `[]`},
 		// Maelstrom client: a definite error fails, whatever the operation.
-		{"broadcast definite error", bcast, workloadtest.Reply{Body: `{"type":"error","code":11}`},
-			`{"type":"broadcast","message":7}`, history.Fail, "", "temporarily-unavailable"},
+		{Name: "broadcast definite error", Inv: bcast, Reply: workloadtest.Reply{Body: `{"type":"error","code":11}`}, Sent: `{"type":"broadcast","message":7}`, Type: history.Fail, Error: "temporarily-unavailable"},
 		// Maelstrom client: indefinite errors are info for broadcast, but
 		// fail for read, which is idempotent.
-		{"broadcast indefinite error", bcast, workloadtest.Reply{Body: `{"type":"error","code":13,"text":"boom"}`},
-			`{"type":"broadcast","message":7}`, history.Info, "", "crash: boom"},
-		{"read indefinite error", read, workloadtest.Reply{Body: `{"type":"error","code":0}`},
-			`{"type":"read"}`, history.Fail, "", "timeout"},
-		{"broadcast timeout", bcast, workloadtest.Reply{Err: workload.ErrTimeout},
-			`{"type":"broadcast","message":7}`, history.Info, "", "timeout"},
-		{"read timeout", read, workloadtest.Reply{Err: workload.ErrTimeout},
-			`{"type":"read"}`, history.Fail, "", "timeout"},
+		{Name: "broadcast indefinite error", Inv: bcast, Reply: workloadtest.Reply{Body: `{"type":"error","code":13,"text":"boom"}`}, Sent: `{"type":"broadcast","message":7}`, Type: history.Info, Error: "crash: boom"},
+		{Name: "read indefinite error", Inv: read, Reply: workloadtest.Reply{Body: `{"type":"error","code":0}`}, Sent: `{"type":"read"}`, Type: history.Fail, Error: "timeout"},
+		{Name: "broadcast timeout", Inv: bcast, Reply: workloadtest.Reply{Err: workload.ErrTimeout}, Sent: `{"type":"broadcast","message":7}`, Type: history.Info, Error: "timeout"},
+		{Name: "read timeout", Inv: read, Reply: workloadtest.Reply{Err: workload.ErrTimeout}, Sent: `{"type":"read"}`, Type: history.Fail, Error: "timeout"},
 		// Closed response schemas: malformed replies are info, or fail for reads.
-		{"broadcast wrong type", bcast, workloadtest.Reply{Body: `{"type":"read_ok","messages":[]}`},
-			`{"type":"broadcast","message":7}`, history.Info, "", `type is "read_ok", expected "broadcast_ok"`},
-		{"broadcast extra field", bcast, workloadtest.Reply{Body: `{"type":"broadcast_ok","message":7}`},
-			`{"type":"broadcast","message":7}`, history.Info, "", `unexpected field "message"`},
-		{"read extra field", read, workloadtest.Reply{Body: `{"type":"read_ok","messages":[],"count":0}`},
-			`{"type":"read"}`, history.Fail, "", `unknown field "count"`},
-		{"read non-integer message", read, workloadtest.Reply{Body: `{"type":"read_ok","messages":[1,2.5]}`},
-			`{"type":"read"}`, history.Fail, "", `"messages": element 1: 2.5 is not an integer`},
-		{"read string message", read, workloadtest.Reply{Body: `{"type":"read_ok","messages":["1"]}`},
-			`{"type":"read"}`, history.Fail, "", `"messages": element 0: "1" is not an integer`},
-		{"read messages not an array", read, workloadtest.Reply{Body: `{"type":"read_ok","messages":{"1":true}}`},
-			`{"type":"read"}`, history.Fail, "", `"messages": {"1":true} is not an array`},
-		{"read messages null", read, workloadtest.Reply{Body: `{"type":"read_ok","messages":null}`},
-			`{"type":"read"}`, history.Fail, "", `"messages": null is not an array`},
-		{"read messages missing", read, workloadtest.Reply{Body: `{"type":"read_ok"}`},
-			`{"type":"read"}`, history.Fail, "", `missing field "messages"`},
+		{Name: "broadcast wrong type", Inv: bcast, Reply: workloadtest.Reply{Body: `{"type":"read_ok","messages":[]}`}, Sent: `{"type":"broadcast","message":7}`, Type: history.Info, Error: `type is "read_ok", expected "broadcast_ok"`},
+		{Name: "broadcast extra field", Inv: bcast, Reply: workloadtest.Reply{Body: `{"type":"broadcast_ok","message":7}`}, Sent: `{"type":"broadcast","message":7}`, Type: history.Info, Error: `unexpected field "message"`},
+		{Name: "read extra field", Inv: read, Reply: workloadtest.Reply{Body: `{"type":"read_ok","messages":[],"count":0}`}, Sent: `{"type":"read"}`, Type: history.Fail, Error: `unknown field "count"`},
+		{Name: "read non-integer message", Inv: read, Reply: workloadtest.Reply{Body: `{"type":"read_ok","messages":[1,2.5]}`}, Sent: `{"type":"read"}`, Type: history.Fail, Error: `"messages": element 1: 2.5 is not an integer`},
+		{Name: "read string message", Inv: read, Reply: workloadtest.Reply{Body: `{"type":"read_ok","messages":["1"]}`}, Sent: `{"type":"read"}`, Type: history.Fail, Error: `"messages": element 0: "1" is not an integer`},
+		{Name: "read messages not an array", Inv: read, Reply: workloadtest.Reply{Body: `{"type":"read_ok","messages":{"1":true}}`}, Sent: `{"type":"read"}`, Type: history.Fail, Error: `"messages": {"1":true} is not an array`},
+		{Name: "read messages null", Inv: read, Reply: workloadtest.Reply{Body: `{"type":"read_ok","messages":null}`}, Sent: `{"type":"read"}`, Type: history.Fail, Error: `"messages": null is not an array`},
+		{Name: "read messages missing", Inv: read, Reply: workloadtest.Reply{Body: `{"type":"read_ok"}`}, Sent: `{"type":"read"}`, Type: history.Fail, Error: `missing field "messages"`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			conn := &workloadtest.Conn{Replies: []workloadtest.Reply{tt.reply}}
-			c := New().NewClient(workload.Options{}).Invoke(context.Background(), conn, tt.inv)
-			if len(conn.Sent) != 1 || string(conn.Sent[0]) != tt.sent {
-				t.Errorf("sent %s, want %s", conn.Sent, tt.sent)
-			}
-			if c.Type != tt.typ || string(c.Value) != tt.value {
-				t.Errorf("got %s %s (%q), want %s %s", c.Type, c.Value, c.Error, tt.typ, tt.value)
-			}
-			if !strings.Contains(c.Error, tt.err) || (tt.err == "") != (c.Error == "") {
-				t.Errorf("error %q, want one containing %q", c.Error, tt.err)
-			}
-		})
-	}
+	workloadtest.RunClientCases(t, New(), cases)
 }
 
 func TestClientRefusesBadInvocations(t *testing.T) {

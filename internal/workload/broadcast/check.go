@@ -92,7 +92,26 @@ type StaleValue struct {
 //
 // As in Jepsen, a value broadcast twice is followed from its latest
 // broadcast only; the generator never repeats a value.
-func Check(h history.History) workload.Result {
+func Check(h history.History) workload.Result { return broadcastSet.Check(h) }
+
+// SetFull is Check's set-full checking for any workload whose clients add
+// integers to a set and read the whole set back: Maelstrom's g-set uses
+// the same Jepsen checker as broadcast, with "add" for "broadcast".
+type SetFull struct {
+	// Workload names the workload whose StrictRules apply.
+	Workload string
+	// Add is the operation that adds a value ("broadcast", "add"); messages
+	// say Added for what it did to a value ("broadcast", "added").
+	Add, Added string
+	// Field is read_ok's field that holds the set ("messages", "value").
+	Field string
+}
+
+// broadcastSet is broadcast's own SetFull.
+var broadcastSet = SetFull{Workload: "broadcast", Add: "broadcast", Added: "broadcast", Field: "messages"}
+
+// Check judges h with Check's rules, s.Add standing for broadcast.
+func (s SetFull) Check(h history.History) workload.Result {
 	pairs, err := h.Pair()
 	if err != nil {
 		return workload.Result{
@@ -101,6 +120,7 @@ func Check(h history.History) workload.Result {
 		}
 	}
 	c := newChecker(h, pairs)
+	c.set = s
 	c.scan()
 	c.judge()
 	return c.result()
@@ -108,6 +128,7 @@ func Check(h history.History) workload.Result {
 
 func newChecker(h history.History, pairs []int) *checker {
 	return &checker{
+		set:        broadcastSet,
 		h:          h,
 		pairs:      pairs,
 		dense:      make([]*element, len(h)),
@@ -175,6 +196,7 @@ type verdict struct {
 }
 
 type checker struct {
+	set   SetFull
 	h     history.History
 	pairs []int
 	col   evidence.Collector
@@ -212,10 +234,10 @@ func (c *checker) malformed(i int, what string, err error) {
 func (c *checker) scan() {
 	for i, op := range c.h {
 		switch {
-		case op.F == "broadcast" && op.Type == history.Invoke:
+		case op.F == c.set.Add && op.Type == history.Invoke:
 			v, err := parseInt(op.Value)
 			if err != nil {
-				c.malformed(i, "broadcast value", err)
+				c.malformed(i, c.set.Add+" value", err)
 				continue
 			}
 			first := i
@@ -224,7 +246,7 @@ func (c *checker) scan() {
 			}
 			c.setElement(&element{value: v, first: first, invoke: i, node: c.nodeOf(i), addOK: -1})
 
-		case op.F == "broadcast" && op.Type == history.OK:
+		case op.F == c.set.Add && op.Type == history.OK:
 			v, err := parseInt(c.h[c.pairs[i]].Value)
 			if err != nil {
 				continue // reported at the invocation
@@ -236,7 +258,7 @@ func (c *checker) scan() {
 		case op.F == "read" && op.Type == history.OK:
 			vals, err := parseInts(op.Value)
 			if err != nil {
-				c.malformed(i, "read_ok messages", err)
+				c.malformed(i, "read_ok "+c.set.Field, err)
 				continue
 			}
 			rid := int32(len(c.reads))
@@ -520,7 +542,7 @@ func (c *checker) result() workload.Result {
 	res.MaelstromValidity = res.Validity
 	if len(res.Anomalies) > 0 {
 		res.Validity = workload.Invalid
-		if workload.MarkStrict("broadcast", res.Anomalies) {
+		if workload.MarkStrict(c.set.Workload, res.Anomalies) {
 			res.MaelstromValidity = workload.Invalid
 		}
 	}
@@ -528,7 +550,7 @@ func (c *checker) result() workload.Result {
 		res.Notes = append(res.Notes, workload.Anomaly{
 			Kind: NoteStale,
 			Message: fmt.Sprintf("%d of %d stable values were stale: a read that began after the value was known still missed it, for up to %d ms. "+
-				"An eventually consistent broadcast is allowed this; it does not fail the run.", len(stale), stableCount, worst[0].latency),
+				"An eventually consistent %s is allowed this; it does not fail the run.", len(stale), stableCount, worst[0].latency, c.set.Workload),
 		})
 		for _, v := range worst {
 			if v.lastAbsent < 0 {
@@ -552,8 +574,8 @@ func (c *checker) result() workload.Result {
 	if len(neverVals) > 0 {
 		res.Notes = append(res.Notes, workload.Anomaly{
 			Kind: NoteNeverRead,
-			Message: fmt.Sprintf("%d broadcast values were never read: no read that could tell whether they arrived (values %s). "+
-				"Usually broadcasts that failed or timed out; this does not fail the run.", len(neverVals), listInts(neverVals, 10)),
+			Message: fmt.Sprintf("%d %s values were never read: no read that could tell whether they arrived (values %s). "+
+				"Usually %ss that failed or timed out; this does not fail the run.", len(neverVals), c.set.Added, listInts(neverVals, 10), c.set.Add),
 		})
 	}
 	return res
@@ -638,10 +660,10 @@ func (c *checker) reportStray(s *stray) {
 	if s.reads > 1 {
 		reads = fmt.Sprintf("%d reads", s.reads)
 	}
-	msg := fmt.Sprintf("value %d was returned by %s, on %s (%s), but no client ever broadcast it", s.value, reads, joinNodes(s.nodes), listOps(s.ops, 6))
+	msg := fmt.Sprintf("value %d was returned by %s, on %s (%s), but no client ever %s it", s.value, reads, joinNodes(s.nodes), listOps(s.ops, 6), c.set.Added)
 	ops := s.ops
 	if e := c.element(s.value); e != nil {
-		msg = fmt.Sprintf("value %d was returned by %s, on %s (%s), that completed before any client broadcast it (op %d)", s.value, reads, joinNodes(s.nodes), listOps(s.ops, 6), e.first)
+		msg = fmt.Sprintf("value %d was returned by %s, on %s (%s), that completed before any client %s it (op %d)", s.value, reads, joinNodes(s.nodes), listOps(s.ops, 6), c.set.Added, e.first)
 		ops = append(slices.Clone(ops), e.first)
 	}
 	c.col.Add(workload.Anomaly{Kind: KindUnexpected, Message: msg, Ops: ops})

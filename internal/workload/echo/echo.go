@@ -17,7 +17,6 @@ package echo
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -26,26 +25,17 @@ import (
 	"github.com/glomers/glomers/internal/workload"
 )
 
-type echoWorkload struct{}
+type echoWorkload struct{ workload.Base }
 
-// New returns the echo workload.
-func New() workload.Workload { return echoWorkload{} }
-
-func (echoWorkload) Name() string                                   { return "echo" }
-func (echoWorkload) Validate(workload.Options) error                { return nil }
-func (echoWorkload) Setup(workload.Options) []workload.SetupRequest { return nil }
-func (echoWorkload) NewFinalGenerator(workload.Options) workload.Generator {
-	return nil
+// New returns the echo workload. Its client is not reusable: Maelstrom's
+// echo client does not declare itself reusable, so a thread gets a fresh
+// client after a timeout.
+func New() workload.Workload {
+	return echoWorkload{workload.Base{WorkloadName: "echo", KindsDoc: kindsDoc}}
 }
+
 func (echoWorkload) NewGenerator(workload.Options) workload.Generator { return generator{} }
 func (echoWorkload) NewClient(workload.Options) workload.Client       { return client{} }
-
-// Reusable is false: Maelstrom's echo client does not declare itself
-// reusable, so a thread gets a fresh client after a timeout.
-func (echoWorkload) Reusable() bool { return false }
-
-// Kinds gives the words the report shows for each anomaly kind (kinds.md).
-func (echoWorkload) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
 
 func (echoWorkload) Check(h history.History, _ workload.Options) workload.Result {
 	return Check(h)
@@ -75,10 +65,7 @@ func (client) Invoke(ctx context.Context, conn workload.Conn, inv workload.Invoc
 		Echo json.RawMessage `json:"echo"`
 	}
 	err := workload.CallChecked(ctx, conn, echoRequest{Type: "echo", Echo: inv.Value}, "echo_ok", &reply, func() error {
-		if reply.Echo == nil {
-			return errors.New(`missing field "echo"`)
-		}
-		return nil
+		return workload.Required("echo", reply.Echo)
 	})
 	if err != nil {
 		return workload.Failed(err, false)

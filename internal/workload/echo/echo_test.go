@@ -1,7 +1,6 @@
 package echo
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
@@ -58,13 +57,10 @@ func TestCheckValueNotJSON(t *testing.T) {
 }
 
 func TestGenerator(t *testing.T) {
-	g := New().NewGenerator(workload.Options{})
-	rnd := rand.New(rand.NewPCG(1, 2))
 	seen := map[int]bool{}
-	for i := range 2000 {
-		inv, more := g.Next(i%3, 0, rnd)
-		if !more || inv.F != "echo" || inv.Final {
-			t.Fatalf("Next = %+v, %v", inv, more)
+	for _, inv := range workloadtest.MainOps(t, New().NewGenerator(workload.Options{}), rand.New(rand.NewPCG(1, 2)), 2000, 3) {
+		if inv.F != "echo" {
+			t.Fatalf("Next = %+v, want an echo", inv)
 		}
 		var s string
 		if err := json.Unmarshal(inv.Value, &s); err != nil {
@@ -98,44 +94,25 @@ func echoNumber(s string) (int, error) {
 
 func TestClient(t *testing.T) {
 	sent := `"Please echo 7"`
-	tests := []struct {
-		name  string
-		reply workloadtest.Reply
-		typ   history.Type
-		value string
-		err   string // substring of the completion error
-	}{
-		{"ok", workloadtest.Reply{Body: `{"type":"echo_ok","in_reply_to":1,"msg_id":4,"echo":"Please echo 7"}`}, ok, sent, ""},
-		{"ok echoing something else", workloadtest.Reply{Body: `{"type":"echo_ok","echo":[1]}`}, ok, `[1]`, ""},
-		{"ok echoing null", workloadtest.Reply{Body: `{"type":"echo_ok","echo":null}`}, ok, `null`, ""},
+	cases := []workloadtest.ClientCase{
+		{Name: "ok", Reply: workloadtest.Reply{Body: `{"type":"echo_ok","in_reply_to":1,"msg_id":4,"echo":"Please echo 7"}`}, Type: ok, Value: sent},
+		{Name: "ok echoing something else", Reply: workloadtest.Reply{Body: `{"type":"echo_ok","echo":[1]}`}, Type: ok, Value: `[1]`},
+		{Name: "ok echoing null", Reply: workloadtest.Reply{Body: `{"type":"echo_ok","echo":null}`}, Type: ok, Value: `null`},
 		// Maelstrom client: a definite error code fails the operation.
-		{"definite error", workloadtest.Reply{Body: `{"type":"error","code":11,"text":"not ready"}`}, fail, "", "temporarily-unavailable: not ready"},
+		{Name: "definite error", Reply: workloadtest.Reply{Body: `{"type":"error","code":11,"text":"not ready"}`}, Type: fail, Error: "temporarily-unavailable: not ready"},
 		// Maelstrom client: echo is not idempotent, so crash and timeout are info.
-		{"indefinite error", workloadtest.Reply{Body: `{"type":"error","code":13}`}, info, "", "crash"},
-		{"timeout", workloadtest.Reply{Err: workload.ErrTimeout}, info, "", "timeout"},
+		{Name: "indefinite error", Reply: workloadtest.Reply{Body: `{"type":"error","code":13}`}, Type: info, Error: "crash"},
+		{Name: "timeout", Reply: workloadtest.Reply{Err: workload.ErrTimeout}, Type: info, Error: "timeout"},
 		// Closed response schema: wrong type, extra field, missing field.
-		{"wrong type", workloadtest.Reply{Body: `{"type":"echo","echo":"Please echo 7"}`}, info, "", `type is "echo", expected "echo_ok"`},
-		{"extra field", workloadtest.Reply{Body: `{"type":"echo_ok","echo":"Please echo 7","extra":1}`}, info, "", `unknown field "extra"`},
-		{"missing echo", workloadtest.Reply{Body: `{"type":"echo_ok","in_reply_to":1}`}, info, "", `missing field "echo"`},
+		{Name: "wrong type", Reply: workloadtest.Reply{Body: `{"type":"echo","echo":"Please echo 7"}`}, Type: info, Error: `type is "echo", expected "echo_ok"`},
+		{Name: "extra field", Reply: workloadtest.Reply{Body: `{"type":"echo_ok","echo":"Please echo 7","extra":1}`}, Type: info, Error: `unknown field "extra"`},
+		{Name: "missing echo", Reply: workloadtest.Reply{Body: `{"type":"echo_ok","in_reply_to":1}`}, Type: info, Error: `missing field "echo"`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			conn := &workloadtest.Conn{Replies: []workloadtest.Reply{tt.reply}}
-			c := New().NewClient(workload.Options{}).Invoke(context.Background(), conn, workload.Invocation{F: "echo", Value: json.RawMessage(sent)})
-			if len(conn.Sent) != 1 || string(conn.Sent[0]) != `{"type":"echo","echo":"Please echo 7"}` {
-				t.Errorf("sent %s", conn.Sent)
-			}
-			if c.Type != tt.typ {
-				t.Errorf("type %s, want %s (error %q)", c.Type, tt.typ, c.Error)
-			}
-			if string(c.Value) != tt.value {
-				t.Errorf("value %s, want %s", c.Value, tt.value)
-			}
-			if !strings.Contains(c.Error, tt.err) || (tt.err == "") != (c.Error == "") {
-				t.Errorf("error %q, want one containing %q", c.Error, tt.err)
-			}
-		})
+	for i := range cases {
+		cases[i].Inv = workload.Invocation{F: "echo", Value: json.RawMessage(sent)}
+		cases[i].Sent = `{"type":"echo","echo":"Please echo 7"}`
 	}
+	workloadtest.RunClientCases(t, New(), cases)
 }
 
 func TestWorkloadContract(t *testing.T) {

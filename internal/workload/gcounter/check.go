@@ -24,6 +24,9 @@ const (
 	// KindNegativeRead is ours: a grow-only counter starting at 0 is never
 	// negative.
 	KindNegativeRead = "negative-read"
+	// KindReadBelowAdds is ours, pn-counter's lower bound: an ok read below
+	// the sum of the negative deltas invoked before it completed.
+	KindReadBelowAdds = "read-below-adds"
 	// KindMalformedOp is an operation whose value is not what the client
 	// records (a delta or read value that is not an integer, a negative
 	// delta, a delta too large to sum safely).
@@ -60,16 +63,33 @@ const maxDelta = 1 << 32
 // and never exceeds the sum of the adds (ok, info or unfinished) invoked
 // before the read completed.
 //
+// Our rules are strict (workload.StrictRules): Maelstrom, looking only at
+// the final reads, would pass a run that breaks only them.
+//
 // Valid when no rule is broken and at least one final read succeeded;
 // Unknown when no final read succeeded (Maelstrom passes such a run, but it
 // has checked nothing).
 func Check(h history.History) workload.Result {
-	c := checker{h: h}
+	c := checker{name: Name, h: h}
+	c.run()
+	return c.result()
+}
+
+// CheckPN judges a pn-counter history by Check's rules with deltas of
+// either sign: Maelstrom's g-counter is its pn-counter, checker and all,
+// with the negative adds filtered out of the generator (g_counter.clj).
+// The bounds on an ok read become the sum of the negative deltas and the
+// sum of the positive deltas of the adds invoked before it completed
+// (read-below-adds and read-exceeds-adds).
+func CheckPN(h history.History) workload.Result {
+	c := checker{name: "pn-counter", decrements: true, h: h}
 	c.run()
 	return c.result()
 }
 
 type checker struct {
+	name       string // the workload, for StrictRules
+	decrements bool   // deltas may be negative: pn-counter
 	h          history.History
 	notes      []workload.Anomaly
 	definite   int64
@@ -97,13 +117,14 @@ func (c *checker) run() {
 	pairs := c.pair()
 	var finals []finalRead
 	upper := int64(0) // sum of positive deltas of adds invoked so far that did not fail
+	lower := int64(0) // sum of their negative deltas
 	for i, op := range c.h {
 		switch {
 		case op.F == "add" && op.Type == history.Invoke:
 			delta, ok := intValue(op.Value)
-			if !ok || delta < 0 || delta > maxDelta {
+			if !ok || (delta < 0 && !c.decrements) || delta > maxDelta || delta < -maxDelta {
 				what := "is not an integer"
-				if ok && delta < 0 {
+				if ok && delta < 0 && !c.decrements {
 					what = "is negative: a grow-only counter only adds"
 				} else if ok {
 					what = "is too large"
@@ -118,11 +139,15 @@ func (c *checker) run() {
 			switch outcome {
 			case history.OK:
 				c.definite += delta
-				upper += delta
 			case history.Fail:
+				continue
 			default:
 				c.indefinite = append(c.indefinite, delta)
+			}
+			if delta > 0 {
 				upper += delta
+			} else {
+				lower += delta
 			}
 		case op.F == "read" && op.Type == history.OK:
 			v, ok := intValue(op.Value)
@@ -135,10 +160,14 @@ func (c *checker) run() {
 			if inv >= 0 {
 				ops = []int{inv, i}
 			}
-			if v < 0 {
+			switch {
+			case v < lower && c.decrements:
+				c.add(KindReadBelowAdds, ops, "read at op %d (process %d) returned %d, below %d, the sum of the negative adds invoked before it completed", i, op.Process, v, lower)
+			case v < lower:
 				c.add(KindNegativeRead, ops, "read at op %d (process %d) returned %d, but the counter starts at 0 and only grows", i, op.Process, v)
-			}
-			if v > upper {
+			case v > upper && c.decrements:
+				c.add(KindReadExceedsAdds, ops, "read at op %d (process %d) returned %d, above %d, the sum of the positive adds invoked before it completed", i, op.Process, v, upper)
+			case v > upper:
 				c.add(KindReadExceedsAdds, ops, "read at op %d (process %d) returned %d, but the adds invoked before it completed total only %d", i, op.Process, v, upper)
 			}
 			if op.Final || (inv >= 0 && c.h[inv].Final) {
@@ -190,6 +219,12 @@ func (c *checker) result() workload.Result {
 	switch {
 	case len(anomalies) > 0:
 		r.Validity = workload.Invalid
+		if !workload.MarkStrict(c.name, anomalies) {
+			r.MaelstromValidity = workload.Valid
+			if len(c.finalReads) == 0 {
+				r.MaelstromValidity = workload.Unknown
+			}
+		}
 	case len(c.finalReads) == 0:
 		r.Validity = workload.Unknown
 		c.notes = append(c.notes, workload.Anomaly{Kind: "no-final-reads", Message: "no final read succeeded, so the final values could not be checked"})

@@ -19,6 +19,9 @@
 //     read succeeded is unknown rather than valid, and each anomaly kind
 //     lists at most MaxPerKind cases (anomaly_counts has them all).
 //
+// Package pncounter is the same workload with decrements: it reuses this
+// package's client, generator (PNGenerator) and checker (CheckPN).
+//
 // History values: an add's invocation and completion carry the delta (a
 // JSON integer); a read's invocation carries nothing and its ok completion
 // the value read (a JSON integer).
@@ -50,16 +53,13 @@ import (
 // Name is Maelstrom's name for the workload.
 const Name = "g-counter"
 
-// New returns the g-counter workload.
-func New() workload.Workload { return gcounter{} }
+// New returns the g-counter workload. Its client is not reusable:
+// Maelstrom reopens a counter client after an info.
+func New() workload.Workload {
+	return gcounter{workload.Base{WorkloadName: Name, KindsDoc: kindsDoc}}
+}
 
-type gcounter struct{}
-
-func (gcounter) Name() string { return Name }
-
-func (gcounter) Validate(workload.Options) error { return nil }
-
-func (gcounter) Setup(workload.Options) []workload.SetupRequest { return nil }
+type gcounter struct{ workload.Base }
 
 func (gcounter) NewGenerator(workload.Options) workload.Generator { return generator{} }
 
@@ -69,23 +69,22 @@ func (gcounter) NewFinalGenerator(workload.Options) workload.Generator {
 
 func (gcounter) NewClient(workload.Options) workload.Client { return client{} }
 
-// Reusable is false: Maelstrom reopens a counter client after an info.
-func (gcounter) Reusable() bool { return false }
-
-// Kinds gives the words the report shows for each anomaly kind (kinds.md).
-func (gcounter) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
-
 func (gcounter) Check(h history.History, _ workload.Options) workload.Result { return Check(h) }
 
-// generator is Maelstrom's pn-counter mix filtered to non-negative adds.
-type generator struct{}
+// generator is Maelstrom's pn-counter mix, filtered to non-negative adds
+// unless decrements is set.
+type generator struct{ decrements bool }
 
-func (generator) Next(_ int, _ time.Duration, rnd *rand.Rand) (workload.Invocation, bool) {
+// PNGenerator is Maelstrom's pn-counter generator: reads and adds half and
+// half, deltas uniform over -5..4.
+func PNGenerator() workload.Generator { return generator{decrements: true} }
+
+func (g generator) Next(_ int, _ time.Duration, rnd *rand.Rand) (workload.Invocation, bool) {
 	for {
 		if rnd.IntN(2) == 1 {
 			return workload.Invocation{F: "read"}, true
 		}
-		if delta := rnd.IntN(10) - 5; delta >= 0 {
+		if delta := rnd.IntN(10) - 5; delta >= 0 || g.decrements {
 			return workload.Invocation{F: "add", Value: history.Value(delta)}, true
 		}
 	}
@@ -104,17 +103,17 @@ func (client) Invoke(ctx context.Context, conn workload.Conn, inv workload.Invoc
 		}
 		err := workload.Call(ctx, conn, map[string]any{"type": "add", "delta": delta}, "add_ok", nil)
 		if err != nil {
-			return indeterminate(inv.Value, err)
+			return workload.Indeterminate(inv.Value, err)
 		}
 		return workload.Completion{Type: history.OK, Value: inv.Value}
 	case "read":
 		var out readOK
 		if err := workload.Call(ctx, conn, map[string]any{"type": "read"}, "read_ok", &out); err != nil {
-			return indeterminate(nil, err)
+			return workload.Indeterminate(nil, err)
 		}
 		return workload.OK(out.value)
 	}
-	return workload.Completion{Type: history.Fail, Value: inv.Value, Error: fmt.Sprintf("g-counter has no operation %q", inv.F)}
+	return workload.Completion{Type: history.Fail, Value: inv.Value, Error: fmt.Sprintf("a counter has no operation %q", inv.F)}
 }
 
 // readOK is read_ok's schema: exactly one field, value, a JSON integer
@@ -139,10 +138,4 @@ func (r *readOK) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf(`"value" %s is not an integer`, raw)
 	}
 	return nil
-}
-
-// indeterminate is Maelstrom's treatment of any error in a client without
-// an error wrapper: the operation may or may not have happened.
-func indeterminate(v json.RawMessage, err error) workload.Completion {
-	return workload.Completion{Type: history.Info, Value: v, Error: "indeterminate: " + err.Error()}
 }

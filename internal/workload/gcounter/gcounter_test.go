@@ -1,11 +1,9 @@
 package gcounter
 
 import (
-	"context"
 	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/glomers/glomers/internal/history"
@@ -17,19 +15,10 @@ import (
 // reads, negative adds dropped and redrawn: 2/3 reads, 1/3 adds, deltas
 // uniform over 0..4.
 func TestGeneratorMix(t *testing.T) {
-	g := New().NewGenerator(workload.Options{})
-	rnd := rand.New(rand.NewPCG(1, 2))
 	const n = 30000
 	reads, adds := 0, 0
 	deltas := map[int]int{}
-	for i := range n {
-		inv, ok := g.Next(i%3, 0, rnd)
-		if !ok {
-			t.Fatal("main generator ran dry")
-		}
-		if inv.Final {
-			t.Fatal("main-phase op marked final")
-		}
+	for _, inv := range workloadtest.MainOps(t, New().NewGenerator(workload.Options{}), rand.New(rand.NewPCG(1, 2)), n, 3) {
 		switch inv.F {
 		case "read":
 			reads++
@@ -62,68 +51,30 @@ func TestGeneratorMix(t *testing.T) {
 
 // Maelstrom: final generator is each-thread {:f :read, :final? true}.
 func TestFinalGeneratorOneReadPerThread(t *testing.T) {
-	g := New().NewFinalGenerator(workload.Options{})
-	rnd := rand.New(rand.NewPCG(1, 2))
-	for thread := range 4 {
-		inv, ok := g.Next(thread, 0, rnd)
-		if !ok || inv.F != "read" || !inv.Final {
-			t.Fatalf("thread %d: first final op %+v %v, want a final read", thread, inv, ok)
-		}
-		g.Update(thread, inv, workload.Completion{Type: history.OK, Value: history.Value(0)})
-	}
-	for thread := range 4 {
-		if inv, ok := g.Next(thread, 0, rnd); ok {
-			t.Fatalf("thread %d got a second final op %+v", thread, inv)
-		}
-	}
+	workloadtest.CheckFinalReads(t, New().NewFinalGenerator(workload.Options{}), 4)
 }
 
 func TestClient(t *testing.T) {
 	add2 := workload.Invocation{F: "add", Value: history.Value(2)}
 	read := workload.Invocation{F: "read"}
-	cases := []struct {
-		name      string
-		inv       workload.Invocation
-		reply     workloadtest.Reply
-		wantSent  string
-		wantType  history.Type
-		wantValue string
-		wantError string
-	}{
-		{"add ok", add2, workloadtest.Reply{Body: `{"type":"add_ok","in_reply_to":1}`}, `{"delta":2,"type":"add"}`, history.OK, "2", ""},
-		{"read ok", read, workloadtest.Reply{Body: `{"type":"read_ok","value":7,"in_reply_to":1}`}, `{"type":"read"}`, history.OK, "7", ""},
+	cases := []workloadtest.ClientCase{
+		{Name: "add ok", Inv: add2, Reply: workloadtest.Reply{Body: `{"type":"add_ok","in_reply_to":1}`}, Sent: `{"delta":2,"type":"add"}`, Type: history.OK, Value: "2"},
+		{Name: "read ok", Inv: read, Reply: workloadtest.Reply{Body: `{"type":"read_ok","value":7,"in_reply_to":1}`}, Sent: `{"type":"read"}`, Type: history.OK, Value: "7"},
 		// Maelstrom's counter client has no error wrapper: even a definite
 		// error is an indeterminate (info) outcome.
-		{"add definite error", add2, workloadtest.Reply{Body: `{"type":"error","code":11,"text":"not now","in_reply_to":1}`}, "", history.Info, "2", "temporarily-unavailable: not now"},
-		{"read definite error", read, workloadtest.Reply{Body: `{"type":"error","code":20,"in_reply_to":1}`}, "", history.Info, "", "key-does-not-exist"},
-		{"add indefinite error", add2, workloadtest.Reply{Body: `{"type":"error","code":13,"in_reply_to":1}`}, "", history.Info, "2", "crash"},
-		{"add timeout", add2, workloadtest.Reply{Err: workload.ErrTimeout}, "", history.Info, "2", "timeout"},
-		{"read timeout", read, workloadtest.Reply{Err: workload.ErrTimeout}, "", history.Info, "", "timeout"},
-		{"read_ok without value", read, workloadtest.Reply{Body: `{"type":"read_ok","in_reply_to":1}`}, "", history.Info, "", `no "value"`},
-		{"read_ok with a float", read, workloadtest.Reply{Body: `{"type":"read_ok","value":1.0,"in_reply_to":1}`}, "", history.Info, "", "not an integer"},
-		{"read_ok with null", read, workloadtest.Reply{Body: `{"type":"read_ok","value":null,"in_reply_to":1}`}, "", history.Info, "", "not an integer"},
-		{"read_ok with an extra field", read, workloadtest.Reply{Body: `{"type":"read_ok","value":1,"values":[1],"in_reply_to":1}`}, "", history.Info, "", "unexpected field"},
-		{"reply of the wrong type", add2, workloadtest.Reply{Body: `{"type":"read_ok","value":1,"in_reply_to":1}`}, "", history.Info, "2", `expected "add_ok"`},
-		{"add_ok with a field", add2, workloadtest.Reply{Body: `{"type":"add_ok","value":1,"in_reply_to":1}`}, "", history.Info, "2", "unexpected field"},
+		{Name: "add definite error", Inv: add2, Reply: workloadtest.Reply{Body: `{"type":"error","code":11,"text":"not now","in_reply_to":1}`}, Type: history.Info, Value: "2", Error: "temporarily-unavailable: not now"},
+		{Name: "read definite error", Inv: read, Reply: workloadtest.Reply{Body: `{"type":"error","code":20,"in_reply_to":1}`}, Type: history.Info, Error: "key-does-not-exist"},
+		{Name: "add indefinite error", Inv: add2, Reply: workloadtest.Reply{Body: `{"type":"error","code":13,"in_reply_to":1}`}, Type: history.Info, Value: "2", Error: "crash"},
+		{Name: "add timeout", Inv: add2, Reply: workloadtest.Reply{Err: workload.ErrTimeout}, Type: history.Info, Value: "2", Error: "timeout"},
+		{Name: "read timeout", Inv: read, Reply: workloadtest.Reply{Err: workload.ErrTimeout}, Type: history.Info, Error: "timeout"},
+		{Name: "read_ok without value", Inv: read, Reply: workloadtest.Reply{Body: `{"type":"read_ok","in_reply_to":1}`}, Type: history.Info, Error: `no "value"`},
+		{Name: "read_ok with a float", Inv: read, Reply: workloadtest.Reply{Body: `{"type":"read_ok","value":1.0,"in_reply_to":1}`}, Type: history.Info, Error: "not an integer"},
+		{Name: "read_ok with null", Inv: read, Reply: workloadtest.Reply{Body: `{"type":"read_ok","value":null,"in_reply_to":1}`}, Type: history.Info, Error: "not an integer"},
+		{Name: "read_ok with an extra field", Inv: read, Reply: workloadtest.Reply{Body: `{"type":"read_ok","value":1,"values":[1],"in_reply_to":1}`}, Type: history.Info, Error: "unexpected field"},
+		{Name: "reply of the wrong type", Inv: add2, Reply: workloadtest.Reply{Body: `{"type":"read_ok","value":1,"in_reply_to":1}`}, Type: history.Info, Value: "2", Error: `expected "add_ok"`},
+		{Name: "add_ok with a field", Inv: add2, Reply: workloadtest.Reply{Body: `{"type":"add_ok","value":1,"in_reply_to":1}`}, Type: history.Info, Value: "2", Error: "unexpected field"},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			conn := &workloadtest.Conn{Replies: []workloadtest.Reply{tc.reply}}
-			c := New().NewClient(workload.Options{}).Invoke(context.Background(), conn, tc.inv)
-			if c.Type != tc.wantType {
-				t.Fatalf("completion %+v, want type %s", c, tc.wantType)
-			}
-			if string(c.Value) != tc.wantValue {
-				t.Errorf("value %s, want %s", c.Value, tc.wantValue)
-			}
-			if !strings.Contains(c.Error, tc.wantError) {
-				t.Errorf("error %q, want it to contain %q", c.Error, tc.wantError)
-			}
-			if tc.wantSent != "" && (len(conn.Sent) != 1 || string(conn.Sent[0]) != tc.wantSent) {
-				t.Errorf("sent %s, want [%s]", conn.Sent, tc.wantSent)
-			}
-		})
-	}
+	workloadtest.RunClientCases(t, New(), cases)
 }
 
 func TestWorkloadShape(t *testing.T) {

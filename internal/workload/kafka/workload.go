@@ -26,9 +26,18 @@ const (
 
 // New returns the kafka workload. One value serves one run at a time: its
 // final generator polls up to the offsets its main generator saw acknowledged.
-func New() workload.Workload { return &kafka{seen: &offsetTracker{max: map[int]int64{}}} }
+// Its client is not reusable: a crash op or any info completion must give
+// the thread a fresh client with no assignment and no offsets, as in
+// Maelstrom.
+func New() workload.Workload {
+	return &kafka{
+		Base: workload.Base{WorkloadName: Name, KindsDoc: kindsDoc},
+		seen: &offsetTracker{max: map[int]int64{}},
+	}
+}
 
 type kafka struct {
+	workload.Base
 	seen *offsetTracker
 }
 
@@ -63,8 +72,6 @@ func (t *offsetTracker) reset() {
 	t.max = map[int]int64{}
 }
 
-func (w *kafka) Name() string { return Name }
-
 // Validate accepts zero for --key-count and --max-writes-per-key (unset:
 // the defaults), and rejects negative values.
 func (w *kafka) Validate(opts workload.Options) error {
@@ -77,8 +84,6 @@ func (w *kafka) Validate(opts workload.Options) error {
 	return nil
 }
 
-func (w *kafka) Setup(workload.Options) []workload.SetupRequest { return nil }
-
 func (w *kafka) NewGenerator(opts workload.Options) workload.Generator {
 	w.seen.reset()
 	return newGenerator(opts, w.seen)
@@ -89,13 +94,6 @@ func (w *kafka) NewFinalGenerator(workload.Options) workload.Generator {
 }
 
 func (w *kafka) NewClient(workload.Options) workload.Client { return &client{} }
-
-// Reusable is false: a crash op or any info completion must give the
-// thread a fresh client with no assignment and no offsets, as in Maelstrom.
-func (w *kafka) Reusable() bool { return false }
-
-// Kinds gives the words the report shows for each anomaly kind (kinds.md).
-func (*kafka) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
 
 func (w *kafka) Check(h history.History, _ workload.Options) workload.Result {
 	return Check(h, CheckOptions{})

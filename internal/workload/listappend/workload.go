@@ -14,38 +14,26 @@ import (
 // Name is Maelstrom's name for the workload.
 const Name = "txn-list-append"
 
-// New returns the txn-list-append workload.
-func New() workload.Workload { return appendWorkload{} }
+// New returns the txn-list-append workload. It needs no setup and has no
+// final phase, and its client is reusable: as in Maelstrom, a txn client
+// survives an indeterminate outcome.
+func New() workload.Workload {
+	return appendWorkload{workload.Base{WorkloadName: Name, ReusableClient: true, KindsDoc: kindsDoc}}
+}
 
-type appendWorkload struct{}
-
-// Name returns "txn-list-append".
-func (appendWorkload) Name() string { return Name }
+type appendWorkload struct{ workload.Base }
 
 // Validate checks the generator's flags and the consistency models, as
 // txn-rw-register does: the two share both.
 func (appendWorkload) Validate(opts workload.Options) error { return rwregister.New().Validate(opts) }
-
-// Setup: the workload needs none.
-func (appendWorkload) Setup(workload.Options) []workload.SetupRequest { return nil }
 
 // NewGenerator returns the main-phase generator.
 func (appendWorkload) NewGenerator(opts workload.Options) workload.Generator {
 	return generator{rwregister.New().NewGenerator(opts)}
 }
 
-// NewFinalGenerator returns nil: txn-list-append has no final phase.
-func (appendWorkload) NewFinalGenerator(workload.Options) workload.Generator { return nil }
-
 // NewClient returns a client; it keeps no state.
 func (appendWorkload) NewClient(workload.Options) workload.Client { return client }
-
-// Reusable is true: as in Maelstrom, the client survives an
-// indeterminate outcome.
-func (appendWorkload) Reusable() bool { return true }
-
-// Kinds gives the words the report shows for each anomaly kind (kinds.md).
-func (appendWorkload) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
 
 // Check runs the checker with the run's consistency models.
 func (appendWorkload) Check(h history.History, opts workload.Options) workload.Result {

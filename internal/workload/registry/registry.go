@@ -12,8 +12,10 @@ import (
 	"github.com/glomers/glomers/internal/workload/broadcast"
 	"github.com/glomers/glomers/internal/workload/echo"
 	"github.com/glomers/glomers/internal/workload/gcounter"
+	"github.com/glomers/glomers/internal/workload/gset"
 	"github.com/glomers/glomers/internal/workload/kafka"
 	"github.com/glomers/glomers/internal/workload/listappend"
+	"github.com/glomers/glomers/internal/workload/pncounter"
 	"github.com/glomers/glomers/internal/workload/txn"
 	"github.com/glomers/glomers/internal/workload/uniqueids"
 )
@@ -26,6 +28,8 @@ var constructors = []func() workload.Workload{
 	gcounter.New,
 	kafka.New,
 	txn.New,
+	gset.New,
+	pncounter.New,
 	listappend.New,
 }
 

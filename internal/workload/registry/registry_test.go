@@ -8,15 +8,15 @@ import (
 )
 
 func TestLookup(t *testing.T) {
-	for _, name := range []string{"echo", "unique-ids", "broadcast", "g-counter", "kafka", "txn-rw-register", "txn-list-append"} {
+	for _, name := range []string{"echo", "unique-ids", "broadcast", "g-counter", "kafka", "txn-rw-register", "g-set", "pn-counter", "txn-list-append"} {
 		w, err := Lookup(name)
 		if err != nil || w.Name() != name {
 			t.Errorf("Lookup(%q) = %v, %v", name, w, err)
 		}
 	}
-	_, err := Lookup("g-set")
-	if err == nil || err.Error() != `unknown workload "g-set" (known: broadcast, echo, g-counter, kafka, txn-list-append, txn-rw-register, unique-ids)` {
-		t.Errorf("Lookup(g-set) error = %v", err)
+	_, err := Lookup("or-set")
+	if err == nil || err.Error() != `unknown workload "or-set" (known: broadcast, echo, g-counter, g-set, kafka, pn-counter, txn-list-append, txn-rw-register, unique-ids)` {
+		t.Errorf("Lookup(or-set) error = %v", err)
 	}
 }
 
@@ -49,7 +49,7 @@ func TestEveryWorkloadExplainsItsKinds(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := Meaning("g-set", "lost"); ok {
+	if _, ok := Meaning("or-set", "lost"); ok {
 		t.Errorf("an unknown workload has meanings")
 	}
 }

@@ -10,13 +10,14 @@ import (
 // Name is Maelstrom's name for the workload.
 const Name = "txn-rw-register"
 
-// New returns the txn-rw-register workload.
-func New() workload.Workload { return txnWorkload{} }
+// New returns the txn-rw-register workload. It needs no setup and has no
+// final phase, and its client is reusable: as in Maelstrom, a txn client
+// survives an indeterminate outcome.
+func New() workload.Workload {
+	return txnWorkload{workload.Base{WorkloadName: Name, ReusableClient: true, KindsDoc: kindsDoc}}
+}
 
-type txnWorkload struct{}
-
-// Name returns "txn-rw-register".
-func (txnWorkload) Name() string { return Name }
+type txnWorkload struct{ workload.Base }
 
 // Validate checks the generator's flags and that every consistency model
 // is one the checker knows. (Maelstrom accepts any name and fails only
@@ -38,26 +39,13 @@ func (txnWorkload) Validate(opts workload.Options) error {
 	return err
 }
 
-// Setup: the workload needs none.
-func (txnWorkload) Setup(workload.Options) []workload.SetupRequest { return nil }
-
 // NewGenerator returns the main-phase generator.
 func (txnWorkload) NewGenerator(opts workload.Options) workload.Generator {
 	return newGenerator(opts)
 }
 
-// NewFinalGenerator returns nil: txn-rw-register has no final phase.
-func (txnWorkload) NewFinalGenerator(workload.Options) workload.Generator { return nil }
-
 // NewClient returns a client; it keeps no state.
 func (txnWorkload) NewClient(workload.Options) workload.Client { return client }
-
-// Reusable is true: as in Maelstrom, a txn client survives an
-// indeterminate outcome.
-func (txnWorkload) Reusable() bool { return true }
-
-// Kinds gives the words the report shows for each anomaly kind (kinds.md).
-func (txnWorkload) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
 
 // Check runs the checker with the run's consistency models.
 func (txnWorkload) Check(h history.History, opts workload.Options) workload.Result {

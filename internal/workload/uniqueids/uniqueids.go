@@ -19,7 +19,6 @@ package uniqueids
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -27,28 +26,18 @@ import (
 	"github.com/glomers/glomers/internal/workload"
 )
 
-type uniqueIDs struct{}
+type uniqueIDs struct{ workload.Base }
 
-// New returns the unique-ids workload.
-func New() workload.Workload { return uniqueIDs{} }
-
-func (uniqueIDs) Name() string                                   { return "unique-ids" }
-func (uniqueIDs) Validate(workload.Options) error                { return nil }
-func (uniqueIDs) Setup(workload.Options) []workload.SetupRequest { return nil }
-func (uniqueIDs) NewGenerator(workload.Options) workload.Generator {
-	return generator{}
+// New returns the unique-ids workload. It has no final phase in
+// Maelstrom, and its client is reusable, as in Maelstrom: a timed-out
+// generate leaves nothing behind on the connection that could confuse the
+// next one.
+func New() workload.Workload {
+	return uniqueIDs{workload.Base{WorkloadName: "unique-ids", ReusableClient: true, KindsDoc: kindsDoc}}
 }
 
-// NewFinalGenerator is nil: unique-ids has no final phase in Maelstrom.
-func (uniqueIDs) NewFinalGenerator(workload.Options) workload.Generator { return nil }
-func (uniqueIDs) NewClient(workload.Options) workload.Client            { return client{} }
-
-// Reusable is true, as in Maelstrom: a timed-out generate leaves nothing
-// behind on the connection that could confuse the next one.
-func (uniqueIDs) Reusable() bool { return true }
-
-// Kinds gives the words the report shows for each anomaly kind (kinds.md).
-func (uniqueIDs) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
+func (uniqueIDs) NewGenerator(workload.Options) workload.Generator { return generator{} }
+func (uniqueIDs) NewClient(workload.Options) workload.Client       { return client{} }
 
 func (uniqueIDs) Check(h history.History, _ workload.Options) workload.Result { return Check(h) }
 
@@ -71,10 +60,7 @@ func (client) Invoke(ctx context.Context, conn workload.Conn, _ workload.Invocat
 		ID json.RawMessage `json:"id"`
 	}
 	err := workload.CallChecked(ctx, conn, generateRequest{Type: "generate"}, "generate_ok", &reply, func() error {
-		if reply.ID == nil {
-			return errors.New(`missing field "id"`)
-		}
-		return nil
+		return workload.Required("id", reply.ID)
 	})
 	if err != nil {
 		// Not idempotent: a generate that timed out may have used up an id.

@@ -1,11 +1,9 @@
 package uniqueids
 
 import (
-	"context"
 	"encoding/json"
 	"math/rand/v2"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/glomers/glomers/internal/checkertest"
@@ -52,12 +50,9 @@ func TestCheckValueNotJSON(t *testing.T) {
 }
 
 func TestGenerator(t *testing.T) {
-	g := New().NewGenerator(workload.Options{})
-	rnd := rand.New(rand.NewPCG(3, 4))
-	for i := range 100 {
-		inv, more := g.Next(i%5, 0, rnd)
-		if !more || inv.F != "generate" || inv.Value != nil || inv.Final {
-			t.Fatalf("Next = %+v, %v", inv, more)
+	for _, inv := range workloadtest.MainOps(t, New().NewGenerator(workload.Options{}), rand.New(rand.NewPCG(3, 4)), 100, 5) {
+		if inv.F != "generate" || inv.Value != nil {
+			t.Fatalf("Next = %+v, want a generate with no value", inv)
 		}
 	}
 	w := New()
@@ -70,37 +65,24 @@ func TestGenerator(t *testing.T) {
 }
 
 func TestClient(t *testing.T) {
-	tests := []struct {
-		name  string
-		reply workloadtest.Reply
-		typ   history.Type
-		value string
-		err   string
-	}{
-		{"integer id", workloadtest.Reply{Body: `{"type":"generate_ok","in_reply_to":1,"id":123}`}, history.OK, `123`, ""},
-		{"compound id", workloadtest.Reply{Body: `{"type":"generate_ok","id":{"node": "n1", "seq": 4}}`}, history.OK, `{"node":"n1","seq":4}`, ""},
-		{"null id", workloadtest.Reply{Body: `{"type":"generate_ok","id":null}`}, history.OK, `null`, ""},
+	cases := []workloadtest.ClientCase{
+		{Name: "integer id", Reply: workloadtest.Reply{Body: `{"type":"generate_ok","in_reply_to":1,"id":123}`}, Type: history.OK, Value: `123`},
+		{Name: "compound id", Reply: workloadtest.Reply{Body: `{"type":"generate_ok","id":{"node": "n1", "seq": 4}}`}, Type: history.OK, Value: `{"node":"n1","seq":4}`},
+		{Name: "null id", Reply: workloadtest.Reply{Body: `{"type":"generate_ok","id":null}`}, Type: history.OK, Value: `null`},
 		// Maelstrom client: definite error codes fail, the rest are info.
-		{"definite error", workloadtest.Reply{Body: `{"type":"error","code":10}`}, history.Fail, "", "not-supported"},
-		{"indefinite error", workloadtest.Reply{Body: `{"type":"error","code":1000,"text":"mine"}`}, history.Info, "", "unknown-1000: mine"},
-		{"timeout", workloadtest.Reply{Err: workload.ErrTimeout}, history.Info, "", "timeout"},
+		{Name: "definite error", Reply: workloadtest.Reply{Body: `{"type":"error","code":10}`}, Type: history.Fail, Error: "not-supported"},
+		{Name: "indefinite error", Reply: workloadtest.Reply{Body: `{"type":"error","code":1000,"text":"mine"}`}, Type: history.Info, Error: "unknown-1000: mine"},
+		{Name: "timeout", Reply: workloadtest.Reply{Err: workload.ErrTimeout}, Type: history.Info, Error: "timeout"},
 		// Closed response schema.
-		{"wrong type", workloadtest.Reply{Body: `{"type":"generate","id":1}`}, history.Info, "", `expected "generate_ok"`},
-		{"extra field", workloadtest.Reply{Body: `{"type":"generate_ok","id":1,"node":"n0"}`}, history.Info, "", `unknown field "node"`},
-		{"missing id", workloadtest.Reply{Body: `{"type":"generate_ok"}`}, history.Info, "", `missing field "id"`},
+		{Name: "wrong type", Reply: workloadtest.Reply{Body: `{"type":"generate","id":1}`}, Type: history.Info, Error: `expected "generate_ok"`},
+		{Name: "extra field", Reply: workloadtest.Reply{Body: `{"type":"generate_ok","id":1,"node":"n0"}`}, Type: history.Info, Error: `unknown field "node"`},
+		{Name: "missing id", Reply: workloadtest.Reply{Body: `{"type":"generate_ok"}`}, Type: history.Info, Error: `missing field "id"`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			conn := &workloadtest.Conn{Replies: []workloadtest.Reply{tt.reply}}
-			c := New().NewClient(workload.Options{}).Invoke(context.Background(), conn, workload.Invocation{F: "generate"})
-			if len(conn.Sent) != 1 || string(conn.Sent[0]) != `{"type":"generate"}` {
-				t.Errorf("sent %s", conn.Sent)
-			}
-			if c.Type != tt.typ || string(c.Value) != tt.value || !strings.Contains(c.Error, tt.err) || (tt.err == "") != (c.Error == "") {
-				t.Errorf("got %s %s %q, want %s %s error containing %q", c.Type, c.Value, c.Error, tt.typ, tt.value, tt.err)
-			}
-		})
+	for i := range cases {
+		cases[i].Inv = workload.Invocation{F: "generate"}
+		cases[i].Sent = `{"type":"generate"}`
 	}
+	workloadtest.RunClientCases(t, New(), cases)
 }
 
 func FuzzCheck(f *testing.F) {

@@ -1,8 +1,9 @@
 // Package workloadtest helps test workloads: a scripted Conn that stands in
-// for a node, and a builder that turns fuzzer bytes into a history with the
+// for a node, a builder that turns fuzzer bytes into a history with the
 // shapes checkers must survive (paired and unpaired operations, open
-// invocations, odd values, times out of order). It is imported only by tests and performs no
-// I/O.
+// invocations, odd values, times out of order), and the draws every
+// generator test starts from. It is imported only by tests (deptest keeps
+// it so) and performs no I/O.
 package workloadtest
 
 import (
