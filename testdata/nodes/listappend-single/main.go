@@ -12,7 +12,7 @@ import (
 
 func main() {
 	lists := map[int][]int{}
-	txnnode.Serve(func(txn [][]any) {
+	txnnode.Serve(func(txn [][]any) error {
 		for _, op := range txn {
 			k := txnnode.Key(op)
 			if op[0] == "r" {
@@ -23,5 +23,6 @@ func main() {
 			}
 			lists[k] = append(lists[k], txnnode.Value(op))
 		}
+		return nil
 	})
 }

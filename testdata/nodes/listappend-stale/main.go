@@ -21,7 +21,7 @@ func main() {
 	live := map[int][]int{}
 	snapshot := map[int][]int{}
 	readOnly := 0
-	txnnode.Serve(func(txn [][]any) {
+	txnnode.Serve(func(txn [][]any) error {
 		lists := live
 		if !slices.ContainsFunc(txn, func(op []any) bool { return op[0] == "append" }) {
 			if readOnly%5 == 0 {
@@ -41,5 +41,6 @@ func main() {
 			l := lists[k]
 			lists[k] = append(l[:len(l):len(l)], txnnode.Value(op))
 		}
+		return nil
 	})
 }

@@ -18,7 +18,7 @@ import (
 func main() {
 	lists := map[int][]int{}
 	var pending [][]any // the second half of the last torn transaction
-	txnnode.Serve(func(txn [][]any) {
+	txnnode.Serve(func(txn [][]any) error {
 		later := pending
 		pending = nil
 		torn := len(txn) > 1 && !slices.ContainsFunc(txn, func(op []any) bool { return op[0] == "r" })
@@ -38,5 +38,6 @@ func main() {
 		for _, op := range later {
 			lists[txnnode.Key(op)] = append(lists[txnnode.Key(op)], txnnode.Value(op))
 		}
+		return nil
 	})
 }

@@ -1,7 +1,6 @@
 // Package txnnode is what the transactional test nodes share (the
-// listappend-* nodes; txn-rw-register nodes can use it too): Serve runs a
-// Maelstrom node whose txn handler hands each transaction, under one
-// lock, to the node's own way of running it.
+// listappend-* and txn-* nodes): a Maelstrom txn handler that hands each
+// transaction, under one lock, to the node's own way of running it.
 package txnnode
 
 import (
@@ -12,12 +11,11 @@ import (
 	maelstrom "github.com/jepsen-io/maelstrom/demo/go"
 )
 
-// Serve runs the node: run executes one transaction's micro-ops, [f, k,
-// v] each as Maelstrom sends them, filling in the reads in place. Calls
-// never overlap.
-func Serve(run func(txn [][]any)) {
-	n := maelstrom.NewNode()
-	var mu sync.Mutex
+// Handle registers n's txn handler: under mu, run executes one
+// transaction's micro-ops, [f, k, v] each as Maelstrom sends them,
+// filling in the reads in place, and the node answers txn_ok with them,
+// or the error run returns (a *maelstrom.RPCError for a definite one).
+func Handle(n *maelstrom.Node, mu *sync.Mutex, run func(txn [][]any) error) {
 	n.Handle("txn", func(msg maelstrom.Message) error {
 		var body struct {
 			Txn [][]any `json:"txn"`
@@ -26,10 +24,24 @@ func Serve(run func(txn [][]any)) {
 			return err
 		}
 		mu.Lock()
-		run(body.Txn)
+		err := run(body.Txn)
 		mu.Unlock()
+		if err != nil {
+			return err
+		}
 		return n.Reply(msg, map[string]any{"type": "txn_ok", "txn": body.Txn})
 	})
+}
+
+// Serve runs a node that handles txn alone, as Handle says.
+func Serve(run func(txn [][]any) error) {
+	n := maelstrom.NewNode()
+	Handle(n, new(sync.Mutex), run)
+	Run(n)
+}
+
+// Run runs n until its input ends.
+func Run(n *maelstrom.Node) {
 	if err := n.Run(); err != nil {
 		log.Fatal(err)
 	}
