@@ -3,6 +3,7 @@ package listappend
 import (
 	_ "embed"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -99,18 +100,13 @@ type elem struct {
 type keyInfo struct {
 	key int64
 	// order is the key's version order, the elements of its longest read
-	// (read index longest, or -1 when no read saw an element).
+	// (reads[longest]; longest is -1 when no ok transaction read the key).
 	order   []int32
 	longest int32
 	// untrusted: two reads of the key are incompatible, so its order
 	// gives no edges.
 	untrusted bool
-	// appenders are the transactions that appended to the key, each once,
-	// with their first element.
-	appenders []appender
 }
-
-type appender struct{ t, e int32 }
 
 // read is an ok transaction's read of a key that the version order can
 // use: every element known and appended once, none twice in the list.
@@ -217,21 +213,13 @@ func (c *checker) indexAppends() {
 				dups[id] = append(dups[id], int32(ti))
 				continue
 			}
-			if _, seen := last[m.key]; !seen {
-				c.keys[k].appenders = append(c.keys[k].appenders, appender{int32(ti), id})
-			}
 			last[m.key] = id
 		}
 		for _, id := range last {
 			c.elems[id].final = true
 		}
 	}
-	ids := make([]int32, 0, len(dups))
-	for id := range dups {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
+	for _, id := range slices.Sorted(maps.Keys(dups)) {
 		ops, s := c.labels(dups[id], " and ")
 		c.add(txngraph.KindMalformed, txngraph.Case{
 			Msg: fmt.Sprintf("%d was appended to key %d more than once, by %s; elements must be unique per key, so reads of it are not used",
