@@ -33,7 +33,8 @@ var kindsDoc string
 // kindOrder is the order in which results list kinds.
 var kindOrder = []string{
 	txngraph.KindMalformed, txngraph.KindGarbage, KindDuplicate, KindIncompatible, txngraph.KindFutureRead,
-	txngraph.KindG0, txngraph.KindG1a, txngraph.KindG1b, KindDirtyUpdate, txngraph.KindG1c, txngraph.KindInternal, txngraph.KindGSingle, txngraph.KindG2,
+	txngraph.KindG0, txngraph.KindG1a, txngraph.KindG1b, KindDirtyUpdate, txngraph.KindG1c, txngraph.KindInternal, txngraph.KindLostUpdate,
+	txngraph.KindGSingle, txngraph.KindG2,
 	txngraph.KindG0RT, txngraph.KindG1cRT, txngraph.KindGSingleRT, txngraph.KindG2RT,
 }
 
@@ -51,11 +52,11 @@ var forbidden = txngraph.Forbidden{
 	Stronger: func(m txngraph.Model) []string {
 		switch m.Name {
 		case "repeatable-read":
-			return []string{txngraph.KindGSingle, txngraph.KindG2}
+			return []string{txngraph.KindGSingle, txngraph.KindG2, txngraph.KindLostUpdate}
 		case "snapshot-isolation":
-			return []string{txngraph.KindInternal, txngraph.KindGSingle}
+			return []string{txngraph.KindInternal, txngraph.KindGSingle, txngraph.KindLostUpdate}
 		}
-		ks := []string{txngraph.KindInternal, txngraph.KindGSingle, txngraph.KindG2}
+		ks := []string{txngraph.KindInternal, txngraph.KindGSingle, txngraph.KindG2, txngraph.KindLostUpdate}
 		if m.Realtime {
 			ks = append(ks, txngraph.KindG0RT, txngraph.KindG1cRT, txngraph.KindGSingleRT, txngraph.KindG2RT)
 		}
@@ -245,6 +246,17 @@ func (c *checker) scanReads() {
 	}
 	state := map[int64]expect{}
 	seen := map[int64]int{}
+	// Lost updates (Elle's lost-update-cases): the transactions that read
+	// a version of a key before anything else they did to it, and then
+	// appended to it, by key and version read.
+	type version struct {
+		key, last int64
+		n         int
+	}
+	first := map[int64]int{} // key -> micro-op of the first access
+	lost := map[version][]int32{}
+	var lostOrder []version
+	lostRead := map[version][]int64{}
 	// An indeterminate transaction whose element an ok read saw took
 	// effect: it is committed, and the messages below say so.
 	for ti := range c.txns {
@@ -267,8 +279,26 @@ func (c *checker) scanReads() {
 			continue
 		}
 		clear(state)
+		clear(first)
 		internal := false
 		for p, m := range t.Mops {
+			f, ok := first[m.key]
+			if !ok {
+				first[m.key], f = p, p
+			}
+			if m.isAppend() && f >= 0 && t.Mops[f].isRead() {
+				r := t.Mops[f].list
+				v := version{key: m.key, n: len(r)}
+				if len(r) > 0 {
+					v.last = r[len(r)-1]
+				}
+				if len(lost[v]) == 0 {
+					lostOrder = append(lostOrder, v)
+					lostRead[v] = r
+				}
+				lost[v] = append(lost[v], int32(ti))
+				first[m.key] = -1 // counted once
+			}
 			if m.isAppend() {
 				if _, ok := state[m.key]; !ok {
 					state[m.key] = expect{suffix: true, from: p}
@@ -289,6 +319,15 @@ func (c *checker) scanReads() {
 			if c.checkRead(int32(ti), p, m, seen) {
 				c.reads = append(c.reads, read{t: int32(ti), key: c.keyIndex(m.key), p: int32(p), list: m.list})
 			}
+		}
+	}
+	for _, v := range lostOrder {
+		if ts := lost[v]; len(ts) > 1 {
+			ops, names := c.labels(ts, ", ")
+			c.add(txngraph.KindLostUpdate, txngraph.Case{
+				Msg: fmt.Sprintf("%s all read key %d = %s and then appended to it: each built on a state the others changed, so all but one of those updates is lost", names, v.key, showList(lostRead[v])),
+				Ops: ops,
+			})
 		}
 	}
 }

@@ -67,7 +67,9 @@
 // read holding one element twice; garbage-read, an element nobody
 // appended; future-read, a read holding an element its own transaction
 // appends later; internal, a read that is not what the transaction read
-// before with its own appends since (Elle's op-int-case); and
+// before with its own appends since (Elle's op-int-case); lost-update,
+// two committed transactions that read the same state of a key and both
+// appended to it (Elle's lost-update-cases); and
 // malformed-txn, a value that is not a transaction, does not answer its
 // request, or appends one element twice.
 //
@@ -77,10 +79,11 @@
 // consistency-model table among these kinds: read-uncommitted (PL-1)
 // forbids G0 and duplicate-elements; read-committed (PL-2) also G1a,
 // G1b, G1c and what Elle says implies G1 (incompatible-order,
-// dirty-update, future-read); repeatable-read adds G-single and G2;
-// snapshot-isolation internal and G-single; serializable internal,
-// G-single and G2; strict-serializable (Maelstrom's default) all of
-// these and the realtime cycles. malformed-txn and garbage-read fail every
+// dirty-update, future-read); repeatable-read adds G-single, G2 and
+// lost-update; snapshot-isolation internal, G-single and lost-update;
+// serializable internal, G-single, G2 and lost-update;
+// strict-serializable (Maelstrom's default) all of these and the
+// realtime cycles. malformed-txn and garbage-read fail every
 // model: Elle cannot analyse such a history. Anomalies a model allows are
 // notes. The verdict is invalid when a forbidden anomaly was found and
 // valid otherwise, as Elle's is, with a note that models above read

@@ -36,7 +36,7 @@ const (
 	KindInternal = txngraph.KindInternal
 	// KindLostUpdate: two committed transactions read the same version of
 	// a key and both wrote it.
-	KindLostUpdate = "lost-update"
+	KindLostUpdate = txngraph.KindLostUpdate
 	// KindGSingle: a dependency cycle with exactly one anti-dependency
 	// (read-write) edge.
 	KindGSingle = txngraph.KindGSingle

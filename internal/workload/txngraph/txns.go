@@ -30,6 +30,9 @@ const (
 	KindG1a = "G1a"
 	// KindG1b: an intermediate read.
 	KindG1b = "G1b"
+	// KindLostUpdate: two committed transactions read the same version of
+	// a key and both wrote it.
+	KindLostUpdate = "lost-update"
 )
 
 // Status is how a transaction ended.
