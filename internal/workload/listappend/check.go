@@ -236,16 +236,6 @@ func (c *checker) indexAppends() {
 // intermediate reads), and keeps the reads the version orders are built
 // from.
 func (c *checker) scanReads() {
-	// expect is what the transaction should see of a key: the list it
-	// last read (unless it only appended so far: suffix), followed by its
-	// appends to the key from micro-op from on.
-	type expect struct {
-		list   []int64
-		suffix bool
-		from   int
-	}
-	state := map[int64]expect{}
-	seen := map[int64]int{}
 	// Lost updates (Elle's lost-update-cases): the transactions that read
 	// a version of a key before anything else they did to it, and then
 	// appended to it, by key and version read.
@@ -253,69 +243,67 @@ func (c *checker) scanReads() {
 		key, last int64
 		n         int
 	}
-	first := map[int64]int{} // key -> micro-op of the first access
 	lost := map[version][]int32{}
 	var lostOrder []version
 	lostRead := map[version][]int64{}
-	// An indeterminate transaction whose element an ok read saw took
-	// effect: it is committed, and the messages below say so.
-	for ti := range c.txns {
-		if c.txns[ti].St != stOK {
-			continue
-		}
-		for _, m := range c.txns[ti].Mops {
-			for _, v := range m.list {
-				if id, ok := c.eindex[kv{m.key, v}]; ok {
-					if w := c.elems[id].writer; w >= 0 && (c.txns[w].St == stInfo || c.txns[w].St == stOpen) {
-						c.txns[w].committed = true
-					}
-				}
-			}
-		}
-	}
+	seen := map[int64]int{}
 	for ti := range c.txns {
 		t := &c.txns[ti]
 		if t.St != stOK {
 			continue
 		}
-		clear(state)
-		clear(first)
 		internal := false
 		for p, m := range t.Mops {
-			f, ok := first[m.key]
-			if !ok {
-				first[m.key], f = p, p
-			}
-			if m.isAppend() && f >= 0 && t.Mops[f].isRead() {
-				r := t.Mops[f].list
-				v := version{key: m.key, n: len(r)}
-				if len(r) > 0 {
-					v.last = r[len(r)-1]
+			// Transactions are short: the earlier micro-ops on the key are
+			// found by scanning.
+			firstAccess, lastRead, firstAppend := -1, -1, -1
+			for q := range p {
+				if o := t.Mops[q]; o.key == m.key {
+					if firstAccess < 0 {
+						firstAccess = q
+					}
+					if o.isRead() {
+						lastRead = q
+					} else if firstAppend < 0 {
+						firstAppend = q
+					}
 				}
-				if len(lost[v]) == 0 {
-					lostOrder = append(lostOrder, v)
-					lostRead[v] = r
-				}
-				lost[v] = append(lost[v], int32(ti))
-				first[m.key] = -1 // counted once
 			}
 			if m.isAppend() {
-				if _, ok := state[m.key]; !ok {
-					state[m.key] = expect{suffix: true, from: p}
+				if firstAppend < 0 && firstAccess >= 0 {
+					r := t.Mops[firstAccess].list
+					v := version{key: m.key, n: len(r)}
+					if len(r) > 0 {
+						v.last = r[len(r)-1]
+					}
+					if len(lost[v]) == 0 {
+						lostOrder = append(lostOrder, v)
+						lostRead[v] = r
+					}
+					lost[v] = append(lost[v], int32(ti))
 				}
 				continue
 			}
-			if s, ok := state[m.key]; ok && !internal && !fits(s.list, s.suffix, t.Mops[s.from:p], m) {
-				internal = true
-				want := slices.Clone(s.list)
-				for _, a := range t.Mops[s.from:p] {
-					if a.isAppend() && a.key == m.key {
-						want = append(want, a.val)
-					}
+			// What the transaction should see: the list it last read (or,
+			// having only appended so far, any list), followed by its
+			// appends to the key since.
+			if (lastRead >= 0 || firstAppend >= 0) && !internal {
+				var before []int64
+				suffix, from := true, firstAppend
+				if lastRead >= 0 {
+					before, suffix, from = t.Mops[lastRead].list, false, lastRead+1
 				}
-				c.internalCase(int32(ti), p, want, s.suffix)
+				if !fits(before, suffix, t.Mops[from:p], m) {
+					internal = true
+					want := slices.Clone(before)
+					for _, a := range t.Mops[from:p] {
+						if a.isAppend() && a.key == m.key {
+							want = append(want, a.val)
+						}
+					}
+					c.internalCase(int32(ti), p, want, suffix)
+				}
 			}
-			state[m.key] = expect{list: m.list, from: p + 1}
 			if c.checkRead(int32(ti), p, m, seen) {
 				c.reads = append(c.reads, read{t: int32(ti), key: c.keyIndex(m.key), p: int32(p), list: m.list})
 			}
@@ -366,11 +354,20 @@ func fits(before []int64, suffix bool, since []mop, r mop) bool {
 func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
 	t := &c.txns[ti]
 	usable := true
-	clear(seen)
+	if len(m.list) > 32 {
+		clear(seen)
+	}
 	var failed []string
 	var failedOps []int
 	for i, v := range m.list {
-		if j, dup := seen[v]; dup {
+		j, dup := -1, false
+		if len(m.list) > 32 {
+			j, dup = seen[v]
+			seen[v] = i
+		} else if k := slices.Index(m.list[:i], v); k >= 0 {
+			j, dup = k, true
+		}
+		if dup {
 			c.add(KindDuplicate, txngraph.Case{
 				Msg: fmt.Sprintf("%s read key %d = %s, which holds %d twice (positions %d and %d); each element is appended once",
 					c.label(ti), m.key, showList(m.list), v, j, i),
@@ -378,7 +375,6 @@ func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
 			})
 			return false
 		}
-		seen[v] = i
 		id, ok := c.eindex[kv{m.key, v}]
 		if !ok {
 			if !c.unreadable {
@@ -404,9 +400,12 @@ func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
 			}
 			continue
 		}
-		if w := &c.txns[e.writer]; w.St == stFail {
+		switch w := &c.txns[e.writer]; w.St {
+		case stFail:
 			failed = append(failed, fmt.Sprintf("%d by %s", v, c.label(e.writer)))
 			failedOps = append(failedOps, w.Op())
+		case stInfo, stOpen:
+			w.committed = true // a read saw its append: it took effect
 		}
 	}
 	if len(failed) > 0 {
