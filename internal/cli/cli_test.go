@@ -73,7 +73,7 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"check", "1", "--time-limit", "abc"}, 2, "tutor: check: --time-limit \"abc\": must be a number of seconds > 0\n"},
 		{[]string{"check", "1", "--latency-dist", "weird"}, 2, "tutor: check: --latency-dist \"weird\": must be constant, uniform or exponential\n"},
 		{[]string{"check", "1", "/nonexistent/node"}, 2, "tutor: check: target /nonexistent/node: no such file or directory\n"},
-		{[]string{"test", "-w", "nope", "--bin", "/bin/sh"}, 2, "tutor: test: unknown workload \"nope\" (known: broadcast, echo, g-counter, g-set, kafka, lin-kv, pn-counter, txn-rw-register, unique-ids)\n"},
+		{[]string{"test", "-w", "nope", "--bin", "/bin/sh"}, 2, "tutor: test: unknown workload \"nope\" (known: broadcast, echo, g-counter, g-set, kafka, lin-kv, pn-counter, txn-list-append, txn-rw-register, unique-ids)\n"},
 		{[]string{"test", "-w", "echo"}, 2, "tutor: test: --bin is required: the node binary to test\n"},
 		// Without -w, Maelstrom's default lin-kv, which (as in Maelstrom) needs 2n threads per key.
 		{[]string{"test", "--bin", "/bin/sh"}, 2, "tutor: test: --concurrency 5: lin-kv needs a multiple of twice the node count (10 with 5 nodes; try --concurrency 2n): each key gets 2 threads per node, half reading, half writing\n"},
