@@ -160,6 +160,14 @@ func steps() []Step {
 		return Run{Args: strings.Fields(args), Targets: targets}
 	}
 	note := func(r Run, note string) Run { r.Note = note; return r }
+	// beyond is a step of part 2, which follows a chapter of Maelstrom's
+	// tutorial (doc/ in jepsen-io/maelstrom) rather than a Fly.io page.
+	beyond := func(id, title, solution, page string, runs ...Run) Step {
+		s := step(id, title, solution, runs...)
+		s.Part, s.Page = 2, page
+		return s
+	}
+	tutorial := func(doc string) string { return "https://github.com/jepsen-io/maelstrom/blob/main/doc/" + doc }
 
 	const (
 		broadcast3d = "-w broadcast --node-count 25 --time-limit 20 --rate 100 --latency 100"
@@ -200,6 +208,10 @@ func steps() []Step {
 		step("6c", "Totally-Available, Read Committed Transactions", "txncommitted",
 			// The page prints "–-nemesis" (an en dash): a typo for --nemesis.
 			run("-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-committed --availability total --nemesis partition")),
+		// Part 2 follows Maelstrom's own tutorial; its runs are the
+		// tutorial's last command for each stage (--test-count aside).
+		beyond("7c", "Datomic-Style Transactions", "datomic", tutorial("05-datomic/index.md"),
+			run("-w txn-list-append --time-limit 10 --node-count 2 --rate 100")),
 	}
 }
 

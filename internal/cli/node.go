@@ -20,6 +20,7 @@ import (
 	"github.com/glomers/glomers/solutions/broadcastfault"
 	"github.com/glomers/glomers/solutions/broadcastmulti"
 	"github.com/glomers/glomers/solutions/broadcastsingle"
+	"github.com/glomers/glomers/solutions/datomic"
 	"github.com/glomers/glomers/solutions/echo"
 	"github.com/glomers/glomers/solutions/gcounter"
 	"github.com/glomers/glomers/solutions/kafkaefficient"
@@ -68,6 +69,7 @@ var byPackage = map[string]solution{
 	"solutions/txnsingle":           {register: txnsingle.Register},
 	"solutions/txnuncommitted":      {start: txnuncommitted.Start},
 	"solutions/txncommitted":        {start: txncommitted.Start},
+	"solutions/datomic":             {register: datomic.Register},
 }
 
 // solutions maps a step id to its reference solution, through the book's
