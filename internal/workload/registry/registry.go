@@ -13,6 +13,7 @@ import (
 	"github.com/glomers/glomers/internal/workload/echo"
 	"github.com/glomers/glomers/internal/workload/gcounter"
 	"github.com/glomers/glomers/internal/workload/kafka"
+	"github.com/glomers/glomers/internal/workload/listappend"
 	"github.com/glomers/glomers/internal/workload/txn"
 	"github.com/glomers/glomers/internal/workload/uniqueids"
 )
@@ -25,6 +26,7 @@ var constructors = []func() workload.Workload{
 	gcounter.New,
 	kafka.New,
 	txn.New,
+	listappend.New,
 }
 
 // Lookup returns a fresh workload for a -w name. An unknown name is an error

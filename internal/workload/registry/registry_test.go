@@ -8,14 +8,14 @@ import (
 )
 
 func TestLookup(t *testing.T) {
-	for _, name := range []string{"echo", "unique-ids", "broadcast", "g-counter", "kafka", "txn-rw-register"} {
+	for _, name := range []string{"echo", "unique-ids", "broadcast", "g-counter", "kafka", "txn-rw-register", "txn-list-append"} {
 		w, err := Lookup(name)
 		if err != nil || w.Name() != name {
 			t.Errorf("Lookup(%q) = %v, %v", name, w, err)
 		}
 	}
 	_, err := Lookup("g-set")
-	if err == nil || err.Error() != `unknown workload "g-set" (known: broadcast, echo, g-counter, kafka, txn-rw-register, unique-ids)` {
+	if err == nil || err.Error() != `unknown workload "g-set" (known: broadcast, echo, g-counter, kafka, txn-list-append, txn-rw-register, unique-ids)` {
 		t.Errorf("Lookup(g-set) error = %v", err)
 	}
 }

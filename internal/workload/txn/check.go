@@ -496,7 +496,7 @@ func (c *checker) decideCommits() {
 	for i := range c.txns {
 		c.txns[i].committed = c.txns[i].st == stOK
 	}
-	if c.pol.level < 2 {
+	if c.pol.Level < 2 {
 		return
 	}
 	for _, r := range c.reads {

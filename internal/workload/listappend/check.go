@@ -1,0 +1,590 @@
+package listappend
+
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/glomers/glomers/internal/history"
+	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/txngraph"
+)
+
+// Anomaly kinds, as they appear in results; Elle's names where Elle has
+// one.
+const (
+	// KindMalformed: a transaction value that is not a list of
+	// [f, key, value] micro-ops, an ok value that does not answer its
+	// request, or an element appended twice to one key.
+	KindMalformed = "malformed-txn"
+	// KindGarbage: a read of an element no transaction appended.
+	KindGarbage = "garbage-read"
+	// KindDuplicate: a read that holds one element twice.
+	KindDuplicate = "duplicate-elements"
+	// KindIncompatible: two reads of a key, neither a prefix of the other.
+	KindIncompatible = "incompatible-order"
+	// KindFutureRead: a read of an element its own transaction appends
+	// only later.
+	KindFutureRead = "future-read"
+	// KindInternal: a read that disagrees with the transaction's own
+	// earlier read or appends of the key.
+	KindInternal = "internal"
+	// KindG1a: an aborted read.
+	KindG1a = "G1a"
+	// KindG1b: an intermediate read.
+	KindG1b = "G1b"
+	// KindDirtyUpdate: a committed append came right after a failed one in
+	// a key's order, building on state that was rolled back.
+	KindDirtyUpdate = "dirty-update"
+	// The cycle kinds, shared with txn-rw-register.
+	KindG0        = txngraph.KindG0
+	KindG1c       = txngraph.KindG1c
+	KindGSingle   = txngraph.KindGSingle
+	KindG2        = txngraph.KindG2
+	KindG0RT      = txngraph.KindG0RT
+	KindG1cRT     = txngraph.KindG1cRT
+	KindGSingleRT = txngraph.KindGSingleRT
+	KindG2RT      = txngraph.KindG2RT
+)
+
+// kindsDoc says what each kind means, for Kinds.
+//
+//go:embed kinds.md
+var kindsDoc string
+
+// kindOrder is the order in which results list kinds.
+var kindOrder = []string{
+	KindMalformed, KindGarbage, KindDuplicate, KindIncompatible, KindFutureRead,
+	KindG0, KindG1a, KindG1b, KindDirtyUpdate, KindG1c, KindInternal, KindGSingle, KindG2,
+	KindG0RT, KindG1cRT, KindGSingleRT, KindG2RT,
+}
+
+// forbidden is Elle's consistency-model table (elle
+// src/elle/consistency_model.clj) among the kinds this checker reports:
+// read uncommitted (PL-1) forbids G0 and duplicate elements; read
+// committed (PL-2) G1, which incompatible orders, dirty updates and future
+// reads imply; the stronger models add internal consistency and the
+// anti-dependency cycles; strict serializability the realtime cycles.
+// Malformed transactions and garbage reads fail every model: Elle cannot
+// analyse such a history at all.
+var forbidden = txngraph.Forbidden{
+	Uncommitted: []string{KindMalformed, KindGarbage, KindDuplicate, KindG0},
+	Committed:   []string{KindIncompatible, KindFutureRead, KindG1a, KindG1b, KindDirtyUpdate, KindG1c},
+	Stronger: func(m txngraph.Model) []string {
+		switch m.Name {
+		case "repeatable-read":
+			return []string{KindGSingle, KindG2}
+		case "snapshot-isolation":
+			return []string{KindInternal, KindGSingle}
+		}
+		ks := []string{KindInternal, KindGSingle, KindG2}
+		if m.Realtime {
+			ks = append(ks, KindG0RT, KindG1cRT, KindGSingleRT, KindG2RT)
+		}
+		return ks
+	},
+}
+
+func newPolicy(names []string) (txngraph.Policy, error) { return txngraph.NewPolicy(names, forbidden) }
+
+// status is how a transaction ended.
+type status uint8
+
+const (
+	stOK   status = iota // committed, reads known
+	stFail               // definitely did not happen
+	stInfo               // may or may not have happened
+	stOpen               // never completed: like info
+)
+
+// txn is one transaction of the history.
+type txn struct {
+	num  int // T number, from 1, in invocation order
+	inv  int // index of the invocation
+	done int // index of the completion, or -1
+	st   status
+	// mops are the completed micro-ops of an ok transaction, the
+	// requested ones otherwise.
+	mops []mop
+	// committed: in the dependency graph. Ok transactions, and
+	// indeterminate ones some read saw an element of.
+	committed bool
+	parsed    bool
+}
+
+// op is the history index that shows the transaction's outcome.
+func (t *txn) op() int {
+	if t.done >= 0 {
+		return t.done
+	}
+	return t.inv
+}
+
+// dupWriter marks an element appended more than once.
+const dupWriter = -2
+
+// elem is one appended element.
+type elem struct {
+	key     int32
+	val     int64
+	writer  int32 // txn index, or dupWriter
+	pos     int32 // position of the append among the writer's micro-ops
+	final   bool  // the writer's last append to the key
+	inOrder bool  // the key's version order holds it
+}
+
+// keyInfo gathers what the checker knows about one key.
+type keyInfo struct {
+	key int64
+	// order is the key's version order, the elements of its longest read
+	// (read index longest, or -1 when no read saw an element).
+	order   []int32
+	longest int32
+	// untrusted: two reads of the key are incompatible, so its order
+	// gives no edges.
+	untrusted bool
+	// appenders are the transactions that appended to the key, each once,
+	// with their first element.
+	appenders []appender
+}
+
+type appender struct{ t, e int32 }
+
+// read is an ok transaction's read of a key that the version order can
+// use: every element known and appended once, none twice in the list.
+type read struct {
+	t, key int32
+	p      int32   // the micro-op's position
+	list   []int64 // the elements read
+}
+
+type kv struct{ key, val int64 }
+
+// checker holds one analysis.
+type checker struct {
+	h      history.History
+	pol    txngraph.Policy
+	txns   []txn
+	elems  []elem
+	eindex map[kv]int32
+	keys   []keyInfo
+	kindex map[int64]int32
+	reads  []read
+	// unreadable: some invocation could not be parsed, so an element
+	// nobody seems to have appended may be one of its.
+	unreadable bool
+	cases      map[string][]txngraph.Case
+	reasons    []reason
+	metrics    map[string]any
+}
+
+// Check judges a txn-list-append history against the consistency models
+// named (Maelstrom's --consistency-models; strict-serializable when
+// none). See the package documentation for what it infers.
+func Check(h history.History, modelNames []string) workload.Result {
+	pol, err := newPolicy(modelNames)
+	if err != nil {
+		return workload.Result{Validity: workload.Unknown, Anomalies: []workload.Anomaly{{Kind: "bad-options", Message: err.Error()}}}
+	}
+	pairs, err := h.Pair()
+	if err != nil {
+		return workload.Result{Validity: workload.Unknown, Anomalies: []workload.Anomaly{{Kind: "malformed-history", Message: err.Error()}}}
+	}
+	c := &checker{
+		h:       h,
+		pol:     pol,
+		eindex:  map[kv]int32{},
+		kindex:  map[int64]int32{},
+		cases:   map[string][]txngraph.Case{},
+		metrics: map[string]any{},
+	}
+	c.collect(pairs)
+	c.indexAppends()
+	c.scanReads()
+	c.versionOrders()
+	c.dirtyUpdates()
+	c.findCycles()
+	return c.result()
+}
+
+func (c *checker) add(kind string, a txngraph.Case) { c.cases[kind] = append(c.cases[kind], a) }
+
+// collect turns the history into transactions.
+func (c *checker) collect(pairs []int) {
+	for i, op := range c.h {
+		if op.Type != history.Invoke || op.F != "txn" {
+			continue
+		}
+		t := txn{num: len(c.txns) + 1, inv: i, done: pairs[i]}
+		if t.done < 0 {
+			t.st = stOpen
+		} else {
+			switch c.h[t.done].Type {
+			case history.OK:
+				t.st = stOK
+			case history.Fail:
+				t.st = stFail
+			default:
+				t.st = stInfo
+			}
+		}
+		req, err := parseTxn(op.Value)
+		if err != nil {
+			c.add(KindMalformed, txngraph.Case{
+				Msg: fmt.Sprintf("T%d (op %d) was invoked with an unreadable transaction %s: %v", t.num, i, quote(op.Value), err),
+				Ops: []int{i},
+			})
+			c.unreadable = true
+			c.txns = append(c.txns, t)
+			continue
+		}
+		t.parsed, t.mops = true, req
+		if t.st == stOK {
+			got, err := parseTxn(c.h[t.done].Value)
+			if err == nil {
+				err = matchReply(req, got)
+			}
+			if err != nil {
+				c.add(KindMalformed, txngraph.Case{
+					Msg: fmt.Sprintf("T%d (op %d) completed ok with %s, which does not answer its request %s: %v; counted as indeterminate",
+						t.num, t.done, quote(c.h[t.done].Value), quote(op.Value), err),
+					Ops: []int{t.done},
+				})
+				t.st = stInfo
+			} else {
+				t.mops = got
+			}
+		}
+		t.committed = t.st == stOK
+		c.txns = append(c.txns, t)
+	}
+}
+
+func (c *checker) keyIndex(k int64) int32 {
+	if i, ok := c.kindex[k]; ok {
+		return i
+	}
+	i := int32(len(c.keys))
+	c.kindex[k] = i
+	c.keys = append(c.keys, keyInfo{key: k, longest: -1})
+	return i
+}
+
+// indexAppends records every append of every transaction, whatever its
+// outcome: an element is "appended" if any request carried it.
+func (c *checker) indexAppends() {
+	dups := map[int32][]int32{}
+	last := map[int64]int32{}
+	for ti := range c.txns {
+		t := &c.txns[ti]
+		clear(last)
+		for p, m := range t.mops {
+			if !m.isAppend() {
+				continue
+			}
+			k := c.keyIndex(m.key)
+			id, ok := c.eindex[kv{m.key, m.val}]
+			if !ok {
+				id = int32(len(c.elems))
+				c.eindex[kv{m.key, m.val}] = id
+				c.elems = append(c.elems, elem{key: k, val: m.val, writer: int32(ti), pos: int32(p)})
+			} else {
+				e := &c.elems[id]
+				if e.writer != dupWriter {
+					dups[id] = append(dups[id], e.writer)
+					e.writer = dupWriter
+				}
+				dups[id] = append(dups[id], int32(ti))
+				continue
+			}
+			if _, seen := last[m.key]; !seen {
+				c.keys[k].appenders = append(c.keys[k].appenders, appender{int32(ti), id})
+			}
+			last[m.key] = id
+		}
+		for _, id := range last {
+			c.elems[id].final = true
+		}
+	}
+	ids := make([]int32, 0, len(dups))
+	for id := range dups {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		ops, s := c.labels(dups[id], " and ")
+		c.add(KindMalformed, txngraph.Case{
+			Msg: fmt.Sprintf("%d was appended to key %d more than once, by %s; elements must be unique per key, so reads of it are not used",
+				c.elems[id].val, c.keys[c.elems[id].key].key, s),
+			Ops: ops,
+		})
+	}
+}
+
+// scanReads walks the micro-ops of every ok transaction: it checks each
+// read against the transaction's own earlier micro-ops (internal,
+// future-read), its elements (garbage, duplicates, aborted and
+// intermediate reads), and keeps the reads the version orders are built
+// from.
+func (c *checker) scanReads() {
+	// expect is what the transaction should see of a key: a full list, or
+	// (unknown prefix) a list that ends with suffix.
+	type expect struct {
+		known  bool
+		list   []int64
+		suffix bool
+	}
+	state := map[int64]expect{}
+	seen := map[int64]int{}
+	// An indeterminate transaction whose element an ok read saw took
+	// effect: it is committed, and the messages below say so.
+	for ti := range c.txns {
+		if c.txns[ti].st != stOK {
+			continue
+		}
+		for _, m := range c.txns[ti].mops {
+			for _, v := range m.list {
+				if id, ok := c.eindex[kv{m.key, v}]; ok {
+					if w := c.elems[id].writer; w >= 0 && (c.txns[w].st == stInfo || c.txns[w].st == stOpen) {
+						c.txns[w].committed = true
+					}
+				}
+			}
+		}
+	}
+	for ti := range c.txns {
+		t := &c.txns[ti]
+		if t.st != stOK {
+			continue
+		}
+		clear(state)
+		internal := false
+		for p, m := range t.mops {
+			if m.isAppend() {
+				s := state[m.key]
+				if !s.known {
+					s = expect{known: true, suffix: true}
+				}
+				s.list = append(slices.Clip(s.list), m.val)
+				state[m.key] = s
+				continue
+			}
+			if s, ok := state[m.key]; ok && !internal && !fits(s.list, s.suffix, m.list) {
+				internal = true
+				c.internalCase(int32(ti), p, s.list, s.suffix)
+			}
+			state[m.key] = expect{known: true, list: m.list}
+			if c.checkRead(int32(ti), p, m, seen) {
+				c.reads = append(c.reads, read{t: int32(ti), key: c.keyIndex(m.key), p: int32(p), list: m.list})
+			}
+		}
+	}
+}
+
+// fits says whether a read's list is what the transaction expected.
+func fits(want []int64, suffix bool, got []int64) bool {
+	if !suffix {
+		return slices.Equal(want, got)
+	}
+	return len(got) >= len(want) && slices.Equal(got[len(got)-len(want):], want)
+}
+
+// checkRead reports what is wrong with one read's elements and says
+// whether the read can serve the version order.
+func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
+	t := &c.txns[ti]
+	usable := true
+	clear(seen)
+	var failed []string
+	var failedOps []int
+	for i, v := range m.list {
+		if j, dup := seen[v]; dup {
+			c.add(KindDuplicate, txngraph.Case{
+				Msg: fmt.Sprintf("%s read key %d = %s, which holds %d twice (positions %d and %d); each element is appended once",
+					c.label(ti), m.key, showList(m.list), v, j, i),
+				Ops: []int{t.op()},
+			})
+			return false
+		}
+		seen[v] = i
+		id, ok := c.eindex[kv{m.key, v}]
+		if !ok {
+			if !c.unreadable {
+				c.add(KindGarbage, txngraph.Case{
+					Msg: fmt.Sprintf("%s read key %d = %s, but no transaction appended %d to key %d", c.label(ti), m.key, showList(m.list), v, m.key),
+					Ops: []int{t.op()},
+				})
+			}
+			return false
+		}
+		e := &c.elems[id]
+		if e.writer == dupWriter {
+			usable = false
+			continue
+		}
+		if e.writer == ti {
+			if e.pos > int32(p) {
+				c.add(KindFutureRead, txngraph.Case{
+					Msg: fmt.Sprintf("%s read key %d = %s, which holds %d, an element it appends only later, at micro-op %d",
+						c.label(ti), m.key, showList(m.list), v, e.pos),
+					Ops: []int{t.op()},
+				})
+			}
+			continue
+		}
+		if w := &c.txns[e.writer]; w.st == stFail {
+			failed = append(failed, fmt.Sprintf("%d by %s", v, c.label(e.writer)))
+			failedOps = append(failedOps, w.op())
+		}
+	}
+	if len(failed) > 0 {
+		c.add(KindG1a, txngraph.Case{
+			Msg: fmt.Sprintf("%s read key %d = %s, which holds elements appended by transactions that failed: %s; an aborted read",
+				c.label(ti), m.key, showList(m.list), strings.Join(failed, ", ")),
+			Ops: append(failedOps, t.op()),
+		})
+	}
+	if n := len(m.list); n > 0 && usable {
+		e := &c.elems[c.eindex[kv{m.key, m.list[n-1]}]]
+		if e.writer != ti && !e.final {
+			c.add(KindG1b, txngraph.Case{
+				Msg: fmt.Sprintf("%s read key %d = %s, ending with %d, which %s appended before appending again to key %d: an intermediate read",
+					c.label(ti), m.key, showList(m.list), e.val, c.label(e.writer), m.key),
+				Ops: []int{c.txns[e.writer].op(), t.op()},
+			})
+		}
+	}
+	return usable
+}
+
+func (c *checker) internalCase(ti int32, p int, want []int64, suffix bool) {
+	t := &c.txns[ti]
+	m := t.mops[p]
+	exp := showList(want)
+	if suffix {
+		exp = "a list ending with " + strings.Trim(exp, "[]") + ", its own appends"
+	} else {
+		exp += ", as it had read before"
+	}
+	c.add(KindInternal, txngraph.Case{
+		Msg: fmt.Sprintf("%s read key %d = %s at micro-op %d, but expected %s", c.label(ti), m.key, showList(m.list), p, exp),
+		Ops: []int{t.op()},
+	})
+}
+
+// versionOrders takes each key's longest read as its version order and
+// checks that every other read of the key is a prefix of it.
+func (c *checker) versionOrders() {
+	for i, r := range c.reads {
+		k := &c.keys[r.key]
+		if k.longest < 0 || len(r.list) > len(c.reads[k.longest].list) {
+			k.longest = int32(i)
+		}
+	}
+	reported := map[int32]bool{}
+	for _, r := range c.reads {
+		k := &c.keys[r.key]
+		long := c.reads[k.longest]
+		if len(r.list) <= len(long.list) && slices.Equal(r.list, long.list[:len(r.list)]) {
+			continue
+		}
+		k.untrusted = true
+		if reported[r.key] {
+			continue
+		}
+		reported[r.key] = true
+		c.add(KindIncompatible, txngraph.Case{
+			Msg: fmt.Sprintf("key %d: %s read %s and %s read %s; neither is a prefix of the other, so no single order of appends explains both, and the key's order is not used",
+				k.key, c.label(r.t), showList(r.list), c.label(long.t), showList(long.list)),
+			Ops: []int{c.txns[r.t].op(), c.txns[long.t].op()},
+		})
+	}
+	for ki := range c.keys {
+		k := &c.keys[ki]
+		if k.longest < 0 || k.untrusted {
+			continue
+		}
+		list := c.reads[k.longest].list
+		k.order = make([]int32, len(list))
+		for i, v := range list {
+			id := c.eindex[kv{k.key, v}]
+			k.order[i] = id
+			c.elems[id].inOrder = true
+		}
+	}
+}
+
+// dirtyUpdates walks each key's order for a committed append that came
+// after a failed one, Elle's dirty update: the committed transaction
+// built on state that was rolled back.
+func (c *checker) dirtyUpdates() {
+	for ki := range c.keys {
+		k := &c.keys[ki]
+		failed := int32(-1) // the last failed appender since a committed one
+		for _, id := range k.order {
+			w := c.elems[id].writer
+			switch c.txns[w].st {
+			case stFail:
+				failed = id
+			case stOK:
+				if failed >= 0 {
+					fw := c.elems[failed].writer
+					c.add(KindDirtyUpdate, txngraph.Case{
+						Msg: fmt.Sprintf("key %d: %s appended %d after %d, which %s appended but failed: it built on state that was rolled back",
+							k.key, c.label(w), c.elems[id].val, c.elems[failed].val, c.label(fw)),
+						Ops: []int{c.txns[fw].op(), c.txns[w].op()},
+					})
+				}
+				failed = -1
+			}
+		}
+	}
+}
+
+// label names a transaction with the op that shows its outcome.
+func (c *checker) label(ti int32) string {
+	t := &c.txns[ti]
+	switch t.st {
+	case stFail:
+		return fmt.Sprintf("T%d (op %d, failed)", t.num, t.op())
+	case stInfo, stOpen:
+		what := "indeterminate"
+		if t.st == stOpen {
+			what = "never completed"
+		}
+		if t.committed {
+			return fmt.Sprintf("T%d (op %d, %s, so committed since its append was read)", t.num, t.op(), what)
+		}
+		return fmt.Sprintf("T%d (op %d, %s)", t.num, t.op(), what)
+	}
+	return fmt.Sprintf("T%d (op %d)", t.num, t.op())
+}
+
+// labels names transactions, joined by sep, with the ops that show them.
+func (c *checker) labels(ts []int32, sep string) (ops []int, s string) {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		ops = append(ops, c.txns[t].op())
+		names[i] = c.label(t)
+	}
+	return ops, strings.Join(names, sep)
+}
+
+func showList(l []int64) string {
+	if l == nil {
+		return "null"
+	}
+	return strings.ReplaceAll(fmt.Sprint(l), " ", ", ")
+}
+
+func quote(b []byte) string {
+	const limit = 120
+	if len(b) > limit {
+		return fmt.Sprintf("%s... (%d bytes)", b[:limit], len(b))
+	}
+	if len(b) == 0 {
+		return "(nothing)"
+	}
+	return string(b)
+}

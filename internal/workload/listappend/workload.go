@@ -1,0 +1,123 @@
+package listappend
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"time"
+
+	"github.com/glomers/glomers/internal/history"
+	"github.com/glomers/glomers/internal/workload"
+	rwregister "github.com/glomers/glomers/internal/workload/txn"
+)
+
+// Name is Maelstrom's name for the workload.
+const Name = "txn-list-append"
+
+// New returns the txn-list-append workload.
+func New() workload.Workload { return appendWorkload{} }
+
+type appendWorkload struct{}
+
+// Name returns "txn-list-append".
+func (appendWorkload) Name() string { return Name }
+
+// Validate checks the generator's flags and the consistency models, as
+// txn-rw-register does: the two share both.
+func (appendWorkload) Validate(opts workload.Options) error { return rwregister.New().Validate(opts) }
+
+// Setup: the workload needs none.
+func (appendWorkload) Setup(workload.Options) []workload.SetupRequest { return nil }
+
+// NewGenerator returns the main-phase generator.
+func (appendWorkload) NewGenerator(opts workload.Options) workload.Generator {
+	return generator{rwregister.New().NewGenerator(opts)}
+}
+
+// NewFinalGenerator returns nil: txn-list-append has no final phase.
+func (appendWorkload) NewFinalGenerator(workload.Options) workload.Generator { return nil }
+
+// NewClient returns a client; it keeps no state.
+func (appendWorkload) NewClient(workload.Options) workload.Client { return client{} }
+
+// Reusable is true: as in Maelstrom, the client survives an
+// indeterminate outcome.
+func (appendWorkload) Reusable() bool { return true }
+
+// Kinds gives the words the report shows for each anomaly kind (kinds.md).
+func (appendWorkload) Kinds() map[string]workload.Meaning { return workload.ParseKinds(kindsDoc) }
+
+// Check runs the checker with the run's consistency models.
+func (appendWorkload) Check(h history.History, opts workload.Options) workload.Result {
+	return Check(h, opts.ConsistencyModels)
+}
+
+// Uses says txn-list-append reads the key count, transaction length and
+// appends per key its generator draws with, and the consistency models
+// its checker enforces.
+func (appendWorkload) Uses() []workload.Option {
+	return []workload.Option{
+		workload.OptConsistencyModels, workload.OptKeyCount,
+		workload.OptMaxTxnLength, workload.OptMaxWritesPerKey,
+	}
+}
+
+// generator is Elle's append-txns: txn-rw-register's transactions (Elle's
+// wr-txns) with every write turned into an append. The txn generator
+// renders a write as ["w",k,v] and never writes that text otherwise.
+type generator struct{ rw workload.Generator }
+
+var wPrefix, appendPrefix = []byte(`["w",`), []byte(`["append",`)
+
+// Next implements workload.Generator.
+func (g generator) Next(thread int, now time.Duration, rnd *rand.Rand) (workload.Invocation, bool) {
+	inv, ok := g.rw.Next(thread, now, rnd)
+	inv.Value = bytes.ReplaceAll(inv.Value, wPrefix, appendPrefix)
+	return inv, ok
+}
+
+// Update implements workload.Generator; outcomes do not change what comes
+// next.
+func (generator) Update(int, workload.Invocation, workload.Completion) {}
+
+// client sends one transaction per operation.
+type client struct{}
+
+type txnRequest struct {
+	Type string          `json:"type"`
+	Txn  json.RawMessage `json:"txn"`
+}
+
+type txnReply struct {
+	Txn json.RawMessage `json:"txn"`
+}
+
+// Invoke implements workload.Client. No transaction is idempotent: a
+// timeout or an indefinite error is info, a definite error (30
+// txn-conflict, ...) fail. The reply must be the request with each read's
+// null replaced by the key's list; one that is not is malformed, an info
+// the harness reports. Fail and info completions carry the request.
+func (client) Invoke(ctx context.Context, conn workload.Conn, inv workload.Invocation) workload.Completion {
+	req, err := parseTxn(inv.Value)
+	if err != nil {
+		return workload.Completion{Type: history.Fail, Value: inv.Value, Error: "invalid transaction: " + err.Error()}
+	}
+	var reply txnReply
+	err = workload.CallChecked(ctx, conn, txnRequest{Type: "txn", Txn: inv.Value}, "txn_ok", &reply, func() error {
+		got, err := parseTxn(reply.Txn)
+		if err == nil {
+			err = matchReply(req, got)
+		}
+		if err == nil {
+			reply.Txn = encodeTxn(got)
+		}
+		return err
+	})
+	if err != nil {
+		c := workload.Failed(err, false)
+		c.Value = inv.Value
+		return c
+	}
+	return workload.Completion{Type: history.OK, Value: reply.Txn}
+}
