@@ -73,7 +73,7 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"check", "1", "--time-limit", "abc"}, 2, "tutor: check: --time-limit \"abc\": must be a number of seconds > 0\n"},
 		{[]string{"check", "1", "--latency-dist", "weird"}, 2, "tutor: check: --latency-dist \"weird\": must be constant, uniform or exponential\n"},
 		{[]string{"check", "1", "/nonexistent/node"}, 2, "tutor: check: target /nonexistent/node: no such file or directory\n"},
-		{[]string{"test", "-w", "nope", "--bin", "/bin/sh"}, 2, "tutor: test: unknown workload \"nope\" (known: broadcast, echo, g-counter, kafka, txn-rw-register, unique-ids)\n"},
+		{[]string{"test", "-w", "nope", "--bin", "/bin/sh"}, 2, "tutor: test: unknown workload \"nope\" (known: broadcast, echo, g-counter, kafka, txn-list-append, txn-rw-register, unique-ids)\n"},
 		{[]string{"test", "-w", "echo"}, 2, "tutor: test: --bin is required: the node binary to test\n"},
 		{[]string{"test", "-w", "echo", "--bin", "/nonexistent"}, 2, "tutor: test: binary /nonexistent: no such file\n"},
 		{[]string{"help", "bogus"}, 2, "tutor: help: unknown command \"bogus\"; commands: " + names(commands()) + "\n"},

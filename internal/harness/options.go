@@ -189,7 +189,7 @@ func usagef(format string, args ...any) error {
 func (o *Options) FlagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.Workload, "w", o.Workload, "workload: echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register")
+	fs.StringVar(&o.Workload, "w", o.Workload, "workload: echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register, txn-list-append")
 	fs.StringVar(&o.Workload, "workload", o.Workload, "workload (same as -w)")
 	fs.StringVar(&o.Bin, "bin", o.Bin, "node binary to test")
 	fs.Func("node-count", "number of nodes (default 5)", func(s string) error {

@@ -212,6 +212,7 @@ func (c *checker) add(kind string, a txngraph.Case) { c.cases[kind] = append(c.c
 
 // collect turns the history into transactions.
 func (c *checker) collect(pairs []int) {
+	c.txns = make([]txn, 0, len(c.h)/2+1)
 	for i, op := range c.h {
 		if op.Type != history.Invoke || op.F != "txn" {
 			continue
@@ -276,6 +277,12 @@ func (c *checker) keyIndex(k int64) int32 {
 func (c *checker) indexAppends() {
 	dups := map[int32][]int32{}
 	last := map[int64]int32{}
+	n := 0
+	for i := range c.txns {
+		n += len(c.txns[i].mops)
+	}
+	c.elems = make([]elem, 0, n/2+1)
+	c.eindex = make(map[kv]int32, n/2+1)
 	for ti := range c.txns {
 		t := &c.txns[ti]
 		clear(last)
@@ -328,12 +335,13 @@ func (c *checker) indexAppends() {
 // intermediate reads), and keeps the reads the version orders are built
 // from.
 func (c *checker) scanReads() {
-	// expect is what the transaction should see of a key: a full list, or
-	// (unknown prefix) a list that ends with suffix.
+	// expect is what the transaction should see of a key: the list it
+	// last read (unless it only appended so far: suffix), followed by its
+	// appends to the key from micro-op from on.
 	type expect struct {
-		known  bool
 		list   []int64
 		suffix bool
+		from   int
 	}
 	state := map[int64]expect{}
 	seen := map[int64]int{}
@@ -362,19 +370,22 @@ func (c *checker) scanReads() {
 		internal := false
 		for p, m := range t.mops {
 			if m.isAppend() {
-				s := state[m.key]
-				if !s.known {
-					s = expect{known: true, suffix: true}
+				if _, ok := state[m.key]; !ok {
+					state[m.key] = expect{suffix: true, from: p}
 				}
-				s.list = append(slices.Clip(s.list), m.val)
-				state[m.key] = s
 				continue
 			}
-			if s, ok := state[m.key]; ok && !internal && !fits(s.list, s.suffix, m.list) {
+			if s, ok := state[m.key]; ok && !internal && !fits(s.list, s.suffix, t.mops[s.from:p], m) {
 				internal = true
-				c.internalCase(int32(ti), p, s.list, s.suffix)
+				want := slices.Clone(s.list)
+				for _, a := range t.mops[s.from:p] {
+					if a.isAppend() && a.key == m.key {
+						want = append(want, a.val)
+					}
+				}
+				c.internalCase(int32(ti), p, want, s.suffix)
 			}
-			state[m.key] = expect{known: true, list: m.list}
+			state[m.key] = expect{list: m.list, from: p + 1}
 			if c.checkRead(int32(ti), p, m, seen) {
 				c.reads = append(c.reads, read{t: int32(ti), key: c.keyIndex(m.key), p: int32(p), list: m.list})
 			}
@@ -382,12 +393,33 @@ func (c *checker) scanReads() {
 	}
 }
 
-// fits says whether a read's list is what the transaction expected.
-func fits(want []int64, suffix bool, got []int64) bool {
-	if !suffix {
-		return slices.Equal(want, got)
+// fits says whether read r's list is what its transaction expected: a
+// list it read before (or, with suffix, any list), followed by its
+// appends to the key among since.
+func fits(before []int64, suffix bool, since []mop, r mop) bool {
+	got := r.list
+	n := 0
+	for _, a := range since {
+		if a.isAppend() && a.key == r.key {
+			n++
+		}
 	}
-	return len(got) >= len(want) && slices.Equal(got[len(got)-len(want):], want)
+	if len(got) < n || (!suffix && len(got) != len(before)+n) {
+		return false
+	}
+	if !suffix && !slices.Equal(got[:len(before)], before) {
+		return false
+	}
+	i := len(got) - n
+	for _, a := range since {
+		if a.isAppend() && a.key == r.key {
+			if got[i] != a.val {
+				return false
+			}
+			i++
+		}
+	}
+	return true
 }
 
 // checkRead reports what is wrong with one read's elements and says
@@ -461,11 +493,9 @@ func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
 func (c *checker) internalCase(ti int32, p int, want []int64, suffix bool) {
 	t := &c.txns[ti]
 	m := t.mops[p]
-	exp := showList(want)
+	exp := showList(want) + ": what it had read before, with its own appends since"
 	if suffix {
-		exp = "a list ending with " + strings.Trim(exp, "[]") + ", its own appends"
-	} else {
-		exp += ", as it had read before"
+		exp = "a list ending with " + strings.Trim(showList(want), "[]") + ", its own appends"
 	}
 	c.add(KindInternal, txngraph.Case{
 		Msg: fmt.Sprintf("%s read key %d = %s at micro-op %d, but expected %s", c.label(ti), m.key, showList(m.list), p, exp),

@@ -48,6 +48,7 @@ func (c *checker) reason(r reason) int32 {
 func (c *checker) buildGraph() *txngraph.Graph {
 	var b txngraph.Builder
 	b.Grow(len(c.txns)+2*len(c.keys), len(c.elems)+2*len(c.reads)+2*len(c.txns))
+	c.reasons = make([]reason, 0, len(c.elems)+2*len(c.reads)+2*len(c.txns))
 	for i := range c.txns {
 		if c.txns[i].committed {
 			b.Node(txngraph.NodeTxn)

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/glomers/glomers/internal/workload/jsonscan"
 )
 
 // mop is one micro-operation: an append of an element to a key's list,
@@ -61,8 +63,118 @@ func encodeTxn(mops []mop) json.RawMessage {
 
 // parseTxn decodes a transaction value. Keys and elements must be JSON
 // integers (our generator's; Maelstrom allows any value, but every
-// client it ships sends integers); a read's value is null or a list.
+// client it ships sends integers); a read's value is null or a list. A
+// fast scanner handles the plain shapes; anything else goes to
+// decodeTxn, whose verdict stands.
 func parseTxn(raw []byte) ([]mop, error) {
+	if mops, ok := scanTxn(raw); ok {
+		return mops, nil
+	}
+	return decodeTxn(raw)
+}
+
+// scanTxn is parseTxn's fast path: it accepts only arrays of
+// ["r", integer, null | [integer, ...]] and ["append", integer, integer]
+// with optional white space, and reports false for anything else.
+func scanTxn(b []byte) ([]mop, bool) {
+	s := jsonscan.Scanner{B: b}
+	s.WS()
+	if !s.Eat('[') {
+		return nil, false
+	}
+	mops := make([]mop, 0, 4)
+	s.WS()
+	if s.Eat(']') {
+		s.WS()
+		return mops, s.I == len(s.B)
+	}
+	for {
+		s.WS()
+		if !s.Eat('[') {
+			return nil, false
+		}
+		s.WS()
+		var m mop
+		switch {
+		case s.Lit(`"r"`):
+			m.f = 'r'
+		case s.Lit(`"append"`):
+			m.f = 'a'
+		default:
+			return nil, false
+		}
+		s.WS()
+		if !s.Eat(',') {
+			return nil, false
+		}
+		s.WS()
+		k, ok := s.Int()
+		if !ok {
+			return nil, false
+		}
+		m.key = k
+		s.WS()
+		if !s.Eat(',') {
+			return nil, false
+		}
+		s.WS()
+		switch {
+		case m.isAppend():
+			if m.val, ok = s.Int(); !ok {
+				return nil, false
+			}
+		case s.Lit("null"):
+			m.nil = true
+		default:
+			if m.list, ok = scanList(&s); !ok {
+				return nil, false
+			}
+		}
+		s.WS()
+		if !s.Eat(']') {
+			return nil, false
+		}
+		mops = append(mops, m)
+		s.WS()
+		if s.Eat(']') {
+			s.WS()
+			return mops, s.I == len(s.B)
+		}
+		if !s.Eat(',') {
+			return nil, false
+		}
+	}
+}
+
+// scanList scans [integer, ...].
+func scanList(s *jsonscan.Scanner) ([]int64, bool) {
+	if !s.Eat('[') {
+		return nil, false
+	}
+	list := make([]int64, 0, 8)
+	s.WS()
+	if s.Eat(']') {
+		return list, true
+	}
+	for {
+		s.WS()
+		v, ok := s.Int()
+		if !ok {
+			return nil, false
+		}
+		list = append(list, v)
+		s.WS()
+		if s.Eat(']') {
+			return list, true
+		}
+		if !s.Eat(',') {
+			return nil, false
+		}
+	}
+}
+
+// decodeTxn is the reference decoder, built on encoding/json.
+func decodeTxn(raw []byte) ([]mop, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, errors.New("transaction is missing")
 	}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/glomers/glomers/internal/workload/jsonscan"
 )
 
 // mop is one micro-operation. A read asks for (and, completed, holds) a
@@ -122,131 +124,71 @@ func jsonInt(raw json.RawMessage) (int64, error) {
 // false for anything else (including valid JSON it does not handle, such
 // as escaped strings), leaving the verdict to decodeTxn.
 func scanTxn(b []byte) ([]mop, bool) {
-	s := scanner{b: b}
-	s.ws()
-	if !s.eat('[') {
+	s := jsonscan.Scanner{B: b}
+	s.WS()
+	if !s.Eat('[') {
 		return nil, false
 	}
 	mops := make([]mop, 0, 4)
-	s.ws()
-	if s.eat(']') {
-		s.ws()
-		return mops, s.i == len(s.b)
+	s.WS()
+	if s.Eat(']') {
+		s.WS()
+		return mops, s.I == len(s.B)
 	}
 	for {
-		s.ws()
-		if !s.eat('[') {
+		s.WS()
+		if !s.Eat('[') {
 			return nil, false
 		}
-		s.ws()
-		if !s.eat('"') || s.i >= len(s.b) {
+		s.WS()
+		if !s.Eat('"') || s.I >= len(s.B) {
 			return nil, false
 		}
-		m := mop{f: s.b[s.i]}
+		m := mop{f: s.B[s.I]}
 		if m.f != 'r' && m.f != 'w' {
 			return nil, false
 		}
-		s.i++
-		if !s.eat('"') {
+		s.I++
+		if !s.Eat('"') {
 			return nil, false
 		}
-		s.ws()
-		if !s.eat(',') {
+		s.WS()
+		if !s.Eat(',') {
 			return nil, false
 		}
-		s.ws()
-		k, ok := s.int()
+		s.WS()
+		k, ok := s.Int()
 		if !ok {
 			return nil, false
 		}
 		m.key = k
-		s.ws()
-		if !s.eat(',') {
+		s.WS()
+		if !s.Eat(',') {
 			return nil, false
 		}
-		s.ws()
-		if s.lit("null") {
+		s.WS()
+		if s.Lit("null") {
 			if m.f == 'w' {
 				return nil, false
 			}
 			m.nil = true
-		} else if v, ok := s.int(); ok {
+		} else if v, ok := s.Int(); ok {
 			m.value = v
 		} else {
 			return nil, false
 		}
-		s.ws()
-		if !s.eat(']') {
+		s.WS()
+		if !s.Eat(']') {
 			return nil, false
 		}
 		mops = append(mops, m)
-		s.ws()
-		if s.eat(']') {
-			s.ws()
-			return mops, s.i == len(s.b)
+		s.WS()
+		if s.Eat(']') {
+			s.WS()
+			return mops, s.I == len(s.B)
 		}
-		if !s.eat(',') {
+		if !s.Eat(',') {
 			return nil, false
 		}
 	}
-}
-
-type scanner struct {
-	b []byte
-	i int
-}
-
-func (s *scanner) ws() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
-	}
-}
-
-func (s *scanner) eat(c byte) bool {
-	if s.i < len(s.b) && s.b[s.i] == c {
-		s.i++
-		return true
-	}
-	return false
-}
-
-func (s *scanner) lit(w string) bool {
-	if len(s.b)-s.i >= len(w) && string(s.b[s.i:s.i+len(w)]) == w {
-		s.i += len(w)
-		return true
-	}
-	return false
-}
-
-// int scans a JSON integer: -?(0|[1-9][0-9]*), not followed by a fraction
-// or exponent, fitting in int64.
-func (s *scanner) int() (int64, bool) {
-	start := s.i
-	if s.i < len(s.b) && s.b[s.i] == '-' {
-		s.i++
-	}
-	digits := s.i
-	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
-		s.i++
-	}
-	n := s.i - digits
-	if n == 0 || (n > 1 && s.b[digits] == '0') {
-		return 0, false
-	}
-	if s.i < len(s.b) {
-		switch s.b[s.i] {
-		case '.', 'e', 'E':
-			return 0, false
-		}
-	}
-	v, err := strconv.ParseInt(string(s.b[start:s.i]), 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	return v, true
 }
