@@ -105,6 +105,8 @@ func RegisterWholeTree(n *maelstrom.Node) {
 	register(n, wholeTree{kv: maelstrom.NewLinKV(n)})
 }
 
+// register installs the txn handler, which runs each transaction on db
+// within txnTimeout, retries included.
 func register(n *maelstrom.Node, db layout) {
 	n.Handle("txn", func(msg maelstrom.Message) error {
 		var req struct {
