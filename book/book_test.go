@@ -69,6 +69,9 @@ func TestRunsAsOnThePages(t *testing.T) {
 			"-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted",
 			"-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted --availability total --nemesis partition"}},
 		{"6c", []string{"-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-committed --availability total --nemesis partition"}},
+		// Part 2: the last command of the tutorial chapter's stage
+		// (doc/05-datomic/03-persistent-trees.md).
+		{"7c", []string{"-w txn-list-append --time-limit 10 --node-count 2 --rate 100"}},
 	} {
 		s, err := Lookup(tc.id)
 		if err != nil {

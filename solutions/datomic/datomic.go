@@ -13,8 +13,8 @@
 // so it runs again from the new root.
 //
 // Two layouts of the database are here. wholeTree keeps every list in the
-// root itself: two messages to lin-kv and back per transaction, but each
-// carries the whole database. thunkTree, the one Register uses, keeps each
+// root itself: two round trips to lin-kv per transaction, but three of
+// the four messages carry the whole database. thunkTree, the one Register uses, keeps each
 // list under its own key, written once and never changed, and the root
 // holds only which key holds which list: more messages, far fewer bytes,
 // and lists a node has seen once need never be read again.
