@@ -1,7 +1,8 @@
 // Package datomic is the reference solution to step 7c, "Datomic-Style
 // Transactions", after chapter 5 of Maelstrom's own tutorial: transactions
-// of list appends and reads, strict serializable, on nodes that keep no
-// state of their own and share only lin-kv, a linearizable key-value store.
+// of list appends and reads, strict serializable, on nodes that keep
+// nothing of their own but a cache and share only lin-kv, a linearizable
+// key-value store.
 //
 // The lesson is that one linearizable compare-and-swap is enough for
 // arbitrary transactions. The database is an immutable value; a single
@@ -14,10 +15,11 @@
 //
 // Two layouts of the database are here. wholeTree keeps every list in the
 // root itself: two round trips to lin-kv per transaction, but three of
-// the four messages carry the whole database. thunkTree, the one Register uses, keeps each
-// list under its own key, written once and never changed, and the root
-// holds only which key holds which list: more messages, far fewer bytes,
-// and lists a node has seen once need never be read again.
+// the four messages carry the whole database. thunkTree, the one Register
+// uses, keeps each list under its own key, written once and never
+// changed, and the root holds only which key holds which list: more
+// messages, fewer bytes, and a list a node has seen once need never be
+// read again.
 package datomic
 
 import (
