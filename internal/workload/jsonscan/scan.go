@@ -6,7 +6,11 @@
 // else to encoding/json, whose verdict stands. It is pure.
 package jsonscan
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // Scanner reads JSON from B, at I.
 type Scanner struct {
@@ -70,4 +74,109 @@ func (s *Scanner) Int() (int64, bool) {
 		return 0, false
 	}
 	return v, true
+}
+
+// List scans a JSON array, [item, item, ...] with white space anywhere,
+// calling item for each element with the scanner at its first byte; item
+// reports whether the element was one it accepts.
+func (s *Scanner) List(item func() bool) bool {
+	s.WS()
+	if !s.Eat('[') {
+		return false
+	}
+	s.WS()
+	if s.Eat(']') {
+		return true
+	}
+	for {
+		s.WS()
+		if !item() {
+			return false
+		}
+		s.WS()
+		if s.Eat(']') {
+			return true
+		}
+		if !s.Eat(',') {
+			return false
+		}
+	}
+}
+
+// Tuple scans the elements of a fixed-length array, [a, b, c], one
+// function each, with white space anywhere.
+func (s *Scanner) Tuple(elems ...func() bool) bool {
+	s.WS()
+	if !s.Eat('[') {
+		return false
+	}
+	for i, e := range elems {
+		s.WS()
+		if i > 0 && !s.Eat(',') {
+			return false
+		}
+		s.WS()
+		if !e() {
+			return false
+		}
+	}
+	s.WS()
+	return s.Eat(']')
+}
+
+// End reports whether only white space is left.
+func (s *Scanner) End() bool {
+	s.WS()
+	return s.I == len(s.B)
+}
+
+// ParseInt decodes a whole JSON value that must be an integer, refusing
+// fractions and exponents (1.0 is not an integer), as Maelstrom's
+// schemas do.
+func ParseInt(raw []byte) (int64, error) {
+	s := Scanner{B: raw}
+	s.WS()
+	if v, ok := s.Int(); ok && s.End() {
+		return v, nil
+	}
+	t := strings.TrimSpace(string(raw))
+	if len(t) > 0 && (t[0] == '-' || (t[0] >= '0' && t[0] <= '9')) && !strings.ContainsAny(t, ".eE") {
+		if _, err := strconv.ParseInt(t, 10, 64); err != nil {
+			return 0, fmt.Errorf("%s is not a 64-bit integer", raw)
+		}
+	}
+	return 0, fmt.Errorf("%s is not an integer", raw)
+}
+
+// AppendTxn appends a transaction in its wire shape, [["f",key,value],
+// ...], to b: mop gives the i-th micro-op's function and key, value
+// appends its value.
+func AppendTxn(b []byte, n int, mop func(i int) (f string, key int64), value func(b []byte, i int) []byte) []byte {
+	b = append(b, '[')
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		f, key := mop(i)
+		b = append(b, '[', '"')
+		b = append(b, f...)
+		b = append(b, '"', ',')
+		b = strconv.AppendInt(b, key, 10)
+		b = append(b, ',')
+		b = value(b, i)
+		b = append(b, ']')
+	}
+	return append(b, ']')
+}
+
+// AppendInts appends a list of integers, [1,2,3].
+func AppendInts(b []byte, vs []int64) []byte {
+	b = append(b, '[')
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, v, 10)
+	}
+	return append(b, ']')
 }

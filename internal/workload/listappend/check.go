@@ -11,41 +11,17 @@ import (
 	"github.com/glomers/glomers/internal/workload/txngraph"
 )
 
-// Anomaly kinds, as they appear in results; Elle's names where Elle has
-// one.
+// Anomaly kinds of list-append's own, as they appear in results, in
+// Elle's names; the others (malformed-txn, garbage-read, future-read,
+// internal, G1a, G1b and the cycles) are txngraph's.
 const (
-	// KindMalformed: a transaction value that is not a list of
-	// [f, key, value] micro-ops, an ok value that does not answer its
-	// request, or an element appended twice to one key.
-	KindMalformed = "malformed-txn"
-	// KindGarbage: a read of an element no transaction appended.
-	KindGarbage = "garbage-read"
 	// KindDuplicate: a read that holds one element twice.
 	KindDuplicate = "duplicate-elements"
 	// KindIncompatible: two reads of a key, neither a prefix of the other.
 	KindIncompatible = "incompatible-order"
-	// KindFutureRead: a read of an element its own transaction appends
-	// only later.
-	KindFutureRead = "future-read"
-	// KindInternal: a read that disagrees with the transaction's own
-	// earlier read or appends of the key.
-	KindInternal = "internal"
-	// KindG1a: an aborted read.
-	KindG1a = "G1a"
-	// KindG1b: an intermediate read.
-	KindG1b = "G1b"
 	// KindDirtyUpdate: a committed append came right after a failed one in
 	// a key's order, building on state that was rolled back.
 	KindDirtyUpdate = "dirty-update"
-	// The cycle kinds, shared with txn-rw-register.
-	KindG0        = txngraph.KindG0
-	KindG1c       = txngraph.KindG1c
-	KindGSingle   = txngraph.KindGSingle
-	KindG2        = txngraph.KindG2
-	KindG0RT      = txngraph.KindG0RT
-	KindG1cRT     = txngraph.KindG1cRT
-	KindGSingleRT = txngraph.KindGSingleRT
-	KindG2RT      = txngraph.KindG2RT
 )
 
 // kindsDoc says what each kind means, for Kinds.
@@ -55,9 +31,9 @@ var kindsDoc string
 
 // kindOrder is the order in which results list kinds.
 var kindOrder = []string{
-	KindMalformed, KindGarbage, KindDuplicate, KindIncompatible, KindFutureRead,
-	KindG0, KindG1a, KindG1b, KindDirtyUpdate, KindG1c, KindInternal, KindGSingle, KindG2,
-	KindG0RT, KindG1cRT, KindGSingleRT, KindG2RT,
+	txngraph.KindMalformed, txngraph.KindGarbage, KindDuplicate, KindIncompatible, txngraph.KindFutureRead,
+	txngraph.KindG0, txngraph.KindG1a, txngraph.KindG1b, KindDirtyUpdate, txngraph.KindG1c, txngraph.KindInternal, txngraph.KindGSingle, txngraph.KindG2,
+	txngraph.KindG0RT, txngraph.KindG1cRT, txngraph.KindGSingleRT, txngraph.KindG2RT,
 }
 
 // forbidden is Elle's consistency-model table (elle
@@ -69,18 +45,18 @@ var kindOrder = []string{
 // Malformed transactions and garbage reads fail every model: Elle cannot
 // analyse such a history at all.
 var forbidden = txngraph.Forbidden{
-	Uncommitted: []string{KindMalformed, KindGarbage, KindDuplicate, KindG0},
-	Committed:   []string{KindIncompatible, KindFutureRead, KindG1a, KindG1b, KindDirtyUpdate, KindG1c},
+	Uncommitted: []string{txngraph.KindMalformed, txngraph.KindGarbage, KindDuplicate, txngraph.KindG0},
+	Committed:   []string{KindIncompatible, txngraph.KindFutureRead, txngraph.KindG1a, txngraph.KindG1b, KindDirtyUpdate, txngraph.KindG1c},
 	Stronger: func(m txngraph.Model) []string {
 		switch m.Name {
 		case "repeatable-read":
-			return []string{KindGSingle, KindG2}
+			return []string{txngraph.KindGSingle, txngraph.KindG2}
 		case "snapshot-isolation":
-			return []string{KindInternal, KindGSingle}
+			return []string{txngraph.KindInternal, txngraph.KindGSingle}
 		}
-		ks := []string{KindInternal, KindGSingle, KindG2}
+		ks := []string{txngraph.KindInternal, txngraph.KindGSingle, txngraph.KindG2}
 		if m.Realtime {
-			ks = append(ks, KindG0RT, KindG1cRT, KindGSingleRT, KindG2RT)
+			ks = append(ks, txngraph.KindG0RT, txngraph.KindG1cRT, txngraph.KindGSingleRT, txngraph.KindG2RT)
 		}
 		return ks
 	},
@@ -88,37 +64,22 @@ var forbidden = txngraph.Forbidden{
 
 func newPolicy(names []string) (txngraph.Policy, error) { return txngraph.NewPolicy(names, forbidden) }
 
-// status is how a transaction ended.
-type status uint8
+// status is how a transaction ended (txngraph.Status).
+type status = txngraph.Status
 
 const (
-	stOK   status = iota // committed, reads known
-	stFail               // definitely did not happen
-	stInfo               // may or may not have happened
-	stOpen               // never completed: like info
+	stOK   = txngraph.StOK
+	stFail = txngraph.StFail
+	stInfo = txngraph.StInfo
+	stOpen = txngraph.StOpen
 )
 
 // txn is one transaction of the history.
 type txn struct {
-	num  int // T number, from 1, in invocation order
-	inv  int // index of the invocation
-	done int // index of the completion, or -1
-	st   status
-	// mops are the completed micro-ops of an ok transaction, the
-	// requested ones otherwise.
-	mops []mop
+	txngraph.Record[mop]
 	// committed: in the dependency graph. Ok transactions, and
 	// indeterminate ones some read saw an element of.
 	committed bool
-	parsed    bool
-}
-
-// op is the history index that shows the transaction's outcome.
-func (t *txn) op() int {
-	if t.done >= 0 {
-		return t.done
-	}
-	return t.inv
 }
 
 // dupWriter marks an element appended more than once.
@@ -183,13 +144,9 @@ type checker struct {
 // named (Maelstrom's --consistency-models; strict-serializable when
 // none). See the package documentation for what it infers.
 func Check(h history.History, modelNames []string) workload.Result {
-	pol, err := newPolicy(modelNames)
-	if err != nil {
-		return workload.Result{Validity: workload.Unknown, Anomalies: []workload.Anomaly{{Kind: "bad-options", Message: err.Error()}}}
-	}
-	pairs, err := h.Pair()
-	if err != nil {
-		return workload.Result{Validity: workload.Unknown, Anomalies: []workload.Anomaly{{Kind: "malformed-history", Message: err.Error()}}}
+	pol, pairs, stop := txngraph.Begin(h, modelNames, forbidden)
+	if stop != nil {
+		return *stop
 	}
 	c := &checker{
 		h:       h,
@@ -212,53 +169,15 @@ func (c *checker) add(kind string, a txngraph.Case) { c.cases[kind] = append(c.c
 
 // collect turns the history into transactions.
 func (c *checker) collect(pairs []int) {
-	c.txns = make([]txn, 0, len(c.h)/2+1)
-	for i, op := range c.h {
-		if op.Type != history.Invoke || op.F != "txn" {
-			continue
-		}
-		t := txn{num: len(c.txns) + 1, inv: i, done: pairs[i]}
-		if t.done < 0 {
-			t.st = stOpen
-		} else {
-			switch c.h[t.done].Type {
-			case history.OK:
-				t.st = stOK
-			case history.Fail:
-				t.st = stFail
-			default:
-				t.st = stInfo
-			}
-		}
-		req, err := parseTxn(op.Value)
-		if err != nil {
-			c.add(KindMalformed, txngraph.Case{
-				Msg: fmt.Sprintf("T%d (op %d) was invoked with an unreadable transaction %s: %v", t.num, i, quote(op.Value), err),
-				Ops: []int{i},
-			})
+	recs := txngraph.Collect(c.h, pairs, parseTxn, matchReply, func(a txngraph.Case) {
+		c.add(txngraph.KindMalformed, a)
+		if len(a.Ops) == 1 && c.h[a.Ops[0]].Type == history.Invoke {
 			c.unreadable = true
-			c.txns = append(c.txns, t)
-			continue
 		}
-		t.parsed, t.mops = true, req
-		if t.st == stOK {
-			got, err := parseTxn(c.h[t.done].Value)
-			if err == nil {
-				err = matchReply(req, got)
-			}
-			if err != nil {
-				c.add(KindMalformed, txngraph.Case{
-					Msg: fmt.Sprintf("T%d (op %d) completed ok with %s, which does not answer its request %s: %v; counted as indeterminate",
-						t.num, t.done, quote(c.h[t.done].Value), quote(op.Value), err),
-					Ops: []int{t.done},
-				})
-				t.st = stInfo
-			} else {
-				t.mops = got
-			}
-		}
-		t.committed = t.st == stOK
-		c.txns = append(c.txns, t)
+	})
+	c.txns = make([]txn, len(recs))
+	for i, r := range recs {
+		c.txns[i] = txn{Record: r, committed: r.St == stOK}
 	}
 }
 
@@ -279,14 +198,14 @@ func (c *checker) indexAppends() {
 	last := map[int64]int32{}
 	n := 0
 	for i := range c.txns {
-		n += len(c.txns[i].mops)
+		n += len(c.txns[i].Mops)
 	}
 	c.elems = make([]elem, 0, n/2+1)
 	c.eindex = make(map[kv]int32, n/2+1)
 	for ti := range c.txns {
 		t := &c.txns[ti]
 		clear(last)
-		for p, m := range t.mops {
+		for p, m := range t.Mops {
 			if !m.isAppend() {
 				continue
 			}
@@ -321,7 +240,7 @@ func (c *checker) indexAppends() {
 	slices.Sort(ids)
 	for _, id := range ids {
 		ops, s := c.labels(dups[id], " and ")
-		c.add(KindMalformed, txngraph.Case{
+		c.add(txngraph.KindMalformed, txngraph.Case{
 			Msg: fmt.Sprintf("%d was appended to key %d more than once, by %s; elements must be unique per key, so reads of it are not used",
 				c.elems[id].val, c.keys[c.elems[id].key].key, s),
 			Ops: ops,
@@ -348,13 +267,13 @@ func (c *checker) scanReads() {
 	// An indeterminate transaction whose element an ok read saw took
 	// effect: it is committed, and the messages below say so.
 	for ti := range c.txns {
-		if c.txns[ti].st != stOK {
+		if c.txns[ti].St != stOK {
 			continue
 		}
-		for _, m := range c.txns[ti].mops {
+		for _, m := range c.txns[ti].Mops {
 			for _, v := range m.list {
 				if id, ok := c.eindex[kv{m.key, v}]; ok {
-					if w := c.elems[id].writer; w >= 0 && (c.txns[w].st == stInfo || c.txns[w].st == stOpen) {
+					if w := c.elems[id].writer; w >= 0 && (c.txns[w].St == stInfo || c.txns[w].St == stOpen) {
 						c.txns[w].committed = true
 					}
 				}
@@ -363,22 +282,22 @@ func (c *checker) scanReads() {
 	}
 	for ti := range c.txns {
 		t := &c.txns[ti]
-		if t.st != stOK {
+		if t.St != stOK {
 			continue
 		}
 		clear(state)
 		internal := false
-		for p, m := range t.mops {
+		for p, m := range t.Mops {
 			if m.isAppend() {
 				if _, ok := state[m.key]; !ok {
 					state[m.key] = expect{suffix: true, from: p}
 				}
 				continue
 			}
-			if s, ok := state[m.key]; ok && !internal && !fits(s.list, s.suffix, t.mops[s.from:p], m) {
+			if s, ok := state[m.key]; ok && !internal && !fits(s.list, s.suffix, t.Mops[s.from:p], m) {
 				internal = true
 				want := slices.Clone(s.list)
-				for _, a := range t.mops[s.from:p] {
+				for _, a := range t.Mops[s.from:p] {
 					if a.isAppend() && a.key == m.key {
 						want = append(want, a.val)
 					}
@@ -435,7 +354,7 @@ func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
 			c.add(KindDuplicate, txngraph.Case{
 				Msg: fmt.Sprintf("%s read key %d = %s, which holds %d twice (positions %d and %d); each element is appended once",
 					c.label(ti), m.key, showList(m.list), v, j, i),
-				Ops: []int{t.op()},
+				Ops: []int{t.Op()},
 			})
 			return false
 		}
@@ -443,9 +362,9 @@ func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
 		id, ok := c.eindex[kv{m.key, v}]
 		if !ok {
 			if !c.unreadable {
-				c.add(KindGarbage, txngraph.Case{
+				c.add(txngraph.KindGarbage, txngraph.Case{
 					Msg: fmt.Sprintf("%s read key %d = %s, but no transaction appended %d to key %d", c.label(ti), m.key, showList(m.list), v, m.key),
-					Ops: []int{t.op()},
+					Ops: []int{t.Op()},
 				})
 			}
 			return false
@@ -457,33 +376,33 @@ func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
 		}
 		if e.writer == ti {
 			if e.pos > int32(p) {
-				c.add(KindFutureRead, txngraph.Case{
+				c.add(txngraph.KindFutureRead, txngraph.Case{
 					Msg: fmt.Sprintf("%s read key %d = %s, which holds %d, an element it appends only later, at micro-op %d",
 						c.label(ti), m.key, showList(m.list), v, e.pos),
-					Ops: []int{t.op()},
+					Ops: []int{t.Op()},
 				})
 			}
 			continue
 		}
-		if w := &c.txns[e.writer]; w.st == stFail {
+		if w := &c.txns[e.writer]; w.St == stFail {
 			failed = append(failed, fmt.Sprintf("%d by %s", v, c.label(e.writer)))
-			failedOps = append(failedOps, w.op())
+			failedOps = append(failedOps, w.Op())
 		}
 	}
 	if len(failed) > 0 {
-		c.add(KindG1a, txngraph.Case{
+		c.add(txngraph.KindG1a, txngraph.Case{
 			Msg: fmt.Sprintf("%s read key %d = %s, which holds elements appended by transactions that failed: %s; an aborted read",
 				c.label(ti), m.key, showList(m.list), strings.Join(failed, ", ")),
-			Ops: append(failedOps, t.op()),
+			Ops: append(failedOps, t.Op()),
 		})
 	}
 	if n := len(m.list); n > 0 && usable {
 		e := &c.elems[c.eindex[kv{m.key, m.list[n-1]}]]
 		if e.writer != ti && !e.final {
-			c.add(KindG1b, txngraph.Case{
+			c.add(txngraph.KindG1b, txngraph.Case{
 				Msg: fmt.Sprintf("%s read key %d = %s, ending with %d, which %s appended before appending again to key %d: an intermediate read",
 					c.label(ti), m.key, showList(m.list), e.val, c.label(e.writer), m.key),
-				Ops: []int{c.txns[e.writer].op(), t.op()},
+				Ops: []int{c.txns[e.writer].Op(), t.Op()},
 			})
 		}
 	}
@@ -492,14 +411,14 @@ func (c *checker) checkRead(ti int32, p int, m mop, seen map[int64]int) bool {
 
 func (c *checker) internalCase(ti int32, p int, want []int64, suffix bool) {
 	t := &c.txns[ti]
-	m := t.mops[p]
+	m := t.Mops[p]
 	exp := showList(want) + ": what it had read before, with its own appends since"
 	if suffix {
 		exp = "a list ending with " + strings.Trim(showList(want), "[]") + ", its own appends"
 	}
-	c.add(KindInternal, txngraph.Case{
+	c.add(txngraph.KindInternal, txngraph.Case{
 		Msg: fmt.Sprintf("%s read key %d = %s at micro-op %d, but expected %s", c.label(ti), m.key, showList(m.list), p, exp),
-		Ops: []int{t.op()},
+		Ops: []int{t.Op()},
 	})
 }
 
@@ -527,7 +446,7 @@ func (c *checker) versionOrders() {
 		c.add(KindIncompatible, txngraph.Case{
 			Msg: fmt.Sprintf("key %d: %s read %s and %s read %s; neither is a prefix of the other, so no single order of appends explains both, and the key's order is not used",
 				k.key, c.label(r.t), showList(r.list), c.label(long.t), showList(long.list)),
-			Ops: []int{c.txns[r.t].op(), c.txns[long.t].op()},
+			Ops: []int{c.txns[r.t].Op(), c.txns[long.t].Op()},
 		})
 	}
 	for ki := range c.keys {
@@ -554,7 +473,7 @@ func (c *checker) dirtyUpdates() {
 		failed := int32(-1) // the last failed appender since a committed one
 		for _, id := range k.order {
 			w := c.elems[id].writer
-			switch c.txns[w].st {
+			switch c.txns[w].St {
 			case stFail:
 				failed = id
 			case stOK:
@@ -563,7 +482,7 @@ func (c *checker) dirtyUpdates() {
 					c.add(KindDirtyUpdate, txngraph.Case{
 						Msg: fmt.Sprintf("key %d: %s appended %d after %d, which %s appended but failed: it built on state that was rolled back",
 							k.key, c.label(w), c.elems[id].val, c.elems[failed].val, c.label(fw)),
-						Ops: []int{c.txns[fw].op(), c.txns[w].op()},
+						Ops: []int{c.txns[fw].Op(), c.txns[w].Op()},
 					})
 				}
 				failed = -1
@@ -575,30 +494,16 @@ func (c *checker) dirtyUpdates() {
 // label names a transaction with the op that shows its outcome.
 func (c *checker) label(ti int32) string {
 	t := &c.txns[ti]
-	switch t.st {
-	case stFail:
-		return fmt.Sprintf("T%d (op %d, failed)", t.num, t.op())
-	case stInfo, stOpen:
-		what := "indeterminate"
-		if t.st == stOpen {
-			what = "never completed"
-		}
-		if t.committed {
-			return fmt.Sprintf("T%d (op %d, %s, so committed since its append was read)", t.num, t.op(), what)
-		}
-		return fmt.Sprintf("T%d (op %d, %s)", t.num, t.op(), what)
+	inferred := ""
+	if t.St != stOK && t.committed {
+		inferred = "indeterminate, so committed since its append was read"
 	}
-	return fmt.Sprintf("T%d (op %d)", t.num, t.op())
+	return txngraph.Label(t.Num, t.Op(), t.St, inferred)
 }
 
 // labels names transactions, joined by sep, with the ops that show them.
 func (c *checker) labels(ts []int32, sep string) (ops []int, s string) {
-	names := make([]string, len(ts))
-	for i, t := range ts {
-		ops = append(ops, c.txns[t].op())
-		names[i] = c.label(t)
-	}
-	return ops, strings.Join(names, sep)
+	return txngraph.Labels(ts, sep, func(t int32) int { return c.txns[t].Op() }, c.label)
 }
 
 func showList(l []int64) string {
@@ -606,15 +511,4 @@ func showList(l []int64) string {
 		return "null"
 	}
 	return strings.ReplaceAll(fmt.Sprint(l), " ", ", ")
-}
-
-func quote(b []byte) string {
-	const limit = 120
-	if len(b) > limit {
-		return fmt.Sprintf("%s... (%d bytes)", b[:limit], len(b))
-	}
-	if len(b) == 0 {
-		return "(nothing)"
-	}
-	return string(b)
 }

@@ -135,9 +135,9 @@ func (c *checker) buildGraph() *txngraph.Graph {
 			if !t.committed {
 				continue
 			}
-			s := txngraph.Span{T: int32(i), Inv: t.inv, Done: -1}
-			if t.st == stOK {
-				s.Done = t.done
+			s := txngraph.Span{T: int32(i), Inv: t.Inv, Done: -1}
+			if t.St == stOK {
+				s.Done = t.Done
 			}
 			spans = append(spans, s)
 		}
@@ -157,7 +157,7 @@ func (c *checker) findCycles() {
 	c.metrics["graph_nodes"] = g.Size()
 	c.metrics["graph_edges"] = len(g.To)
 	txngraph.FindCycles(g, c.pol.Realtime, func(kind string, path []int32) {
-		ops := txngraph.CycleOps(g, path, func(t int32) int { return c.txns[t].op() })
+		ops := txngraph.CycleOps(g, path, func(t int32) int { return c.txns[t].Op() })
 		c.add(kind, txngraph.Case{Ops: ops, Size: len(ops), Render: func() string { return c.describeCycle(g, path) }})
 	})
 }
@@ -166,7 +166,7 @@ func (c *checker) findCycles() {
 // precedes the next.
 func (c *checker) describeCycle(g *txngraph.Graph, path []int32) string {
 	steps := txngraph.Steps(g, path)
-	short := func(t int32) string { return fmt.Sprintf("T%d", c.txns[t].num) }
+	short := func(t int32) string { return fmt.Sprintf("T%d", c.txns[t].Num) }
 	var sb strings.Builder
 	sb.WriteString(txngraph.Outline(steps, short))
 	seen := map[int32]bool{}
@@ -224,10 +224,10 @@ func (c *checker) say(name func(int32) string, r reason) string {
 		if n := name(r.t); strings.Contains(n, "(op") {
 			return n + " completed" // the label names the op
 		} else {
-			return fmt.Sprintf("%s completed at op %d", n, c.txns[r.t].done)
+			return fmt.Sprintf("%s completed at op %d", n, c.txns[r.t].Done)
 		}
 	case rsBegan:
-		return fmt.Sprintf("%s was invoked after that, at op %d, so strict serializability puts it later", name(r.t), c.txns[r.t].inv)
+		return fmt.Sprintf("%s was invoked after that, at op %d, so strict serializability puts it later", name(r.t), c.txns[r.t].Inv)
 	}
 	return "?"
 }

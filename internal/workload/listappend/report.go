@@ -9,17 +9,7 @@ import (
 
 // result turns the cases into a verdict, with the checker's figures.
 func (c *checker) result() workload.Result {
-	var ok, fail, info int
-	for i := range c.txns {
-		switch c.txns[i].st {
-		case stOK:
-			ok++
-		case stFail:
-			fail++
-		default:
-			info++
-		}
-	}
+	tally := txngraph.Tally(len(c.txns), func(i int) status { return c.txns[i].St })
 	var untrusted, ordered int
 	for i := range c.keys {
 		if c.keys[i].untrusted {
@@ -27,7 +17,7 @@ func (c *checker) result() workload.Result {
 		}
 		ordered += len(c.keys[i].order)
 	}
-	c.metrics["txns"] = map[string]int{"ok": ok, "fail": fail, "info": info}
+	c.metrics["txns"] = tally
 	c.metrics["keys"] = len(c.keys)
 	c.metrics["elements"] = len(c.elems)
 	c.metrics["elements_ordered"] = ordered
@@ -40,5 +30,5 @@ func (c *checker) result() workload.Result {
 				"%s forbids more than this checker looks for: it finds cycles only among the dependencies the version orders show (appends no read saw are placed after every element read), so a valid verdict is no proof, as with Elle (Maelstrom's checker)", m.Name)})
 		}
 	}
-	return txngraph.Verdict(Name, c.cases, kindOrder, c.pol, ok, extra, c.metrics)
+	return txngraph.Verdict(Name, c.cases, kindOrder, c.pol, tally["ok"], extra, c.metrics)
 }

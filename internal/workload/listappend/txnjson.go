@@ -1,14 +1,12 @@
 package listappend
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/glomers/glomers/internal/workload/jsonscan"
+	"github.com/glomers/glomers/internal/workload/txngraph"
 )
 
 // mop is one micro-operation: an append of an element to a key's list,
@@ -28,37 +26,23 @@ func (m mop) isAppend() bool { return m.f == 'a' }
 // encodeTxn renders mops in the wire and history shape,
 // [["r",1,[1,2]],["append",1,3]].
 func encodeTxn(mops []mop) json.RawMessage {
-	b := make([]byte, 0, 2+len(mops)*20)
-	b = append(b, '[')
-	for i, m := range mops {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if m.isRead() {
-			b = append(b, `["r",`...)
-		} else {
-			b = append(b, `["append",`...)
-		}
-		b = strconv.AppendInt(b, m.key, 10)
-		b = append(b, ',')
-		switch {
-		case m.isAppend():
-			b = strconv.AppendInt(b, m.val, 10)
-		case m.nil:
-			b = append(b, "null"...)
-		default:
-			b = append(b, '[')
-			for j, e := range m.list {
-				if j > 0 {
-					b = append(b, ',')
-				}
-				b = strconv.AppendInt(b, e, 10)
+	return jsonscan.AppendTxn(make([]byte, 0, 2+len(mops)*20), len(mops),
+		func(i int) (string, int64) {
+			if mops[i].isRead() {
+				return "r", mops[i].key
 			}
-			b = append(b, ']')
-		}
-		b = append(b, ']')
-	}
-	return append(b, ']')
+			return "append", mops[i].key
+		},
+		func(b []byte, i int) []byte {
+			switch m := mops[i]; {
+			case m.isAppend():
+				return strconv.AppendInt(b, m.val, 10)
+			case m.nil:
+				return append(b, "null"...)
+			default:
+				return jsonscan.AppendInts(b, m.list)
+			}
+		})
 }
 
 // parseTxn decodes a transaction value. Keys and elements must be JSON
@@ -66,141 +50,63 @@ func encodeTxn(mops []mop) json.RawMessage {
 // client it ships sends integers); a read's value is null or a list. A
 // fast scanner handles the plain shapes; anything else goes to
 // decodeTxn, whose verdict stands.
-func parseTxn(raw []byte) ([]mop, error) {
-	if mops, ok := scanTxn(raw); ok {
-		return mops, nil
-	}
-	return decodeTxn(raw)
-}
+func parseTxn(raw []byte) ([]mop, error) { return txngraph.Parse(raw, scanTxn, decodeTxn) }
 
 // scanTxn is parseTxn's fast path: it accepts only arrays of
 // ["r", integer, null | [integer, ...]] and ["append", integer, integer]
 // with optional white space, and reports false for anything else.
 func scanTxn(b []byte) ([]mop, bool) {
 	s := jsonscan.Scanner{B: b}
-	s.WS()
-	if !s.Eat('[') {
-		return nil, false
-	}
 	mops := make([]mop, 0, 4)
-	s.WS()
-	if s.Eat(']') {
-		s.WS()
-		return mops, s.I == len(s.B)
-	}
-	for {
-		s.WS()
-		if !s.Eat('[') {
-			return nil, false
-		}
-		s.WS()
+	ok := s.List(func() bool {
 		var m mop
-		switch {
-		case s.Lit(`"r"`):
-			m.f = 'r'
-		case s.Lit(`"append"`):
-			m.f = 'a'
-		default:
-			return nil, false
-		}
-		s.WS()
-		if !s.Eat(',') {
-			return nil, false
-		}
-		s.WS()
-		k, ok := s.Int()
-		if !ok {
-			return nil, false
-		}
-		m.key = k
-		s.WS()
-		if !s.Eat(',') {
-			return nil, false
-		}
-		s.WS()
-		switch {
-		case m.isAppend():
-			if m.val, ok = s.Int(); !ok {
-				return nil, false
+		ok := s.Tuple(func() bool {
+			switch {
+			case s.Lit(`"r"`):
+				m.f = 'r'
+			case s.Lit(`"append"`):
+				m.f = 'a'
+			default:
+				return false
 			}
-		case s.Lit("null"):
-			m.nil = true
-		default:
-			if m.list, ok = scanList(&s); !ok {
-				return nil, false
+			return true
+		}, func() (ok bool) {
+			m.key, ok = s.Int()
+			return ok
+		}, func() (ok bool) {
+			switch {
+			case m.isAppend():
+				m.val, ok = s.Int()
+			case s.Lit("null"):
+				m.nil, ok = true, true
+			default:
+				m.list = make([]int64, 0, 8)
+				ok = s.List(func() bool {
+					v, ok := s.Int()
+					m.list = append(m.list, v)
+					return ok
+				})
 			}
-		}
-		s.WS()
-		if !s.Eat(']') {
-			return nil, false
-		}
+			return ok
+		})
 		mops = append(mops, m)
-		s.WS()
-		if s.Eat(']') {
-			s.WS()
-			return mops, s.I == len(s.B)
-		}
-		if !s.Eat(',') {
-			return nil, false
-		}
-	}
-}
-
-// scanList scans [integer, ...].
-func scanList(s *jsonscan.Scanner) ([]int64, bool) {
-	if !s.Eat('[') {
-		return nil, false
-	}
-	list := make([]int64, 0, 8)
-	s.WS()
-	if s.Eat(']') {
-		return list, true
-	}
-	for {
-		s.WS()
-		v, ok := s.Int()
-		if !ok {
-			return nil, false
-		}
-		list = append(list, v)
-		s.WS()
-		if s.Eat(']') {
-			return list, true
-		}
-		if !s.Eat(',') {
-			return nil, false
-		}
-	}
+		return ok
+	})
+	return mops, ok && s.End()
 }
 
 // decodeTxn is the reference decoder, built on encoding/json.
 func decodeTxn(raw []byte) ([]mop, error) {
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return nil, errors.New("transaction is missing")
+	raws, err := txngraph.MicroOps(raw, "r", "append")
+	if err != nil {
+		return nil, err
 	}
-	var elems [][]json.RawMessage
-	if err := json.Unmarshal(raw, &elems); err != nil || elems == nil {
-		return nil, errors.New("transaction is not a JSON array of [f, key, value] arrays")
-	}
-	mops := make([]mop, len(elems))
-	for i, parts := range elems {
-		if len(parts) != 3 {
-			return nil, fmt.Errorf("micro-op %d has %d elements, not 3 ([f, key, value])", i, len(parts))
-		}
-		var f string
-		if err := json.Unmarshal(parts[0], &f); err != nil || (f != "r" && f != "append") {
-			return nil, fmt.Errorf(`micro-op %d: function is %s, not "r" or "append"`, i, parts[0])
-		}
-		m := mop{f: f[0]}
-		k, err := jsonInt(parts[1])
-		if err != nil {
-			return nil, fmt.Errorf("micro-op %d: key %s", i, err)
-		}
-		m.key = k
-		v := bytes.TrimSpace(parts[2])
-		switch {
+	mops := make([]mop, len(raws))
+	for i, r := range raws {
+		m := mop{f: r.F[0], key: r.Key}
+		switch v := r.Value; {
 		case m.isAppend():
-			if m.val, err = jsonInt(v); err != nil {
+			if m.val, err = jsonscan.ParseInt(v); err != nil {
 				return nil, fmt.Errorf("micro-op %d: element %s", i, err)
 			}
 		case string(v) == "null":
@@ -212,7 +118,7 @@ func decodeTxn(raw []byte) ([]mop, error) {
 			}
 			m.list = make([]int64, len(list))
 			for j, e := range list {
-				if m.list[j], err = jsonInt(e); err != nil {
+				if m.list[j], err = jsonscan.ParseInt(e); err != nil {
 					return nil, fmt.Errorf("micro-op %d: element %d of the list: %s", i, j, err)
 				}
 			}
@@ -222,28 +128,11 @@ func decodeTxn(raw []byte) ([]mop, error) {
 	return mops, nil
 }
 
-// jsonInt decodes a JSON integer, refusing fractions and exponents.
-func jsonInt(raw json.RawMessage) (int64, error) {
-	s := string(bytes.TrimSpace(raw))
-	if len(s) == 0 || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) || strings.ContainsAny(s, ".eE") {
-		return 0, fmt.Errorf("%s is not an integer", raw)
-	}
-	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%s is not a 64-bit integer", raw)
-	}
-	return v, nil
-}
-
 // matchReply reports how a completed transaction differs from the
 // request: it must have the same micro-ops, appends unchanged, with each
 // read's null replaced by a list (or left null for an empty key).
 func matchReply(req, got []mop) error {
-	if len(got) != len(req) {
-		return fmt.Errorf("txn has %d micro-ops, the request had %d", len(got), len(req))
-	}
-	for i, q := range req {
-		g := got[i]
+	return txngraph.MatchMops(req, got, func(i int, q, g mop) error {
 		switch {
 		case g.f != q.f:
 			return fmt.Errorf("micro-op %d is %s, the request had %s", i, fname(g), fname(q))
@@ -254,8 +143,8 @@ func matchReply(req, got []mop) error {
 		case q.isRead() && !q.nil:
 			return fmt.Errorf("micro-op %d: the request's read carries a value", i)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func fname(m mop) string {

@@ -1,9 +1,9 @@
 package listappend
 
 import (
-	"math/rand/v2"
-	"strings"
 	"testing"
+
+	"github.com/glomers/glomers/internal/workload/workloadtest"
 )
 
 // The fast scanner and the reference decoder agree: whenever the scanner
@@ -16,25 +16,8 @@ func TestScanMatchesDecode(t *testing.T) {
 		`[["\u0072",1,null]]`, `[["r",1]]`, `[["r",1,[1],3]]`, `[["r","1",null]]`, `{}`, `null`, ``,
 		`[["r",1,[1,]]]`, `[["r",1,[1,2]]] x`, `[["r",1,null],]`, `[["r",1,2]]`, `[["append",1,[2]]]`,
 	}
-	rnd := rand.New(rand.NewPCG(1, 1))
 	alphabet := []string{"[", "]", ",", `"r"`, `"append"`, "1", "-2", "null", " ", "0", "3.5", `"`}
-	for range 5000 {
-		var sb strings.Builder
-		for range rnd.IntN(16) {
-			sb.WriteString(alphabet[rnd.IntN(len(alphabet))])
-		}
-		cases = append(cases, sb.String())
-	}
-	for _, c := range cases {
-		want, werr := decodeTxn([]byte(c))
-		got, ok := scanTxn([]byte(c))
-		if ok && (werr != nil || string(encodeTxn(got)) != string(encodeTxn(want))) {
-			t.Errorf("%q: scanner %v, decoder %v / %v", c, got, want, werr)
-		}
-		if _, err := parseTxn([]byte(c)); (err == nil) != (werr == nil) {
-			t.Errorf("%q: parseTxn and decodeTxn disagree", c)
-		}
-	}
+	workloadtest.ScanMatchesDecode(t, cases, alphabet, scanTxn, decodeTxn, parseTxn, encodeTxn)
 	for _, c := range []string{`[["\u0072",1,null]]`, `[["r",1,[1,2]],["append",1,3]]`} {
 		if _, err := parseTxn([]byte(c)); err != nil {
 			t.Errorf("%s was refused: %v", c, err)

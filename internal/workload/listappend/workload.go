@@ -2,14 +2,13 @@ package listappend
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"math/rand/v2"
 	"time"
 
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
 	rwregister "github.com/glomers/glomers/internal/workload/txn"
+	"github.com/glomers/glomers/internal/workload/txngraph"
 )
 
 // Name is Maelstrom's name for the workload.
@@ -39,7 +38,7 @@ func (appendWorkload) NewGenerator(opts workload.Options) workload.Generator {
 func (appendWorkload) NewFinalGenerator(workload.Options) workload.Generator { return nil }
 
 // NewClient returns a client; it keeps no state.
-func (appendWorkload) NewClient(workload.Options) workload.Client { return client{} }
+func (appendWorkload) NewClient(workload.Options) workload.Client { return client }
 
 // Reusable is true: as in Maelstrom, the client survives an
 // indeterminate outcome.
@@ -81,43 +80,7 @@ func (g generator) Next(thread int, now time.Duration, rnd *rand.Rand) (workload
 // next.
 func (generator) Update(int, workload.Invocation, workload.Completion) {}
 
-// client sends one transaction per operation.
-type client struct{}
-
-type txnRequest struct {
-	Type string          `json:"type"`
-	Txn  json.RawMessage `json:"txn"`
-}
-
-type txnReply struct {
-	Txn json.RawMessage `json:"txn"`
-}
-
-// Invoke implements workload.Client. No transaction is idempotent: a
-// timeout or an indefinite error is info, a definite error (30
-// txn-conflict, ...) fail. The reply must be the request with each read's
-// null replaced by the key's list; one that is not is malformed, an info
-// the harness reports. Fail and info completions carry the request.
-func (client) Invoke(ctx context.Context, conn workload.Conn, inv workload.Invocation) workload.Completion {
-	req, err := parseTxn(inv.Value)
-	if err != nil {
-		return workload.Completion{Type: history.Fail, Value: inv.Value, Error: "invalid transaction: " + err.Error()}
-	}
-	var reply txnReply
-	err = workload.CallChecked(ctx, conn, txnRequest{Type: "txn", Txn: inv.Value}, "txn_ok", &reply, func() error {
-		got, err := parseTxn(reply.Txn)
-		if err == nil {
-			err = matchReply(req, got)
-		}
-		if err == nil {
-			reply.Txn = encodeTxn(got)
-		}
-		return err
-	})
-	if err != nil {
-		c := workload.Failed(err, false)
-		c.Value = inv.Value
-		return c
-	}
-	return workload.Completion{Type: history.OK, Value: reply.Txn}
-}
+// client sends one transaction per operation (txngraph.Client). The
+// reply must be the request with each read's null replaced by the key's
+// list (or left null for a key nothing was appended to).
+var client = txngraph.NewClient(parseTxn, matchReply, encodeTxn)

@@ -12,28 +12,28 @@ const (
 	// KindMalformed: a transaction value that is not a list of
 	// [f, key, value] micro-ops, or an ok value that does not match its
 	// request.
-	KindMalformed = "malformed-txn"
+	KindMalformed = txngraph.KindMalformed
 	// KindGarbage: a read of a value no transaction ever wrote.
-	KindGarbage = "garbage-read"
+	KindGarbage = txngraph.KindGarbage
 	// KindDuplicate: one value written twice to one key.
 	KindDuplicate = "duplicate-write"
 	// KindFutureRead: a read of a value before it was written, by the
 	// reader itself or by a transaction invoked after the reader finished.
-	KindFutureRead = "future-read"
+	KindFutureRead = txngraph.KindFutureRead
 	// KindCyclicVersions: the version order inferred for a key is cyclic.
 	KindCyclicVersions = "cyclic-versions"
 	// KindG0: a write cycle.
 	KindG0 = txngraph.KindG0
 	// KindG1a: an aborted read.
-	KindG1a = "G1a"
+	KindG1a = txngraph.KindG1a
 	// KindG1b: an intermediate read.
-	KindG1b = "G1b"
+	KindG1b = txngraph.KindG1b
 	// KindG1c: a cycle of write-write and write-read dependencies with at
 	// least one write-read edge (circular information flow).
 	KindG1c = txngraph.KindG1c
 	// KindInternal: a read that disagrees with what the same transaction
 	// wrote or read before.
-	KindInternal = "internal"
+	KindInternal = txngraph.KindInternal
 	// KindLostUpdate: two committed transactions read the same version of
 	// a key and both wrote it.
 	KindLostUpdate = "lost-update"
@@ -109,10 +109,11 @@ func Models() []string { return txngraph.ModelNames() }
 // policy is what a set of models asks of the checker.
 type policy = txngraph.Policy
 
-func newPolicy(names []string) (policy, error) {
-	return txngraph.NewPolicy(names, txngraph.Forbidden{
-		Uncommitted: uncommittedKinds,
-		Committed:   committedKinds,
-		Stronger:    func(m txngraph.Model) []string { return strong[m.Name].adds },
-	})
+// forbidden says which kinds each model forbids.
+var forbidden = txngraph.Forbidden{
+	Uncommitted: uncommittedKinds,
+	Committed:   committedKinds,
+	Stronger:    func(m txngraph.Model) []string { return strong[m.Name].adds },
 }
+
+func newPolicy(names []string) (policy, error) { return txngraph.NewPolicy(names, forbidden) }

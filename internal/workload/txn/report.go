@@ -16,17 +16,7 @@ func (c *checker) result() workload.Result {
 			cases[kind] = append(cases[kind], txngraph.Case{Msg: a.msg, Render: a.render, Ops: a.ops, Size: a.size})
 		}
 	}
-	var ok, fail, info int
-	for i := range c.txns {
-		switch c.txns[i].st {
-		case stOK:
-			ok++
-		case stFail:
-			fail++
-		default:
-			info++
-		}
-	}
+	tally := txngraph.Tally(len(c.txns), func(i int) status { return c.txns[i].st })
 	var unchecked []workload.Anomaly
 	for _, m := range c.pol.Models {
 		if m.Level < 3 {
@@ -42,7 +32,7 @@ func (c *checker) result() workload.Result {
 			untrusted++
 		}
 	}
-	c.metrics["txns"] = map[string]int{"ok": ok, "fail": fail, "info": info}
+	c.metrics["txns"] = tally
 	c.metrics["keys"] = len(c.keys)
 	c.metrics["values"] = len(c.values)
 	c.metrics["external_reads"] = len(c.reads)
@@ -62,5 +52,5 @@ func (c *checker) result() workload.Result {
 	c.metrics["inferred"] = map[string]int{
 		"writes_follow_reads": wfr, "write_order": order, "values_read_before_later_writers": seen, "untrusted_keys": untrusted,
 	}
-	return txngraph.Verdict(Name, cases, kindOrder, c.pol, ok, unchecked, c.metrics)
+	return txngraph.Verdict(Name, cases, kindOrder, c.pol, tally["ok"], unchecked, c.metrics)
 }

@@ -50,7 +50,7 @@ func (txnWorkload) NewGenerator(opts workload.Options) workload.Generator {
 func (txnWorkload) NewFinalGenerator(workload.Options) workload.Generator { return nil }
 
 // NewClient returns a client; it keeps no state.
-func (txnWorkload) NewClient(workload.Options) workload.Client { return client{} }
+func (txnWorkload) NewClient(workload.Options) workload.Client { return client }
 
 // Reusable is true: as in Maelstrom, a txn client survives an
 // indeterminate outcome.

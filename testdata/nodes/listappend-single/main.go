@@ -5,40 +5,23 @@
 package main
 
 import (
-	"encoding/json"
-	"log"
 	"slices"
-	"sync"
 
-	maelstrom "github.com/jepsen-io/maelstrom/demo/go"
+	"github.com/glomers/glomers/testdata/nodes/txnnode"
 )
 
 func main() {
-	n := maelstrom.NewNode()
-	var mu sync.Mutex
 	lists := map[int][]int{}
-	n.Handle("txn", func(msg maelstrom.Message) error {
-		var body struct {
-			Txn [][]any `json:"txn"`
-		}
-		if err := json.Unmarshal(msg.Body, &body); err != nil {
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for _, op := range body.Txn {
-			k := int(op[1].(float64))
+	txnnode.Serve(func(txn [][]any) {
+		for _, op := range txn {
+			k := txnnode.Key(op)
 			if op[0] == "r" {
 				if l, ok := lists[k]; ok {
 					op[2] = slices.Clone(l)
 				}
 				continue
 			}
-			lists[k] = append(lists[k], int(op[2].(float64)))
+			lists[k] = append(lists[k], txnnode.Value(op))
 		}
-		return n.Reply(msg, map[string]any{"type": "txn_ok", "txn": body.Txn})
 	})
-	if err := n.Run(); err != nil {
-		log.Fatal(err)
-	}
 }

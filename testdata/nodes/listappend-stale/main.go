@@ -11,40 +11,27 @@
 package main
 
 import (
-	"encoding/json"
-	"log"
 	"maps"
 	"slices"
-	"sync"
 
-	maelstrom "github.com/jepsen-io/maelstrom/demo/go"
+	"github.com/glomers/glomers/testdata/nodes/txnnode"
 )
 
 func main() {
-	n := maelstrom.NewNode()
-	var mu sync.Mutex
 	live := map[int][]int{}
 	snapshot := map[int][]int{}
 	readOnly := 0
-	n.Handle("txn", func(msg maelstrom.Message) error {
-		var body struct {
-			Txn [][]any `json:"txn"`
-		}
-		if err := json.Unmarshal(msg.Body, &body); err != nil {
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
+	txnnode.Serve(func(txn [][]any) {
 		lists := live
-		if !slices.ContainsFunc(body.Txn, func(op []any) bool { return op[0] == "append" }) {
+		if !slices.ContainsFunc(txn, func(op []any) bool { return op[0] == "append" }) {
 			if readOnly%5 == 0 {
 				snapshot = maps.Clone(live) // lists are never changed in place
 			}
 			readOnly++
 			lists = snapshot // the bug: stale, though a state that existed
 		}
-		for _, op := range body.Txn {
-			k := int(op[1].(float64))
+		for _, op := range txn {
+			k := txnnode.Key(op)
 			if op[0] == "r" {
 				if l, ok := lists[k]; ok {
 					op[2] = l
@@ -52,11 +39,7 @@ func main() {
 				continue
 			}
 			l := lists[k]
-			lists[k] = append(l[:len(l):len(l)], int(op[2].(float64)))
+			lists[k] = append(l[:len(l):len(l)], txnnode.Value(op))
 		}
-		return n.Reply(msg, map[string]any{"type": "txn_ok", "txn": body.Txn})
 	})
-	if err := n.Run(); err != nil {
-		log.Fatal(err)
-	}
 }

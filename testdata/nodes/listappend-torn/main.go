@@ -10,53 +10,33 @@
 package main
 
 import (
-	"encoding/json"
-	"log"
 	"slices"
-	"sync"
 
-	maelstrom "github.com/jepsen-io/maelstrom/demo/go"
+	"github.com/glomers/glomers/testdata/nodes/txnnode"
 )
 
-type appendOp struct{ key, elem int }
-
 func main() {
-	n := maelstrom.NewNode()
-	var mu sync.Mutex
 	lists := map[int][]int{}
-	var pending []appendOp // the second half of the last torn transaction
-	n.Handle("txn", func(msg maelstrom.Message) error {
-		var body struct {
-			Txn [][]any `json:"txn"`
-		}
-		if err := json.Unmarshal(msg.Body, &body); err != nil {
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
+	var pending [][]any // the second half of the last torn transaction
+	txnnode.Serve(func(txn [][]any) {
 		later := pending
 		pending = nil
-		torn := len(body.Txn) > 1 && !slices.ContainsFunc(body.Txn, func(op []any) bool { return op[0] == "r" })
-		for i, op := range body.Txn {
-			k := int(op[1].(float64))
-			if op[0] == "r" {
+		torn := len(txn) > 1 && !slices.ContainsFunc(txn, func(op []any) bool { return op[0] == "r" })
+		for i, op := range txn {
+			k := txnnode.Key(op)
+			switch {
+			case op[0] == "r":
 				if l, ok := lists[k]; ok {
 					op[2] = slices.Clone(l)
 				}
-				continue
+			case torn && i > 0:
+				pending = append(pending, op) // the bug
+			default:
+				lists[k] = append(lists[k], txnnode.Value(op))
 			}
-			if torn && i > 0 {
-				pending = append(pending, appendOp{k, int(op[2].(float64))}) // the bug
-				continue
-			}
-			lists[k] = append(lists[k], int(op[2].(float64)))
 		}
-		for _, a := range later {
-			lists[a.key] = append(lists[a.key], a.elem)
+		for _, op := range later {
+			lists[txnnode.Key(op)] = append(lists[txnnode.Key(op)], txnnode.Value(op))
 		}
-		return n.Reply(msg, map[string]any{"type": "txn_ok", "txn": body.Txn})
 	})
-	if err := n.Run(); err != nil {
-		log.Fatal(err)
-	}
 }
