@@ -47,6 +47,11 @@ func TestWholeTree(t *testing.T) {
 		kv(t, n, "map[key:root type:read]", `{"type":"read_ok","value":{"1":[5,6]}}`)
 		kv(t, n, "map[create_if_not_exists:true from:map[1:[5 6]] key:root to:map[1:[5 6] 2:[7]] type:cas]", `{"type":"cas_ok"}`)
 		soltest.AssertBody(t, n.Recv(), `{"type":"txn_ok","in_reply_to":2,"txn":[["append",2,7]]}`)
+
+		// A transaction that only reads swaps nothing.
+		n.Send("c1", `{"type":"txn","msg_id":3,"txn":[["r",2,null],["r",1,null]]}`)
+		kv(t, n, "map[key:root type:read]", `{"type":"read_ok","value":{"1":[5,6],"2":[7]}}`)
+		soltest.AssertBody(t, n.Recv(), `{"type":"txn_ok","in_reply_to":3,"txn":[["r",2,[7]],["r",1,[5,6]]]}`)
 	})
 }
 
