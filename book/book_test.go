@@ -18,11 +18,11 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files with the current output")
 
 func TestStepsInOrder(t *testing.T) {
-	want := []string{"1", "2", "3a", "3b", "3c", "3d", "3e", "4", "5a", "5b", "5c", "6a", "6b", "6c", "7a", "7b"}
+	want := []string{"1", "2", "3a", "3b", "3c", "3d", "3e", "4", "5a", "5b", "5c", "6a", "6b", "6c", "7a", "7b", "7c"}
 	if got := IDs(); !slices.Equal(got, want) {
 		t.Fatalf("IDs() = %v, want %v", got, want)
 	}
-	workloads := []string{"echo", "unique-ids", "broadcast", "g-counter", "kafka", "txn-rw-register", "g-set", "pn-counter"}
+	workloads := []string{"echo", "unique-ids", "broadcast", "g-counter", "kafka", "txn-rw-register", "g-set", "pn-counter", "txn-list-append", "lin-kv"}
 	solutions := map[string]string{}
 	for _, s := range Steps() {
 		page := s.Page == "https://fly.io/dist-sys/"+s.ID && s.Part == 1 ||
@@ -67,6 +67,9 @@ func TestRunsAsOnThePages(t *testing.T) {
 			"-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted",
 			"-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted --availability total --nemesis partition"}},
 		{"6c", []string{"-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-committed --availability total --nemesis partition"}},
+		// Part 2: the last command of the tutorial chapter's stage
+		// (doc/05-datomic/03-persistent-trees.md).
+		{"7c", []string{"-w txn-list-append --time-limit 10 --node-count 2 --rate 100"}},
 	} {
 		s, err := Lookup(tc.id)
 		if err != nil {
@@ -124,7 +127,7 @@ func TestLookup(t *testing.T) {
 	}
 	_, err := Lookup("9z")
 	var unknown *UnknownStepError
-	if !errors.As(err, &unknown) || err.Error() != `unknown step "9z"; valid steps: 1, 2, 3a, 3b, 3c, 3d, 3e, 4, 5a, 5b, 5c, 6a, 6b, 6c, 7a, 7b` {
+	if !errors.As(err, &unknown) || err.Error() != `unknown step "9z"; valid steps: 1, 2, 3a, 3b, 3c, 3d, 3e, 4, 5a, 5b, 5c, 6a, 6b, 6c, 7a, 7b, 7c` {
 		t.Errorf("Lookup(9z) error = %v", err)
 	}
 	if _, err := Lookup("intro"); err == nil {
@@ -139,7 +142,7 @@ func TestLookup(t *testing.T) {
 	if _, err := Lookup("measurements"); err == nil {
 		t.Error("Lookup(measurements) succeeded; the appendix is not a step")
 	}
-	if _, err := Page("9z"); err == nil || !strings.Contains(err.Error(), "valid steps: intro, 1, 2,") || !strings.HasSuffix(err.Error(), "7b, measurements") {
+	if _, err := Page("9z"); err == nil || !strings.Contains(err.Error(), "valid steps: intro, 1, 2,") || !strings.HasSuffix(err.Error(), "7c, measurements") {
 		t.Errorf("Page(9z) error = %v, want it to offer intro too", err)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/glomers/glomers/solutions/broadcastfault"
 	"github.com/glomers/glomers/solutions/broadcastmulti"
 	"github.com/glomers/glomers/solutions/broadcastsingle"
+	"github.com/glomers/glomers/solutions/datomic"
 	"github.com/glomers/glomers/solutions/echo"
 	"github.com/glomers/glomers/solutions/gcounter"
 	"github.com/glomers/glomers/solutions/gset"
@@ -72,6 +73,7 @@ var byPackage = map[string]solution{
 	"solutions/txncommitted":        {start: txncommitted.Start},
 	"solutions/gset":                {start: gset.Start},
 	"solutions/pncounter":           {start: pncounter.Start},
+	"solutions/datomic":             {register: datomic.Register},
 }
 
 // solutions maps a step id to its reference solution, through the book's
