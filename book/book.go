@@ -215,6 +215,8 @@ func steps() []Step {
 			run("-w g-set --time-limit 30 --rate 10 --nemesis partition")),
 		beyond("7b", "PN-Counter", "pncounter", tutorial("04-crdts/02-counters.md"),
 			run("-w pn-counter --time-limit 30 --rate 10 --nemesis partition")),
+		beyond("7c", "Datomic-Style Transactions", "datomic", tutorial("05-datomic/index.md"),
+			run("-w txn-list-append --time-limit 10 --node-count 2 --rate 100")),
 		// 7d at --rate 100, not the election chapter's 10: only the leader
 		// serves, so a third of the requests succeed, and at 10 a run saw
 		// no successful cas about one time in five (1 of 5 runs of the

@@ -18,11 +18,11 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files with the current output")
 
 func TestStepsInOrder(t *testing.T) {
-	want := []string{"1", "2", "3a", "3b", "3c", "3d", "3e", "4", "5a", "5b", "5c", "6a", "6b", "6c", "7a", "7b", "7d", "7e", "7f"}
+	want := []string{"1", "2", "3a", "3b", "3c", "3d", "3e", "4", "5a", "5b", "5c", "6a", "6b", "6c", "7a", "7b", "7c", "7d", "7e", "7f"}
 	if got := IDs(); !slices.Equal(got, want) {
 		t.Fatalf("IDs() = %v, want %v", got, want)
 	}
-	workloads := []string{"echo", "unique-ids", "broadcast", "g-counter", "kafka", "txn-rw-register", "lin-kv", "g-set", "pn-counter"}
+	workloads := []string{"echo", "unique-ids", "broadcast", "g-counter", "kafka", "txn-rw-register", "lin-kv", "g-set", "pn-counter", "txn-list-append"}
 	solutions := map[string]string{}
 	for _, s := range Steps() {
 		// Part 1 follows the Fly.io pages; part 2 follows Maelstrom's tutorial
@@ -71,6 +71,9 @@ func TestRunsAsOnThePages(t *testing.T) {
 			"-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted",
 			"-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted --availability total --nemesis partition"}},
 		{"6c", []string{"-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-committed --availability total --nemesis partition"}},
+		// Part 2: the last command of the tutorial chapter's stage
+		// (doc/05-datomic/03-persistent-trees.md).
+		{"7c", []string{"-w txn-list-append --time-limit 10 --node-count 2 --rate 100"}},
 	} {
 		s, err := Lookup(tc.id)
 		if err != nil {
@@ -128,7 +131,7 @@ func TestLookup(t *testing.T) {
 	}
 	_, err := Lookup("9z")
 	var unknown *UnknownStepError
-	if !errors.As(err, &unknown) || err.Error() != `unknown step "9z"; valid steps: 1, 2, 3a, 3b, 3c, 3d, 3e, 4, 5a, 5b, 5c, 6a, 6b, 6c, 7a, 7b, 7d, 7e, 7f` {
+	if !errors.As(err, &unknown) || err.Error() != `unknown step "9z"; valid steps: 1, 2, 3a, 3b, 3c, 3d, 3e, 4, 5a, 5b, 5c, 6a, 6b, 6c, 7a, 7b, 7c, 7d, 7e, 7f` {
 		t.Errorf("Lookup(9z) error = %v", err)
 	}
 	if _, err := Lookup("intro"); err == nil {

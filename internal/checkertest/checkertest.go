@@ -88,6 +88,16 @@ func Run(t *testing.T, check CheckFunc) {
 	}
 }
 
+// RunModels is Run for the transactional checkers, whose options are the
+// consistency models (none: Maelstrom's default), separated by white
+// space.
+func RunModels(t *testing.T, check func(h history.History, models []string) workload.Result) {
+	t.Helper()
+	Run(t, func(h history.History, options string) (workload.Result, error) {
+		return check(h, strings.Fields(options)), nil
+	})
+}
+
 func section(ar *txtar.Archive, name string) []byte {
 	for _, f := range ar.Files {
 		if f.Name == name {

@@ -20,16 +20,17 @@ import (
 	"github.com/glomers/glomers/solutions/broadcastfault"
 	"github.com/glomers/glomers/solutions/broadcastmulti"
 	"github.com/glomers/glomers/solutions/broadcastsingle"
+	"github.com/glomers/glomers/solutions/datomic"
 	"github.com/glomers/glomers/solutions/echo"
 	"github.com/glomers/glomers/solutions/gcounter"
 	"github.com/glomers/glomers/solutions/gset"
 	"github.com/glomers/glomers/solutions/kafkaefficient"
 	"github.com/glomers/glomers/solutions/kafkamulti"
 	"github.com/glomers/glomers/solutions/kafkasingle"
+	"github.com/glomers/glomers/solutions/pncounter"
 	"github.com/glomers/glomers/solutions/raftelection"
 	"github.com/glomers/glomers/solutions/raftlog"
 	"github.com/glomers/glomers/solutions/raftread"
-	"github.com/glomers/glomers/solutions/pncounter"
 	"github.com/glomers/glomers/solutions/txncommitted"
 	"github.com/glomers/glomers/solutions/txnsingle"
 	"github.com/glomers/glomers/solutions/txnuncommitted"
@@ -78,6 +79,7 @@ var byPackage = map[string]solution{
 	"solutions/raftread":            {start: raftread.Start},
 	"solutions/gset":                {start: gset.Start},
 	"solutions/pncounter":           {start: pncounter.Start},
+	"solutions/datomic":             {register: datomic.Register},
 }
 
 // solutions maps a step id to its reference solution, through the book's

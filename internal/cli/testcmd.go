@@ -19,7 +19,7 @@ import (
 
 const maelstromFlags = `Maelstrom's flags, with its names and defaults:
   -w, --workload NAME       echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register,
-                            g-set, pn-counter, lin-kv (the default, as in Maelstrom)
+                            txn-list-append, g-set, pn-counter, lin-kv (the default, as in Maelstrom)
   --bin PATH                the node binary (any language)
   --node-count N            nodes n0..n{N-1} (default: Jepsen's five, n1..n5)
   --time-limit S            seconds of client operations (default 60)
@@ -31,7 +31,7 @@ const maelstromFlags = `Maelstrom's flags, with its names and defaults:
   --nemesis partition       inject network partitions
   --nemesis-interval S      mean seconds between partitions and heals (default 10)
   --availability total|F    require every operation (or the fraction F) to succeed
-  --consistency-models M    for txn-rw-register (default strict-serializable)
+  --consistency-models M    for txn-rw-register, txn-list-append (default strict-serializable)
   --topology T              for broadcast: grid, line, total, tree2, tree3, tree4
   --key-count N, --max-txn-length N, --max-writes-per-key N
   --log-stderr              show node stderr as it is written

@@ -9,7 +9,7 @@ import (
 
 // results.json shows a workload-specific option only for the workloads
 // that say they read it: broadcast's topology, kafka's keys and writes,
-// txn's four; echo, unique-ids, g-counter and lin-kv none of them.
+// the txn workloads' four; echo, unique-ids, g-counter and lin-kv none of them.
 func TestEffectiveOptionsFollowTheWorkload(t *testing.T) {
 	t.Parallel()
 	o := Defaults()
@@ -29,6 +29,7 @@ func TestEffectiveOptionsFollowTheWorkload(t *testing.T) {
 		"broadcast":       {Topology: "grid"},
 		"kafka":           {KeyCount: 10, MaxWrites: 16},
 		"txn-rw-register": {Models: []string{"read-committed"}, KeyCount: 10, MaxTxnLength: 4, MaxWrites: 16},
+		"txn-list-append": {Models: []string{"read-committed"}, KeyCount: 10, MaxTxnLength: 4, MaxWrites: 16},
 	}
 	for _, name := range registry.Names() {
 		wl, err := registry.Lookup(name)

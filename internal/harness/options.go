@@ -193,7 +193,7 @@ func (o *Options) declareFlags(fs *flag.FlagSet) {
 
 // declareRunFlags declares the workload, the node and the clients' load.
 func (o *Options) declareRunFlags(fs *flag.FlagSet) {
-	fs.StringVar(&o.Workload, "w", o.Workload, "workload: echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register, g-set, pn-counter, lin-kv")
+	fs.StringVar(&o.Workload, "w", o.Workload, "workload: echo, unique-ids, broadcast, g-counter, kafka, txn-rw-register, txn-list-append, g-set, pn-counter, lin-kv")
 	fs.StringVar(&o.Workload, "workload", o.Workload, "workload (same as -w)")
 	fs.StringVar(&o.Bin, "bin", o.Bin, "node binary to test")
 	fs.Func("node-count", "number of nodes (default 5)", func(s string) error {

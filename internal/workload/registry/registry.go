@@ -15,6 +15,7 @@ import (
 	"github.com/glomers/glomers/internal/workload/gset"
 	"github.com/glomers/glomers/internal/workload/kafka"
 	"github.com/glomers/glomers/internal/workload/linkv"
+	"github.com/glomers/glomers/internal/workload/listappend"
 	"github.com/glomers/glomers/internal/workload/pncounter"
 	"github.com/glomers/glomers/internal/workload/txn"
 	"github.com/glomers/glomers/internal/workload/uniqueids"
@@ -31,6 +32,7 @@ var constructors = []func() workload.Workload{
 	gset.New,
 	pncounter.New,
 	linkv.New,
+	listappend.New,
 }
 
 // Lookup returns a fresh workload for a -w name. An unknown name is an error

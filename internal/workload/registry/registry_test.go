@@ -8,14 +8,14 @@ import (
 )
 
 func TestLookup(t *testing.T) {
-	for _, name := range []string{"echo", "unique-ids", "broadcast", "g-counter", "kafka", "txn-rw-register", "g-set", "pn-counter", "lin-kv"} {
+	for _, name := range []string{"echo", "unique-ids", "broadcast", "g-counter", "kafka", "txn-rw-register", "g-set", "pn-counter", "lin-kv", "txn-list-append"} {
 		w, err := Lookup(name)
 		if err != nil || w.Name() != name {
 			t.Errorf("Lookup(%q) = %v, %v", name, w, err)
 		}
 	}
 	_, err := Lookup("or-set")
-	if err == nil || err.Error() != `unknown workload "or-set" (known: broadcast, echo, g-counter, g-set, kafka, lin-kv, pn-counter, txn-rw-register, unique-ids)` {
+	if err == nil || err.Error() != `unknown workload "or-set" (known: broadcast, echo, g-counter, g-set, kafka, lin-kv, pn-counter, txn-list-append, txn-rw-register, unique-ids)` {
 		t.Errorf("Lookup(or-set) error = %v", err)
 	}
 }

@@ -3,20 +3,20 @@ package txn
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/txngraph"
 )
 
-// status is how a transaction ended.
-type status uint8
+// status is how a transaction ended (txngraph.Status).
+type status = txngraph.Status
 
 const (
-	stOK   status = iota // committed, reads known
-	stFail               // definitely did not happen (aborted)
-	stInfo               // unknown: may or may not have happened
-	stOpen               // never completed (an interrupted run): like info
+	stOK   = txngraph.StOK   // committed, reads known
+	stFail = txngraph.StFail // definitely did not happen (aborted)
+	stInfo = txngraph.StInfo // unknown: may or may not have happened
+	stOpen = txngraph.StOpen // never completed (an interrupted run): like info
 )
 
 // txn is one transaction of the history.
@@ -130,13 +130,9 @@ type kv struct{ key, val int64 }
 // unknown otherwise: for stronger models the checker reports what it finds
 // but cannot show that nothing else is there.
 func Check(h history.History, modelNames []string) workload.Result {
-	pol, err := newPolicy(modelNames)
-	if err != nil {
-		return workload.Result{Validity: workload.Unknown, Anomalies: []workload.Anomaly{{Kind: "bad-options", Message: err.Error()}}}
-	}
-	pairs, err := h.Pair()
-	if err != nil {
-		return workload.Result{Validity: workload.Unknown, Anomalies: []workload.Anomaly{{Kind: "malformed-history", Message: err.Error()}}}
+	pol, pairs, stop := txngraph.Begin(h, modelNames, forbidden)
+	if stop != nil {
+		return *stop
 	}
 	c := &checker{
 		h:       h,
@@ -157,52 +153,15 @@ func Check(h history.History, modelNames []string) workload.Result {
 
 // collect turns the history into transactions.
 func (c *checker) collect(pairs []int) {
-	for i, op := range c.h {
-		if op.Type != history.Invoke || op.F != "txn" {
-			continue
-		}
-		t := txn{num: len(c.txns) + 1, inv: i, done: pairs[i]}
-		if t.done < 0 {
-			t.st = stOpen
-		} else {
-			switch c.h[t.done].Type {
-			case history.OK:
-				t.st = stOK
-			case history.Fail:
-				t.st = stFail
-			default:
-				t.st = stInfo
-			}
-		}
-		req, err := parseTxn(op.Value)
-		if err != nil {
-			c.add(KindMalformed, anomalyCase{
-				msg: fmt.Sprintf("T%d (op %d) was invoked with an unreadable transaction %s: %v", t.num, i, quote(op.Value), err),
-				ops: []int{i},
-			})
+	recs := txngraph.Collect(c.h, pairs, parseTxn, matchReply, func(a txngraph.Case) {
+		c.add(KindMalformed, anomalyCase{msg: a.Msg, ops: a.Ops})
+		if len(a.Ops) == 1 && c.h[a.Ops[0]].Type == history.Invoke {
 			c.unreadableWrites = true
-			c.txns = append(c.txns, t)
-			continue
 		}
-		t.parsed = true
-		t.mops = req
-		if t.st == stOK {
-			got, err := parseTxn(c.h[t.done].Value)
-			if err == nil {
-				err = matchReply(req, got)
-			}
-			if err != nil {
-				c.add(KindMalformed, anomalyCase{
-					msg: fmt.Sprintf("T%d (op %d) completed ok with %s, which does not answer its request %s: %v; counted as indeterminate",
-						t.num, t.done, quote(c.h[t.done].Value), quote(op.Value), err),
-					ops: []int{t.done},
-				})
-				t.st = stInfo
-			} else {
-				t.mops = got
-			}
-		}
-		c.txns = append(c.txns, t)
+	})
+	c.txns = make([]txn, len(recs))
+	for i, r := range recs {
+		c.txns[i] = txn{num: r.Num, inv: r.Inv, done: r.Done, st: r.St, mops: r.Mops, parsed: r.Parsed}
 	}
 }
 
@@ -496,7 +455,7 @@ func (c *checker) decideCommits() {
 	for i := range c.txns {
 		c.txns[i].committed = c.txns[i].st == stOK
 	}
-	if c.pol.level < 2 {
+	if c.pol.Level < 2 {
 		return
 	}
 	for _, r := range c.reads {
@@ -523,44 +482,20 @@ func (c *checker) errText(t *txn) string {
 // label names a transaction with the op that shows its outcome.
 func (c *checker) label(ti int32) string {
 	t := &c.txns[ti]
-	switch t.st {
-	case stFail:
-		return fmt.Sprintf("T%d (op %d, failed)", t.num, t.op())
-	case stInfo, stOpen:
-		if t.inferred {
-			return fmt.Sprintf("T%d (op %d, indeterminate, so committed since its write was read)", t.num, t.op())
-		}
-		if t.st == stOpen {
-			return fmt.Sprintf("T%d (op %d, never completed)", t.num, t.op())
-		}
-		return fmt.Sprintf("T%d (op %d, indeterminate)", t.num, t.op())
+	inferred := ""
+	if t.inferred {
+		inferred = "indeterminate, so committed since its write was read"
 	}
-	return fmt.Sprintf("T%d (op %d)", t.num, t.op())
+	return txngraph.Label(t.num, t.op(), t.st, inferred)
 }
 
 // labels names transactions, joined by sep, with the ops that show them.
 func (c *checker) labels(ts []int32, sep string) (ops []int, s string) {
-	names := make([]string, len(ts))
-	for i, t := range ts {
-		ops = append(ops, c.txns[t].op())
-		names[i] = c.label(t)
-	}
-	return ops, strings.Join(names, sep)
+	return txngraph.Labels(ts, sep, func(t int32) int { return c.txns[t].op() }, c.label)
 }
 
 // kv names a value.
 func (c *checker) kv(id int32) string {
 	v := &c.values[id]
 	return fmt.Sprintf("key %d = %d", c.keys[v.key].key, v.val)
-}
-
-func quote(b []byte) string {
-	const limit = 120
-	if len(b) > limit {
-		return fmt.Sprintf("%s... (%d bytes)", b[:limit], len(b))
-	}
-	if len(b) == 0 {
-		return "(nothing)"
-	}
-	return string(b)
 }

@@ -1,12 +1,9 @@
 package txn
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/glomers/glomers/internal/checkertest"
-	"github.com/glomers/glomers/internal/history"
-	"github.com/glomers/glomers/internal/workload"
 )
 
 // The checker's cases, one file each under testdata/check: a minimal
@@ -16,7 +13,5 @@ import (
 // and a history that one model forbids and a weaker one allows appears
 // once under each.
 func TestCheckCases(t *testing.T) {
-	checkertest.Run(t, func(h history.History, options string) (workload.Result, error) {
-		return Check(h, strings.Fields(options)), nil
-	})
+	checkertest.RunModels(t, Check)
 }

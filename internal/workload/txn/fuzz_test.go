@@ -2,10 +2,12 @@ package txn
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/workloadtest"
 )
 
 // historyFromBytes interprets data as a program that writes a history:
@@ -14,57 +16,27 @@ import (
 // keeps invocations and completions paired, so that the checker gets past
 // pairing and into its analysis.
 func historyFromBytes(data []byte) history.History {
-	var b history.Builder
-	open := map[int][]mop{}
-	i := 0
-	next := func() int {
-		if i >= len(data) {
-			return 0
-		}
-		i++
-		return int(data[i-1])
-	}
-	for i < len(data) {
-		code, p := next()%5, next()%4
-		req, busy := open[p]
-		switch {
-		case !busy:
-			n := next() % 5
-			var mops []mop
-			for range n {
-				m := mop{f: 'r', key: int64(next() % 4), nil: true}
-				if next()%2 == 1 {
-					m = mop{f: 'w', key: m.key, value: int64(next() % 6)}
-				}
-				mops = append(mops, m)
+	return workloadtest.TxnHistory(data, func(next func() int) []mop {
+		var mops []mop
+		for range next() % 5 {
+			m := mop{f: 'r', key: int64(next() % 4), nil: true}
+			if next()%2 == 1 {
+				m = mop{f: 'w', key: m.key, value: int64(next() % 6)}
 			}
-			open[p] = mops
-			b.Add(history.Op{Type: history.Invoke, Process: p, F: "txn", Value: encodeTxn(mops)})
-		case code <= 1:
-			res := make([]mop, len(req))
-			copy(res, req)
-			for j := range res {
-				if res[j].isRead() {
-					if v := next() % 7; v > 0 {
-						res[j].nil, res[j].value = false, int64(v-1)
-					}
+			mops = append(mops, m)
+		}
+		return mops
+	}, func(req []mop, next func() int) []mop {
+		res := slices.Clone(req)
+		for j := range res {
+			if res[j].isRead() {
+				if v := next() % 7; v > 0 {
+					res[j].nil, res[j].value = false, int64(v-1)
 				}
 			}
-			val := encodeTxn(res)
-			if code == 1 && next()%8 == 0 {
-				val = data[i:min(len(data), i+next()%16)]
-			}
-			b.Add(history.Op{Type: history.OK, Process: p, F: "txn", Value: val})
-			delete(open, p)
-		case code == 2:
-			b.Add(history.Op{Type: history.Fail, Process: p, F: "txn", Value: encodeTxn(req)})
-			delete(open, p)
-		default:
-			b.Add(history.Op{Type: history.Info, Process: p, F: "txn"})
-			delete(open, p)
 		}
-	}
-	return b.History()
+		return res
+	}, encodeTxn)
 }
 
 // checkWellFormed asserts what every result must satisfy.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/glomers/glomers/internal/workload/txngraph"
 )
 
 // Reasons explain edges; a path's reasons, in order, say why its first
@@ -85,48 +87,48 @@ func (c *checker) checkVersions() {
 	for i, f := range c.facts {
 		c.factWhy[i] = c.reason(reason{kind: f.kind, t: f.t, v: f.from, w: f.to, key: c.values[f.from].key})
 	}
-	var b builder
+	var b txngraph.Builder
 	events := 0
 	for _, evs := range c.timeline {
 		events += len(evs)
 	}
-	b.grow(len(c.values)+events, len(c.facts)+2*events)
+	b.Grow(len(c.values)+events, len(c.facts)+2*events)
 	c.reasons = slices.Grow(c.reasons, len(c.facts)+events)
 	for range c.values {
-		b.node(nkValue)
+		b.Node(txngraph.NodeValue)
 	}
 	for i, f := range c.facts {
-		b.edge(f.from, f.to, ekPass, c.factWhy[i])
+		b.Edge(f.from, f.to, txngraph.EdgePass, c.factWhy[i])
 	}
 	for k, evs := range c.timeline {
-		b.chain(nkChain, len(evs), func(i int, n int32) {
+		b.Chain(txngraph.NodeChain, len(evs), func(i int, n int32) {
 			e := evs[i]
 			if e.entry {
-				b.edge(e.v, n, ekPass, c.reason(reason{kind: rsSeen, t: e.t, v: e.v, key: int32(k)}))
+				b.Edge(e.v, n, txngraph.EdgePass, c.reason(reason{kind: rsSeen, t: e.t, v: e.v, key: int32(k)}))
 			} else {
-				b.edge(n, e.v, ekPass, c.reason(reason{kind: rsInvoke, t: e.t, v: e.v, key: int32(k)}))
+				b.Edge(n, e.v, txngraph.EdgePass, c.reason(reason{kind: rsInvoke, t: e.t, v: e.v, key: int32(k)}))
 			}
 		})
 	}
-	g := b.build()
-	comp, ncomp := g.scc(nkValue|nkChain, ekPass)
-	s := newSearcher(g)
-	for _, ms := range cycles(comp, ncomp) {
+	g := b.Build()
+	comp, ncomp := g.SCC(txngraph.NodeValue|txngraph.NodeChain, txngraph.EdgePass)
+	s := txngraph.NewSearcher(g)
+	for _, ms := range txngraph.Cycles(comp, ncomp) {
 		x := ms[0] // values come first in node order
-		path := s.path(query{from: x, other: true, target: x, comp: comp, c: comp[x],
-			nodeMask: nkValue | nkChain, edgeMask: ekPass, countMask: nkValue})
+		path := s.Path(txngraph.Query{From: x, Other: true, Target: x, Comp: comp, C: comp[x],
+			NodeMask: txngraph.NodeValue | txngraph.NodeChain, EdgeMask: txngraph.EdgePass, CountMask: txngraph.NodeValue})
 		key := c.values[x].key
 		c.keys[key].untrusted = true
 		var vals []string
 		var why []reason
 		var ops []int
 		for _, e := range path {
-			if g.nk[g.to[e]] == nkValue {
-				vals = append(vals, fmt.Sprint(c.values[g.to[e]].val))
+			if g.NK[g.To[e]] == txngraph.NodeValue {
+				vals = append(vals, fmt.Sprint(c.values[g.To[e]].val))
 			}
-			if g.why[e] >= 0 {
-				why = append(why, c.reasons[g.why[e]])
-				ops = append(ops, c.txns[c.reasons[g.why[e]].t].op())
+			if g.Why[e] >= 0 {
+				why = append(why, c.reasons[g.Why[e]])
+				ops = append(ops, c.txns[c.reasons[g.Why[e]].t].op())
 			}
 		}
 		order := strings.Join(append([]string{fmt.Sprint(c.values[x].val)}, vals...), " < ")
@@ -143,179 +145,9 @@ func (c *checker) checkVersions() {
 // searches it for cycles. See the package documentation for its shape.
 func (c *checker) findCycles() {
 	g := c.buildDSG(c.timeline)
-	c.metrics["graph_nodes"] = g.size()
-	c.metrics["graph_edges"] = len(g.to)
-	s := newSearcher(g)
-	const tries = 4
-	isTxn := func(v int32) bool { return g.nk[v] == nkTxn }
-	countTxns := func(ms []int32) int {
-		n := 0
-		for _, v := range ms {
-			if isTxn(v) {
-				n++
-			}
-		}
-		return n
-	}
-	shortest := func(a, b []int32, g *graph) []int32 {
-		if a == nil || (b != nil && txnsOn(g, b) < txnsOn(g, a)) {
-			return b
-		}
-		return a
-	}
-	// components returns the graph's components within the masks, and
-	// those of them that hold two transactions or more: only these can
-	// close a cycle between transactions.
-	components := func(nodeMask, edgeMask uint8) ([]int32, [][]int32) {
-		comp, ncomp := g.scc(nodeMask, edgeMask)
-		var sets [][]int32
-		for _, ms := range cycles(comp, ncomp) {
-			if countTxns(ms) >= 2 {
-				sets = append(sets, ms)
-			}
-		}
-		return comp, sets
-	}
-	// leaving returns the first tries edges of kind that leave a
-	// transaction of ms and stay inside its component.
-	leaving := func(ms, comp []int32, kind uint8) []int32 {
-		var es []int32
-		for _, u := range ms {
-			if !isTxn(u) {
-				continue
-			}
-			for e := g.off[u]; e < g.off[u+1] && len(es) < tries; e++ {
-				if g.kind[e] == kind && comp[g.to[e]] == comp[u] {
-					es = append(es, e)
-				}
-			}
-		}
-		return es
-	}
-	// closing returns the shortest cycle that starts with one of es and
-	// comes back to that edge's source along q's masks, or nil.
-	closing := func(es, comp []int32, q query) []int32 {
-		var best []int32
-		for _, e := range es {
-			u := c.edgeSource(g, e)
-			q.from, q.target, q.comp, q.c = g.to[e], u, comp, comp[u]
-			if p := s.path(q); p != nil {
-				best = shortest(best, append([]int32{e}, p...), g)
-			}
-		}
-		return best
-	}
-
-	// G0: cycles of write-write dependencies.
-	comp, sets := components(nkTxn|nkWW, ekWW|ekPass)
-	for _, ms := range sets {
-		var best []int32
-		n := 0
-		for _, v := range ms {
-			if !isTxn(v) || n == tries {
-				continue
-			}
-			n++
-			best = shortest(best, s.path(query{from: v, target: v, comp: comp, c: comp[v],
-				nodeMask: nkTxn | nkWW, edgeMask: ekWW | ekPass, countMask: nkTxn}), g)
-		}
-		if best != nil {
-			c.cycleCase(g, KindG0, best)
-		}
-	}
-
-	// G1c: cycles of ww and wr dependencies through at least one wr edge.
-	comp, sets = components(nkTxn|nkWW, ekWW|ekWR|ekPass)
-	for _, ms := range sets {
-		best := closing(leaving(ms, comp, ekWR), comp, query{other: true,
-			nodeMask: nkTxn | nkWW, edgeMask: ekWW | ekWR | ekPass, countMask: nkTxn})
-		if best != nil {
-			c.cycleCase(g, KindG1c, best)
-		}
-	}
-
-	// G-single and G2: cycles through anti-dependencies. Look first for
-	// one rw edge closed by ww and wr edges only, then allow more.
-	comp, sets = components(nkTxn|nkWW|nkRW, ekWW|ekWR|ekRW|ekPass)
-	for _, ms := range sets {
-		rws := leaving(ms, comp, ekRW)
-		var best []int32
-		for _, mask := range []uint8{ekWW | ekWR | ekPass, ekWW | ekWR | ekRW | ekPass} {
-			best = closing(rws, comp, query{nodeMask: nkTxn | nkWW | nkRW, edgeMask: mask, countMask: nkTxn})
-			if best != nil {
-				break
-			}
-		}
-		if best == nil {
-			continue
-		}
-		rw := 0
-		for _, e := range best {
-			if g.kind[e] == ekRW {
-				rw++
-			}
-		}
-		if rw == 1 {
-			c.cycleCase(g, KindGSingle, best)
-		} else {
-			c.cycleCase(g, KindG2, best)
-		}
-	}
-
-	// Real-time cycles (strict serializability): through at least one
-	// real-time edge, named by the other edges as Elle names them.
-	if !c.pol.realtime {
-		return
-	}
-	const rtNodes, rtEdges = nkTxn | nkWW | nkRW | nkTime, ekWW | ekWR | ekRW | ekPass | ekRT
-	comp, sets = components(rtNodes, rtEdges)
-	for _, ms := range sets {
-		best := closing(leaving(ms, comp, ekRT), comp, query{nodeMask: rtNodes, edgeMask: rtEdges, countMask: nkTxn})
-		if best == nil {
-			continue
-		}
-		rw, wr := 0, 0
-		for _, e := range best {
-			switch g.kind[e] {
-			case ekRW:
-				rw++
-			case ekWR:
-				wr++
-			}
-		}
-		switch {
-		case rw == 1:
-			c.cycleCase(g, KindGSingleRT, best)
-		case rw > 1:
-			c.cycleCase(g, KindG2RT, best)
-		case wr > 0:
-			c.cycleCase(g, KindG1cRT, best)
-		default:
-			c.cycleCase(g, KindG0RT, best)
-		}
-	}
-}
-
-// edgeSource finds the node an edge leaves.
-func (c *checker) edgeSource(g *graph, e int32) int32 {
-	i, _ := slices.BinarySearchFunc(g.off, e, func(off, e int32) int {
-		if off <= e {
-			return -1
-		}
-		return 1
-	})
-	return int32(i - 1)
-}
-
-// txnsOn counts the transactions a path enters.
-func txnsOn(g *graph, path []int32) int {
-	n := 0
-	for _, e := range path {
-		if g.nk[g.to[e]] == nkTxn {
-			n++
-		}
-	}
-	return n
+	c.metrics["graph_nodes"] = g.Size()
+	c.metrics["graph_edges"] = len(g.To)
+	txngraph.FindCycles(g, c.pol.Realtime, func(kind string, path []int32) { c.cycleCase(g, kind, path) })
 }
 
 // buildDSG builds the dependency graph. Nodes: one per transaction
@@ -333,27 +165,27 @@ func txnsOn(g *graph, path []int32) int {
 // where target(L, y) is y's writer when it committed, and L(y) otherwise,
 // so that orders chain through values of transactions that did not (or may
 // not have) commit without those transactions joining any cycle.
-func (c *checker) buildDSG(timeline [][]event) *graph {
-	var b builder
+func (c *checker) buildDSG(timeline [][]event) *txngraph.Graph {
+	var b txngraph.Builder
 	events, nilReads := 0, 0
 	for k, evs := range timeline {
 		events += len(evs)
 		nilReads += len(c.keys[k].nilReaders)
 	}
-	b.grow(len(c.txns)+2*len(c.values)+2*events,
+	b.Grow(len(c.txns)+2*len(c.values)+2*events,
 		len(c.values)+2*len(c.reads)+2*len(c.facts)+4*events+nilReads)
 	c.reasons = slices.Grow(c.reasons, len(c.values)+2*len(c.reads)+2*events+nilReads)
 	for i := range c.txns {
 		if c.txns[i].committed {
-			b.node(nkTxn)
+			b.Node(txngraph.NodeTxn)
 		} else {
-			b.node(0)
+			b.Node(0)
 		}
 	}
 	nt := int32(len(c.txns))
 	for range c.values {
-		b.node(nkWW)
-		b.node(nkRW)
+		b.Node(txngraph.NodeWW)
+		b.Node(txngraph.NodeRW)
 	}
 	ww := func(v int32) int32 { return nt + 2*v }
 	rw := func(v int32) int32 { return nt + 2*v + 1 }
@@ -362,7 +194,7 @@ func (c *checker) buildDSG(timeline [][]event) *graph {
 		if w := c.values[v].writer; committed(w) {
 			return w
 		}
-		if lane == nkWW {
+		if lane == txngraph.NodeWW {
 			return ww(v)
 		}
 		return rw(v)
@@ -372,16 +204,16 @@ func (c *checker) buildDSG(timeline [][]event) *graph {
 	for id := range c.values {
 		v := &c.values[id]
 		if committed(v.writer) && trusted(int32(id)) {
-			b.edge(v.writer, ww(int32(id)), ekWW, c.reason(reason{kind: rsWrote, t: v.writer, v: int32(id), key: v.key}))
+			b.Edge(v.writer, ww(int32(id)), txngraph.EdgeWW, c.reason(reason{kind: rsWrote, t: v.writer, v: int32(id), key: v.key}))
 		}
 	}
 	for _, r := range c.reads {
 		w := c.values[r.v].writer
 		if committed(w) && committed(r.t) {
-			b.edge(w, r.t, ekWR, c.reason(reason{kind: rsWR, t: r.t, v: r.v, key: c.values[r.v].key}))
+			b.Edge(w, r.t, txngraph.EdgeWR, c.reason(reason{kind: rsWR, t: r.t, v: r.v, key: c.values[r.v].key}))
 		}
 		if trusted(r.v) {
-			b.edge(r.t, rw(r.v), ekRW, c.reason(reason{kind: rsRead, t: r.t, v: r.v, key: c.values[r.v].key}))
+			b.Edge(r.t, rw(r.v), txngraph.EdgeRW, c.reason(reason{kind: rsRead, t: r.t, v: r.v, key: c.values[r.v].key}))
 		}
 	}
 	for i, f := range c.facts {
@@ -392,9 +224,9 @@ func (c *checker) buildDSG(timeline [][]event) *graph {
 		if !(f.kind == rsOrder && committed(c.values[f.from].writer)) {
 			// (Within a committed writer, the order of its own writes is
 			// no dependency between transactions.)
-			b.edge(ww(f.from), target(nkWW, f.to), ekPass, why)
+			b.Edge(ww(f.from), target(txngraph.NodeWW, f.to), txngraph.EdgePass, why)
 		}
-		b.edge(rw(f.from), target(nkRW, f.to), ekPass, why)
+		b.Edge(rw(f.from), target(txngraph.NodeRW, f.to), txngraph.EdgePass, why)
 	}
 	for k, evs := range timeline {
 		key := &c.keys[k]
@@ -405,16 +237,16 @@ func (c *checker) buildDSG(timeline [][]event) *graph {
 		if !exits {
 			continue
 		}
-		for _, lane := range []uint8{nkWW, nkRW} {
-			if lane == nkWW && key.untrusted {
+		for _, lane := range []uint8{txngraph.NodeWW, txngraph.NodeRW} {
+			if lane == txngraph.NodeWW && key.untrusted {
 				continue
 			}
-			b.chain(lane, len(evs), func(i int, n int32) {
+			b.Chain(lane, len(evs), func(i int, n int32) {
 				e := evs[i]
-				if i == 0 && lane == nkRW {
+				if i == 0 && lane == txngraph.NodeRW {
 					for _, t := range key.nilReaders {
 						if committed(t) {
-							b.edge(t, n, ekRW, c.reason(reason{kind: rsRead, t: t, v: -1, key: int32(k)}))
+							b.Edge(t, n, txngraph.EdgeRW, c.reason(reason{kind: rsRead, t: t, v: -1, key: int32(k)}))
 						}
 					}
 				}
@@ -423,24 +255,24 @@ func (c *checker) buildDSG(timeline [][]event) *graph {
 						return
 					}
 					from := ww(e.v)
-					if lane == nkRW {
+					if lane == txngraph.NodeRW {
 						from = rw(e.v)
 					}
-					b.edge(from, n, ekPass, c.reason(reason{kind: rsSeen, t: e.t, v: e.v, key: int32(k)}))
+					b.Edge(from, n, txngraph.EdgePass, c.reason(reason{kind: rsSeen, t: e.t, v: e.v, key: int32(k)}))
 					return
 				}
 				to := e.t
 				if !committed(e.t) {
 					to = target(lane, e.v)
 				}
-				b.edge(n, to, ekPass, c.reason(reason{kind: rsInvoke, t: e.t, v: e.v, key: int32(k)}))
+				b.Edge(n, to, txngraph.EdgePass, c.reason(reason{kind: rsInvoke, t: e.t, v: e.v, key: int32(k)}))
 			})
 		}
 	}
-	if c.pol.realtime {
+	if c.pol.Realtime {
 		c.realtimeChain(&b, committed)
 	}
-	return b.build()
+	return b.Build()
 }
 
 // realtimeChain adds, for strict serializability, the real-time order: a
@@ -448,101 +280,55 @@ func (c *checker) buildDSG(timeline [][]event) *graph {
 // its completion and which leads to each committed transaction at its
 // invocation, so that a path from T1 to T2 along it says T1 completed
 // before T2 was invoked. It is linear in the number of transactions.
-func (c *checker) realtimeChain(b *builder, committed func(int32) bool) {
-	type tev struct {
-		idx  int
-		done bool
-		t    int32
-	}
-	var evs []tev
+func (c *checker) realtimeChain(b *txngraph.Builder, committed func(int32) bool) {
+	var spans []txngraph.Span
 	for i := range c.txns {
 		t := &c.txns[i]
 		if !committed(int32(i)) {
 			continue
 		}
-		evs = append(evs, tev{idx: t.inv, t: int32(i)})
+		s := txngraph.Span{T: int32(i), Inv: t.inv, Done: -1}
 		if t.st == stOK {
-			evs = append(evs, tev{idx: t.done, done: true, t: int32(i)})
+			s.Done = t.done
 		}
+		spans = append(spans, s)
 	}
-	slices.SortFunc(evs, func(a, b tev) int { return a.idx - b.idx })
-	b.chain(nkTime, len(evs), func(i int, n int32) {
-		if e := evs[i]; e.done {
-			b.edge(e.t, n, ekRT, c.reason(reason{kind: rsDone, t: e.t, v: -1, key: -1}))
-		} else {
-			b.edge(n, e.t, ekPass, c.reason(reason{kind: rsBegan, t: e.t, v: -1, key: -1}))
+	txngraph.RealtimeChain(b, spans, func(t int32, done bool) int32 {
+		if done {
+			return c.reason(reason{kind: rsDone, t: t, v: -1, key: -1})
 		}
+		return c.reason(reason{kind: rsBegan, t: t, v: -1, key: -1})
 	})
 }
 
 // cycleCase records a cycle found by search: path starts at a
 // transaction and returns to it. Its description is written only if the
 // case is shown.
-func (c *checker) cycleCase(g *graph, kind string, path []int32) {
-	var ops []int
-	for _, e := range path {
-		if to := g.to[e]; g.nk[to] == nkTxn {
-			ops = append(ops, c.txns[to].op())
-		}
-	}
-	// The path ends where it began: list the start first.
-	ops = append(ops[len(ops)-1:], ops[:len(ops)-1]...)
+func (c *checker) cycleCase(g *txngraph.Graph, kind string, path []int32) {
+	ops := txngraph.CycleOps(g, path, func(t int32) int { return c.txns[t].op() })
 	c.add(kind, anomalyCase{ops: ops, size: len(ops), render: func() string { return c.describeCycle(g, kind, path) }})
 }
 
 // describeCycle says, step by step, why each transaction of a cycle
 // precedes the next.
-func (c *checker) describeCycle(g *graph, kind string, path []int32) string {
-	start := c.edgeSource(g, path[0])
-	type step struct {
-		from, to int32
-		dep      string
-		why      []reason
-	}
-	var steps []step
-	cur := step{from: start}
+func (c *checker) describeCycle(g *txngraph.Graph, kind string, path []int32) string {
+	steps := txngraph.Steps(g, path)
+	n := c.namer()
+	var sb strings.Builder
+	sb.WriteString(txngraph.Outline(steps, func(t int32) string { return tName(&c.txns[t]) }))
 	intermediate := false
-	for _, e := range path {
-		if cur.dep == "" {
-			switch g.kind[e] {
-			case ekWW:
-				cur.dep = "ww"
-			case ekWR:
-				cur.dep = "wr"
-			case ekRW:
-				cur.dep = "rw"
-			case ekRT:
-				cur.dep = "rt"
-			}
-		}
-		if w := g.why[e]; w >= 0 {
-			r := c.reasons[w]
-			cur.why = append(cur.why, r)
-			if r.kind == rsWrote && !c.values[r.v].final {
+	for i, st := range steps {
+		why := make([]reason, len(st.Why))
+		for j, w := range st.Why {
+			why[j] = c.reasons[w]
+			if r := why[j]; r.kind == rsWrote && !c.values[r.v].final {
 				intermediate = true
 			}
 		}
-		if to := g.to[e]; g.nk[to] == nkTxn {
-			cur.to = to
-			steps = append(steps, cur)
-			cur = step{from: to}
-		}
-	}
-	var sb strings.Builder
-	n := c.namer()
-	fmt.Fprintf(&sb, "cycle of %d transactions: ", len(steps))
-	for i, st := range steps {
-		if i == 0 {
-			sb.WriteString(tName(&c.txns[st.from]))
-		}
-		fmt.Fprintf(&sb, " -%s-> %s", st.dep, tName(&c.txns[st.to]))
-	}
-	sb.WriteString(". ")
-	for i, st := range steps {
 		if i > 0 {
 			sb.WriteString(" ")
 		}
-		fmt.Fprintf(&sb, "%s -%s-> %s: %s.", tName(&c.txns[st.from]), st.dep, tName(&c.txns[st.to]), c.saySteps(n, st.why))
+		fmt.Fprintf(&sb, "%s -%s-> %s: %s.", tName(&c.txns[st.From]), st.Dep, tName(&c.txns[st.To]), c.saySteps(n, why))
 	}
 	if kind == KindG0 && intermediate {
 		sb.WriteString(" (Some of these writes were overwritten later by the same transaction: Adya, who counts only each transaction's final write as a version, would call this a dirty write rather than G0.)")

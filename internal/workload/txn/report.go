@@ -2,68 +2,29 @@ package txn
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/glomers/glomers/internal/workload"
-	"github.com/glomers/glomers/internal/workload/evidence"
+	"github.com/glomers/glomers/internal/workload/txngraph"
 )
-
-// maxShown bounds how many cases of one kind a result lists (the smallest
-// first); the rest are counted in the metrics and in the last shown case.
-const maxShown = 8
 
 // result turns the cases into a verdict.
 func (c *checker) result() workload.Result {
-	res := workload.Result{Metrics: c.metrics}
-	ev := evidence.Collector{Limit: maxShown}
-	for _, kind := range kindOrder {
-		cases := c.cases[kind]
-		slices.SortStableFunc(cases, func(a, b anomalyCase) int {
-			if a.size != b.size {
-				return a.size - b.size
-			}
-			return firstOp(a) - firstOp(b)
-		})
-		for _, a := range cases {
-			an := workload.Anomaly{Kind: kind, Message: a.msg, Ops: a.ops}
-			if a.render != nil && !ev.Full(kind) {
-				an.Message = a.render()
-			}
-			ev.Add(an)
+	cases := make(map[string][]txngraph.Case, len(c.cases))
+	for kind, cs := range c.cases {
+		for _, a := range cs {
+			cases[kind] = append(cases[kind], txngraph.Case{Msg: a.msg, Render: a.render, Ops: a.ops, Size: a.size})
 		}
 	}
-	kept := ev.Kept()
-	for i, an := range kept {
-		if more := ev.Dropped(an.Kind); more > 0 && (i == len(kept)-1 || kept[i+1].Kind != an.Kind) {
-			an.Message += fmt.Sprintf(" (%d more %s cases not shown)", more, an.Kind)
-		}
-		if c.pol.failing[an.Kind] {
-			res.Anomalies = append(res.Anomalies, an)
-		} else {
-			an.Message += fmt.Sprintf(" [allowed by %s]", c.pol.names())
-			res.Notes = append(res.Notes, an)
-		}
-	}
-	counts := ev.Counts()
-	var ok, fail, info int
-	for i := range c.txns {
-		switch c.txns[i].st {
-		case stOK:
-			ok++
-		case stFail:
-			fail++
-		default:
-			info++
-		}
-	}
-	for _, m := range c.pol.models {
-		if m.level < 3 {
+	tally := txngraph.Tally(len(c.txns), func(i int) status { return c.txns[i].st })
+	var unchecked []workload.Anomaly
+	for _, m := range c.pol.Models {
+		if m.Level < 3 {
 			continue
 		}
-		res.Notes = append(res.Notes, workload.Anomaly{Kind: "unchecked", Message: fmt.Sprintf(
+		unchecked = append(unchecked, workload.Anomaly{Kind: "unchecked", Message: fmt.Sprintf(
 			"%s forbids more than read committed does. Of that, this checker looks for %s and fails the run on any it finds; finding none, it calls the run valid, as Elle (Maelstrom's checker) does, though that is no proof of %s: %s",
-			m.name, strings.Join(m.adds, ", "), m.name, m.unchecked)})
+			m.Name, strings.Join(strong[m.Name].adds, ", "), m.Name, strong[m.Name].unchecked)})
 	}
 	untrusted := 0
 	for i := range c.keys {
@@ -71,7 +32,7 @@ func (c *checker) result() workload.Result {
 			untrusted++
 		}
 	}
-	c.metrics["txns"] = map[string]int{"ok": ok, "fail": fail, "info": info}
+	c.metrics["txns"] = tally
 	c.metrics["keys"] = len(c.keys)
 	c.metrics["values"] = len(c.values)
 	c.metrics["external_reads"] = len(c.reads)
@@ -91,30 +52,5 @@ func (c *checker) result() workload.Result {
 	c.metrics["inferred"] = map[string]int{
 		"writes_follow_reads": wfr, "write_order": order, "values_read_before_later_writers": seen, "untrusted_keys": untrusted,
 	}
-	if counts != nil {
-		c.metrics["anomaly_counts"] = counts
-	}
-	var lax workload.Validity
-	switch {
-	case ok == 0:
-		lax = workload.Unknown
-		res.Notes = append(res.Notes, workload.Anomaly{Kind: "no-transactions", Message: "no transaction completed ok, so there is nothing to judge"})
-	default:
-		lax = workload.Valid
-	}
-	res.Validity, res.MaelstromValidity = lax, lax
-	if len(res.Anomalies) > 0 {
-		res.Validity = workload.Invalid
-		if workload.MarkStrict("txn-rw-register", res.Anomalies) {
-			res.MaelstromValidity = workload.Invalid
-		}
-	}
-	return res
-}
-
-func firstOp(a anomalyCase) int {
-	if len(a.ops) == 0 {
-		return -1
-	}
-	return a.ops[0]
+	return txngraph.Verdict(Name, cases, kindOrder, c.pol, tally["ok"], unchecked, c.metrics)
 }

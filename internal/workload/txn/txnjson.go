@@ -1,12 +1,12 @@
 package txn
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
-	"strings"
+
+	"github.com/glomers/glomers/internal/workload/jsonscan"
+	"github.com/glomers/glomers/internal/workload/txngraph"
 )
 
 // mop is one micro-operation. A read asks for (and, completed, holds) a
@@ -24,97 +24,42 @@ func (m mop) isWrite() bool { return m.f == 'w' }
 // encodeTxn renders mops in the wire and history shape,
 // [["r",1,null],["w",1,6]].
 func encodeTxn(mops []mop) json.RawMessage {
-	b := make([]byte, 0, 2+len(mops)*14)
-	b = append(b, '[')
-	for i, m := range mops {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '[', '"', m.f, '"', ',')
-		b = strconv.AppendInt(b, m.key, 10)
-		b = append(b, ',')
-		if m.f == 'r' && m.nil {
-			b = append(b, "null"...)
-		} else {
-			b = strconv.AppendInt(b, m.value, 10)
-		}
-		b = append(b, ']')
-	}
-	return append(b, ']')
+	return jsonscan.AppendTxn(make([]byte, 0, 2+len(mops)*14), len(mops),
+		func(i int) (string, int64) { return string(mops[i].f), mops[i].key },
+		func(b []byte, i int) []byte {
+			if m := mops[i]; m.f != 'r' || !m.nil {
+				return strconv.AppendInt(b, m.value, 10)
+			}
+			return append(b, "null"...)
+		})
 }
 
 // parseTxn decodes a transaction value. Keys and written values must be
 // JSON integers; read values null or integers. A fast scanner handles the
 // shape the harness and well-behaved nodes produce; anything it does not
 // recognise goes to the general decoder, whose verdict stands.
-func parseTxn(raw []byte) ([]mop, error) {
-	if mops, ok := scanTxn(raw); ok {
-		return mops, nil
-	}
-	return decodeTxn(raw)
-}
+func parseTxn(raw []byte) ([]mop, error) { return txngraph.Parse(raw, scanTxn, decodeTxn) }
 
 // decodeTxn is the reference decoder, built on encoding/json.
 func decodeTxn(raw []byte) ([]mop, error) {
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return nil, errors.New("transaction is missing")
+	raws, err := txngraph.MicroOps(raw, "r", "w")
+	if err != nil {
+		return nil, err
 	}
-	var elems []json.RawMessage
-	if err := json.Unmarshal(raw, &elems); err != nil || elems == nil {
-		return nil, errors.New("transaction is not a JSON array")
-	}
-	mops := make([]mop, len(elems))
-	for i, e := range elems {
-		var parts []json.RawMessage
-		if err := json.Unmarshal(e, &parts); err != nil || parts == nil {
-			return nil, fmt.Errorf("micro-op %d is not an array", i)
-		}
-		if len(parts) != 3 {
-			return nil, fmt.Errorf("micro-op %d has %d elements, not 3 ([f, key, value])", i, len(parts))
-		}
-		var f string
-		if err := json.Unmarshal(parts[0], &f); err != nil || (f != "r" && f != "w") {
-			return nil, fmt.Errorf(`micro-op %d: function is %s, not "r" or "w"`, i, parts[0])
-		}
-		m := mop{f: f[0]}
-		k, err := jsonInt(parts[1])
-		if err != nil {
-			return nil, fmt.Errorf("micro-op %d: key %s", i, err)
-		}
-		m.key = k
-		if string(bytes.TrimSpace(parts[2])) == "null" {
+	mops := make([]mop, len(raws))
+	for i, r := range raws {
+		m := mop{f: r.F[0], key: r.Key}
+		if string(r.Value) == "null" {
 			if m.f == 'w' {
 				return nil, fmt.Errorf("micro-op %d: a write of null", i)
 			}
 			m.nil = true
-		} else {
-			v, err := jsonInt(parts[2])
-			if err != nil {
-				return nil, fmt.Errorf("micro-op %d: value %s", i, err)
-			}
-			m.value = v
+		} else if m.value, err = jsonscan.ParseInt(r.Value); err != nil {
+			return nil, fmt.Errorf("micro-op %d: value %s", i, err)
 		}
 		mops[i] = m
 	}
 	return mops, nil
-}
-
-// jsonInt decodes a JSON integer. Like Maelstrom's schemas, it refuses
-// numbers written with a fraction or exponent (1.0 is not an integer).
-func jsonInt(raw json.RawMessage) (int64, error) {
-	s := string(bytes.TrimSpace(raw))
-	if len(s) == 0 || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) {
-		return 0, fmt.Errorf("%s is not an integer", raw)
-	}
-	var n json.Number
-	if err := json.Unmarshal(raw, &n); err != nil || strings.ContainsAny(s, ".eE") {
-		return 0, fmt.Errorf("%s is not an integer", raw)
-	}
-	v, err := strconv.ParseInt(string(n), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%s is not a 64-bit integer", raw)
-	}
-	return v, nil
 }
 
 // scanTxn is the fast path of parseTxn: it accepts only plain arrays of
@@ -122,131 +67,30 @@ func jsonInt(raw json.RawMessage) (int64, error) {
 // false for anything else (including valid JSON it does not handle, such
 // as escaped strings), leaving the verdict to decodeTxn.
 func scanTxn(b []byte) ([]mop, bool) {
-	s := scanner{b: b}
-	s.ws()
-	if !s.eat('[') {
-		return nil, false
-	}
+	s := jsonscan.Scanner{B: b}
 	mops := make([]mop, 0, 4)
-	s.ws()
-	if s.eat(']') {
-		s.ws()
-		return mops, s.i == len(s.b)
-	}
-	for {
-		s.ws()
-		if !s.eat('[') {
-			return nil, false
-		}
-		s.ws()
-		if !s.eat('"') || s.i >= len(s.b) {
-			return nil, false
-		}
-		m := mop{f: s.b[s.i]}
-		if m.f != 'r' && m.f != 'w' {
-			return nil, false
-		}
-		s.i++
-		if !s.eat('"') {
-			return nil, false
-		}
-		s.ws()
-		if !s.eat(',') {
-			return nil, false
-		}
-		s.ws()
-		k, ok := s.int()
-		if !ok {
-			return nil, false
-		}
-		m.key = k
-		s.ws()
-		if !s.eat(',') {
-			return nil, false
-		}
-		s.ws()
-		if s.lit("null") {
-			if m.f == 'w' {
-				return nil, false
+	ok := s.List(func() bool {
+		var m mop
+		ok := s.Tuple(func() bool {
+			if !s.Eat('"') || s.I >= len(s.B) {
+				return false
 			}
-			m.nil = true
-		} else if v, ok := s.int(); ok {
-			m.value = v
-		} else {
-			return nil, false
-		}
-		s.ws()
-		if !s.eat(']') {
-			return nil, false
-		}
+			m.f = s.B[s.I]
+			s.I++
+			return (m.f == 'r' || m.f == 'w') && s.Eat('"')
+		}, func() (ok bool) {
+			m.key, ok = s.Int()
+			return ok
+		}, func() (ok bool) {
+			if s.Lit("null") {
+				m.nil = true
+				return m.f == 'r'
+			}
+			m.value, ok = s.Int()
+			return ok
+		})
 		mops = append(mops, m)
-		s.ws()
-		if s.eat(']') {
-			s.ws()
-			return mops, s.i == len(s.b)
-		}
-		if !s.eat(',') {
-			return nil, false
-		}
-	}
-}
-
-type scanner struct {
-	b []byte
-	i int
-}
-
-func (s *scanner) ws() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
-	}
-}
-
-func (s *scanner) eat(c byte) bool {
-	if s.i < len(s.b) && s.b[s.i] == c {
-		s.i++
-		return true
-	}
-	return false
-}
-
-func (s *scanner) lit(w string) bool {
-	if len(s.b)-s.i >= len(w) && string(s.b[s.i:s.i+len(w)]) == w {
-		s.i += len(w)
-		return true
-	}
-	return false
-}
-
-// int scans a JSON integer: -?(0|[1-9][0-9]*), not followed by a fraction
-// or exponent, fitting in int64.
-func (s *scanner) int() (int64, bool) {
-	start := s.i
-	if s.i < len(s.b) && s.b[s.i] == '-' {
-		s.i++
-	}
-	digits := s.i
-	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
-		s.i++
-	}
-	n := s.i - digits
-	if n == 0 || (n > 1 && s.b[digits] == '0') {
-		return 0, false
-	}
-	if s.i < len(s.b) {
-		switch s.b[s.i] {
-		case '.', 'e', 'E':
-			return 0, false
-		}
-	}
-	v, err := strconv.ParseInt(string(s.b[start:s.i]), 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	return v, true
+		return ok
+	})
+	return mops, ok && s.End()
 }

@@ -1,9 +1,10 @@
 package txn
 
 import (
-	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/glomers/glomers/internal/workload/workloadtest"
 )
 
 // The fast scanner and the reference decoder agree: whenever the scanner
@@ -17,25 +18,8 @@ func TestScanMatchesDecode(t *testing.T) {
 		`[["r",9223372036854775807,null]]`, `[["r",9223372036854775808,null]]`, `[["r",1,null]] x`,
 		`[["r",1,null],]`, `[[` + strings.Repeat(" ", 10) + `"w",1,2]]`,
 	}
-	rnd := rand.New(rand.NewPCG(1, 1))
 	alphabet := []string{"[", "]", ",", `"r"`, `"w"`, "1", "-2", "null", " ", "0", "3.5", `"`}
-	for range 5000 {
-		var sb strings.Builder
-		for range rnd.IntN(14) {
-			sb.WriteString(alphabet[rnd.IntN(len(alphabet))])
-		}
-		cases = append(cases, sb.String())
-	}
-	for _, c := range cases {
-		want, werr := decodeTxn([]byte(c))
-		got, ok := scanTxn([]byte(c))
-		if ok && (werr != nil || encodeTxn(got) == nil || string(encodeTxn(got)) != string(encodeTxn(want))) {
-			t.Errorf("%q: scanner %v, decoder %v / %v", c, got, want, werr)
-		}
-		if _, err := parseTxn([]byte(c)); (err == nil) != (werr == nil) {
-			t.Errorf("%q: parseTxn and decodeTxn disagree", c)
-		}
-	}
+	workloadtest.ScanMatchesDecode(t, cases, alphabet, scanTxn, decodeTxn, parseTxn, encodeTxn)
 	if _, err := parseTxn([]byte(`[["\u0072",1,null]]`)); err != nil {
 		t.Errorf("an escaped but valid function was refused: %v", err)
 	}

@@ -45,7 +45,7 @@ func (txnWorkload) NewGenerator(opts workload.Options) workload.Generator {
 }
 
 // NewClient returns a client; it keeps no state.
-func (txnWorkload) NewClient(workload.Options) workload.Client { return client{} }
+func (txnWorkload) NewClient(workload.Options) workload.Client { return client }
 
 // Check runs the checker with the run's consistency models.
 func (txnWorkload) Check(h history.History, opts workload.Options) workload.Result {

@@ -7,36 +7,24 @@
 package main
 
 import (
-	"encoding/json"
-	"log"
-	"sync"
-
 	maelstrom "github.com/jepsen-io/maelstrom/demo/go"
+
+	"github.com/glomers/glomers/testdata/nodes/txnnode"
 )
 
 func main() {
-	n := maelstrom.NewNode()
-	var mu sync.Mutex
 	regs := map[int]int{}
 	writers := 0
-	n.Handle("txn", func(msg maelstrom.Message) error {
-		var body struct {
-			Txn [][]any `json:"txn"`
-		}
-		if err := json.Unmarshal(msg.Body, &body); err != nil {
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
+	txnnode.Serve(func(txn [][]any) error {
 		wrote := false
-		for _, op := range body.Txn {
-			k := int(op[1].(float64))
+		for _, op := range txn {
+			k := txnnode.Key(op)
 			if op[0] == "r" {
 				if v, ok := regs[k]; ok {
 					op[2] = v
 				}
 			} else {
-				regs[k] = int(op[2].(float64))
+				regs[k] = txnnode.Value(op)
 				wrote = true
 			}
 		}
@@ -47,9 +35,6 @@ func main() {
 				return maelstrom.NewRPCError(maelstrom.TxnConflict, "aborted (but its writes stay)")
 			}
 		}
-		return n.Reply(msg, map[string]any{"type": "txn_ok", "txn": body.Txn})
+		return nil
 	})
-	if err := n.Run(); err != nil {
-		log.Fatal(err)
-	}
 }

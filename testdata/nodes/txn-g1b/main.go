@@ -10,38 +10,31 @@ package main
 
 import (
 	"encoding/json"
-	"log"
 	"sync"
 	"time"
 
 	maelstrom "github.com/jepsen-io/maelstrom/demo/go"
+
+	"github.com/glomers/glomers/testdata/nodes/txnnode"
 )
 
 func main() {
 	n := maelstrom.NewNode()
 	var mu sync.Mutex
 	regs := map[int]int{}
-	n.Handle("txn", func(msg maelstrom.Message) error {
-		var body struct {
-			Txn [][]any `json:"txn"`
-		}
-		if err := json.Unmarshal(msg.Body, &body); err != nil {
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for i, op := range body.Txn {
+	txnnode.Handle(n, &mu, func(txn [][]any) error {
+		for i, op := range txn {
 			if i > 0 {
 				time.Sleep(2 * time.Millisecond)
 			}
-			k := int(op[1].(float64))
+			k := txnnode.Key(op)
 			if op[0] == "r" {
 				if v, ok := regs[k]; ok {
 					op[2] = v
 				}
 				continue
 			}
-			v := int(op[2].(float64))
+			v := txnnode.Value(op)
 			regs[k] = v
 			// The bug: every write goes out on its own, before the
 			// transaction has finished.
@@ -51,7 +44,7 @@ func main() {
 				}
 			}
 		}
-		return n.Reply(msg, map[string]any{"type": "txn_ok", "txn": body.Txn})
+		return nil
 	})
 	// Applied on arrival and never acknowledged: the run has no
 	// partitions, so nothing is lost, and the point is the window.
@@ -65,7 +58,5 @@ func main() {
 		mu.Unlock()
 		return nil
 	})
-	if err := n.Run(); err != nil {
-		log.Fatal(err)
-	}
+	txnnode.Run(n)
 }

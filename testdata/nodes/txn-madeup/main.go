@@ -7,38 +7,19 @@
 // node by Maelstrom's verdict, tutor test --strict and tutor check fail it.
 package main
 
-import (
-	"encoding/json"
-	"log"
-	"sync"
-
-	maelstrom "github.com/jepsen-io/maelstrom/demo/go"
-)
+import "github.com/glomers/glomers/testdata/nodes/txnnode"
 
 func main() {
-	n := maelstrom.NewNode()
-	var mu sync.Mutex
 	regs := map[int]int{}
-	n.Handle("txn", func(msg maelstrom.Message) error {
-		var body struct {
-			Txn [][]any `json:"txn"`
-		}
-		if err := json.Unmarshal(msg.Body, &body); err != nil {
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for _, op := range body.Txn {
-			k := int(op[1].(float64))
+	txnnode.Serve(func(txn [][]any) error {
+		for _, op := range txn {
+			k := txnnode.Key(op)
 			if op[0] == "r" {
 				op[2] = regs[k] // the bug: 0 for a key never written
 			} else {
-				regs[k] = int(op[2].(float64))
+				regs[k] = txnnode.Value(op)
 			}
 		}
-		return n.Reply(msg, map[string]any{"type": "txn_ok", "txn": body.Txn})
+		return nil
 	})
-	if err := n.Run(); err != nil {
-		log.Fatal(err)
-	}
 }

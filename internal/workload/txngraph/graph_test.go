@@ -1,4 +1,4 @@
-package txn
+package txngraph
 
 import (
 	"math/rand/v2"
@@ -50,18 +50,18 @@ func TestSCCMatchesNaive(t *testing.T) {
 	for round := range 300 {
 		n := 1 + rnd.IntN(30)
 		m := rnd.IntN(3 * n)
-		var b builder
+		var b Builder
 		for range n {
-			b.node(nkTxn)
+			b.Node(NodeTxn)
 		}
 		adj := make([][]int32, n)
 		for range m {
 			x, y := int32(rnd.IntN(n)), int32(rnd.IntN(n))
-			b.edge(x, y, ekWW, -1)
+			b.Edge(x, y, EdgeWW, -1)
 			adj[x] = append(adj[x], y)
 		}
-		g := b.build()
-		comp, _ := g.scc(nkTxn, ekWW)
+		g := b.Build()
+		comp, _ := g.SCC(NodeTxn, EdgeWW)
 		want := naiveSCC(n, adj)
 		for v := range n {
 			for w := range n {
@@ -77,12 +77,12 @@ func TestSCCMatchesNaive(t *testing.T) {
 // component.
 func TestSCCLongChain(t *testing.T) {
 	const n = 1 << 20
-	var b builder
+	var b Builder
 	for i := range n {
-		b.node(nkTxn)
-		b.edge(int32(i), int32((i+1)%n), ekWW, -1)
+		b.Node(NodeTxn)
+		b.Edge(int32(i), int32((i+1)%n), EdgeWW, -1)
 	}
-	comp, ncomp := b.build().scc(nkTxn, ekWW)
+	comp, ncomp := b.Build().SCC(NodeTxn, EdgeWW)
 	if ncomp != 1 || comp[0] != comp[n-1] {
 		t.Fatalf("%d components", ncomp)
 	}
@@ -92,20 +92,20 @@ func TestSCCLongChain(t *testing.T) {
 // uncounted helper nodes for free, and never returns the trivial walk
 // from a node back to itself through helpers alone.
 func TestSearcherShortestCycle(t *testing.T) {
-	var b builder
-	a, c, d := b.node(nkTxn), b.node(nkTxn), b.node(nkTxn)
-	h1, h2 := b.node(nkWW), b.node(nkWW)
-	b.edge(a, h1, ekWW, -1) // a -> h1 -> a: trivial
-	b.edge(h1, a, ekPass, -1)
-	b.edge(a, c, ekWW, -1) // a -> c -> d -> a: three
-	b.edge(c, d, ekWW, -1)
-	b.edge(d, a, ekWW, -1)
-	b.edge(h1, h2, ekPass, -1) // a -> h1 -> h2 -> d -> a: two
-	b.edge(h2, d, ekPass, -1)
-	g := b.build()
-	comp, _ := g.scc(nkTxn|nkWW, ekWW|ekPass)
-	p := newSearcher(g).path(query{from: a, target: a, comp: comp, c: comp[a], nodeMask: nkTxn | nkWW, edgeMask: ekWW | ekPass, countMask: nkTxn})
-	if txnsOn(g, p) != 2 || len(p) != 4 {
-		t.Fatalf("path %v through %d transactions, want a -> h1 -> h2 -> d -> a", p, txnsOn(g, p))
+	var b Builder
+	a, c, d := b.Node(NodeTxn), b.Node(NodeTxn), b.Node(NodeTxn)
+	h1, h2 := b.Node(NodeWW), b.Node(NodeWW)
+	b.Edge(a, h1, EdgeWW, -1) // a -> h1 -> a: trivial
+	b.Edge(h1, a, EdgePass, -1)
+	b.Edge(a, c, EdgeWW, -1) // a -> c -> d -> a: three
+	b.Edge(c, d, EdgeWW, -1)
+	b.Edge(d, a, EdgeWW, -1)
+	b.Edge(h1, h2, EdgePass, -1) // a -> h1 -> h2 -> d -> a: two
+	b.Edge(h2, d, EdgePass, -1)
+	g := b.Build()
+	comp, _ := g.SCC(NodeTxn|NodeWW, EdgeWW|EdgePass)
+	p := NewSearcher(g).Path(Query{From: a, Target: a, Comp: comp, C: comp[a], NodeMask: NodeTxn | NodeWW, EdgeMask: EdgeWW | EdgePass, CountMask: NodeTxn})
+	if TxnsOn(g, p) != 2 || len(p) != 4 {
+		t.Fatalf("path %v through %d transactions, want a -> h1 -> h2 -> d -> a", p, TxnsOn(g, p))
 	}
 }
