@@ -28,7 +28,14 @@ func TestReplacedEntryFailsItsClient(t *testing.T) {
 			json.Unmarshal(n.Recv().Body, &vote)
 		}
 		n.Send("n1", fmt.Sprintf(`{"type":"request_vote_res","in_reply_to":%d,"term":1,"vote_granted":true}`, vote.MsgID))
+		// Handlers run concurrently, so each message waits for the effect
+		// of the one before: n0's first heartbeat says it leads, and its
+		// replication of the write says the write is in its log, before
+		// n2's message deposes it (else n0 could take the write as a
+		// candidate or as n2's follower, and answer it otherwise).
+		awaitAppend(n, false)
 		n.Send("c1", `{"type":"write","msg_id":1,"key":1,"value":5}`)
+		awaitAppend(n, true)
 		// n2 leads term 2 and puts its own entry at index 1.
 		n.Send("n2", `{"type":"append_entries","msg_id":1,"term":2,"leader_id":"n2","prev_log_index":0,"prev_log_term":0,"entries":[{"term":2,"op":{"type":"write","key":1,"value":6}}],"leader_commit":0}`)
 		var got []string
@@ -46,4 +53,19 @@ func TestReplacedEntryFailsItsClient(t *testing.T) {
 			t.Errorf("got\n\t%s\n\t%s\nwant\n\t%s\n\t%s", got[0], got[1], want[0], want[1])
 		}
 	})
+}
+
+// awaitAppend reads n's messages up to its next append_entries, one with
+// entries if withEntries.
+func awaitAppend(n *soltest.Node, withEntries bool) {
+	for {
+		var app struct {
+			Type    string            `json:"type"`
+			Entries []json.RawMessage `json:"entries"`
+		}
+		json.Unmarshal(n.Recv().Body, &app)
+		if app.Type == "append_entries" && (len(app.Entries) > 0 || !withEntries) {
+			return
+		}
+	}
 }

@@ -474,8 +474,13 @@ func (s *server) appendEntries(msg maelstrom.Message) error {
 
 // truncate deletes the entries from index on. None of them was committed
 // (a committed entry is on every later leader, which never asks to
-// delete it), so the clients waiting for them learn that their operations
-// did not happen: error 11.
+// delete it). The clients waiting for them get error 11, which says their
+// operations did not happen: true in the three-node clusters of the
+// course's runs, where a replaced entry lived on this node alone (the
+// chapter gives the argument). With five nodes or more, a replaced entry
+// may survive on a node the new leader has not reached, and a later
+// leader may still commit it; there the honest answer is none, and the
+// client's request times out as indeterminate.
 func (s *server) truncate(index int) {
 	for i := index; i <= len(s.log); i++ {
 		if w, ok := s.waiters[i]; ok {
