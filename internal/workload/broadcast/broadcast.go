@@ -96,7 +96,7 @@ func topologyName(opts workload.Options) string {
 }
 
 func (broadcastWorkload) NewGenerator(workload.Options) workload.Generator {
-	return &generator{}
+	return &MixGenerator{F: "broadcast"}
 }
 
 func (broadcastWorkload) NewFinalGenerator(workload.Options) workload.Generator {
@@ -109,23 +109,29 @@ func (broadcastWorkload) Check(h history.History, _ workload.Options) workload.R
 	return Check(h)
 }
 
-// generator is Jepsen's (gen/mix [broadcasts reads]): each operation picks
-// one of the two at random, and only a broadcast advances the counter, so
-// values go out in increasing order with no gaps.
-type generator struct {
+// MixGenerator is Jepsen's (gen/mix [writes reads]) with writes of 0, 1,
+// 2, ... under F: each operation picks one of the two at random, and only
+// a write advances the counter, so values go out in increasing order with
+// no gaps. Broadcast (F "broadcast") and g-set (F "add") draw the same mix,
+// so they share this one generator.
+type MixGenerator struct {
+	// F is the write's operation name.
+	F    string
 	next int64
 }
 
-func (g *generator) Next(_ int, _ time.Duration, rnd *rand.Rand) (workload.Invocation, bool) {
+// Next draws a write or a read, half each.
+func (g *MixGenerator) Next(_ int, _ time.Duration, rnd *rand.Rand) (workload.Invocation, bool) {
 	if rnd.IntN(2) == 0 {
 		v := g.next
 		g.next++
-		return workload.Invocation{F: "broadcast", Value: history.Value(v)}, true
+		return workload.Invocation{F: g.F, Value: history.Value(v)}, true
 	}
 	return workload.Invocation{F: "read"}, true
 }
 
-func (g *generator) Update(int, workload.Invocation, workload.Completion) {}
+// Update does nothing: the mix ignores completions.
+func (g *MixGenerator) Update(int, workload.Invocation, workload.Completion) {}
 
 type client struct{}
 

@@ -37,8 +37,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
-	"time"
 
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/jsonval"
@@ -77,29 +75,18 @@ func New() workload.Workload {
 
 type gset struct{ workload.Base }
 
-func (gset) NewGenerator(workload.Options) workload.Generator { return &generator{} }
+// NewGenerator is (gen/mix [(map (fn [x] {:f :add, :value x}) (range)),
+// (repeat {:f :read})]): only an add advances the counter, so elements go
+// out in increasing order with no gaps.
+func (gset) NewGenerator(workload.Options) workload.Generator {
+	return &broadcast.MixGenerator{F: "add"}
+}
 
 func (gset) NewFinalGenerator(workload.Options) workload.Generator { return workload.FinalReads() }
 
 func (gset) NewClient(workload.Options) workload.Client { return client{} }
 
 func (gset) Check(h history.History, _ workload.Options) workload.Result { return Check(h) }
-
-// generator is (gen/mix [(map (fn [x] {:f :add, :value x}) (range)),
-// (repeat {:f :read})]): only an add advances the counter, so elements go
-// out in increasing order with no gaps.
-type generator struct{ next int64 }
-
-func (g *generator) Next(_ int, _ time.Duration, rnd *rand.Rand) (workload.Invocation, bool) {
-	if rnd.IntN(2) == 0 {
-		v := g.next
-		g.next++
-		return workload.Invocation{F: "add", Value: history.Value(v)}, true
-	}
-	return workload.Invocation{F: "read"}, true
-}
-
-func (g *generator) Update(int, workload.Invocation, workload.Completion) {}
 
 type client struct{}
 

@@ -2,6 +2,10 @@ package listappend
 
 import (
 	"testing"
+
+	"github.com/glomers/glomers/internal/history"
+	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/workloadtest"
 )
 
 // BenchmarkCheck100k checks 100,000 generated transactions (Maelstrom's
@@ -25,15 +29,6 @@ import (
 func BenchmarkCheck100k(b *testing.B) {
 	for _, mode := range []simMode{simSerial, simStale, simTorn} {
 		h := simulate(mode, 10, 100000, 1)
-		b.Run(mode.String(), func(b *testing.B) {
-			b.ReportAllocs()
-			var res any
-			for b.Loop() {
-				r := Check(h, nil)
-				res = r.Metrics["anomaly_counts"]
-			}
-			b.ReportMetric(100000, "txns")
-			b.Logf("%s: %d ops, anomalies %v", mode, len(h), res)
-		})
+		workloadtest.BenchCheck(b, mode.String(), h, 100000, func(h history.History) workload.Result { return Check(h, nil) })
 	}
 }

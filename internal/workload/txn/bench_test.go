@@ -2,6 +2,10 @@ package txn
 
 import (
 	"testing"
+
+	"github.com/glomers/glomers/internal/history"
+	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/workloadtest"
 )
 
 // benchHistory simulates 100,000 generated transactions with Maelstrom's
@@ -20,15 +24,6 @@ func BenchmarkCheck100k(b *testing.B) {
 	for _, mode := range []simMode{simInterleaved, simReplicated} {
 		s := benchHistory(b, mode)
 		h := s.b.History()
-		b.Run(mode.String(), func(b *testing.B) {
-			b.ReportAllocs()
-			var res any
-			for b.Loop() {
-				r := Check(h, rc)
-				res = r.Metrics["anomaly_counts"]
-			}
-			b.ReportMetric(float64(len(s.txns)), "txns")
-			b.Logf("%s: %d ops, anomalies %v", mode, len(h), res)
-		})
+		workloadtest.BenchCheck(b, mode.String(), h, len(s.txns), func(h history.History) workload.Result { return Check(h, rc) })
 	}
 }

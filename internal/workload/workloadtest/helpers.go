@@ -85,3 +85,18 @@ func RunClientCases(t *testing.T, w workload.Workload, cases []ClientCase) {
 		})
 	}
 }
+
+// BenchCheck runs check over h as a sub-benchmark named name, reporting
+// allocations, the txns figure and the anomaly counts of the last run, so
+// the transactional workloads measure their checkers the same way.
+func BenchCheck(b *testing.B, name string, h history.History, txns int, check func(history.History) workload.Result) {
+	b.Run(name, func(b *testing.B) {
+		b.ReportAllocs()
+		var res any
+		for b.Loop() {
+			res = check(h).Metrics["anomaly_counts"]
+		}
+		b.ReportMetric(float64(txns), "txns")
+		b.Logf("%s: %d ops, anomalies %v", name, len(h), res)
+	})
+}
