@@ -111,7 +111,8 @@ func Explained(w io.Writer, res *harness.Result, ex []Explanation, hints []strin
 		}
 	}
 	if res.StoreDir != "" {
-		fmt.Fprintf(w, "\nResults in %s%c (%s, %s, %s, %s/)\n", res.StoreDir, filepath.Separator, store.Results, store.History, store.Journal, store.NodeLogs)
+		fmt.Fprintf(w, "\nResults in %s%c (%s and, in Maelstrom's shape, %s; %s, %s, %s/)\n", res.StoreDir, filepath.Separator,
+			store.Results, store.MaelstromResults, store.History, store.Journal, store.NodeLogs)
 		fmt.Fprintf(w, "Open %s for the plots and the message diagram.\n", filepath.Join(res.StoreDir, store.Report))
 	}
 	if !res.Valid && res.Verdict != "interrupted" {
