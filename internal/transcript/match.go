@@ -82,6 +82,27 @@ func captureName(s string) (string, bool) {
 	return "", false
 }
 
+// replaceCaptures replaces, in a decoded JSON value, every "<$name>"
+// string by with(name): the captured value when a line is sent, a
+// placeholder 0 when a line is only validated.
+func replaceCaptures(v any, with func(name string) any) any {
+	switch x := v.(type) {
+	case string:
+		if name, ok := captureName(x); ok {
+			return with(name)
+		}
+	case map[string]any:
+		for k, e := range x {
+			x[k] = replaceCaptures(e, with)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = replaceCaptures(e, with)
+		}
+	}
+	return v
+}
+
 // value compares an expected and a received JSON value at path.
 func (m *matcher) value(path string, want, got any) string {
 	switch w := want.(type) {
@@ -212,29 +233,13 @@ func substitute(raw string, captures map[string]any) (string, error) {
 		return "", err
 	}
 	var missing string
-	var walk func(v any) any
-	walk = func(v any) any {
-		switch x := v.(type) {
-		case string:
-			if name, ok := captureName(x); ok {
-				c, found := captures[name]
-				if !found && missing == "" {
-					missing = name
-				}
-				return c
-			}
-		case map[string]any:
-			for k, e := range x {
-				x[k] = walk(e)
-			}
-		case []any:
-			for i, e := range x {
-				x[i] = walk(e)
-			}
+	v = replaceCaptures(v, func(name string) any {
+		c, found := captures[name]
+		if !found && missing == "" {
+			missing = name
 		}
-		return v
-	}
-	v = walk(v)
+		return c
+	})
 	if missing != "" {
 		return "", fmt.Errorf("%q is not captured by any earlier line", "<$"+missing+">")
 	}

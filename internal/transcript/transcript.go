@@ -317,25 +317,7 @@ func parseMessage(raw string) (proto.Message, error) {
 	if err != nil {
 		return proto.ParseLine([]byte(raw)) // for its error
 	}
-	var zero func(v any) any
-	zero = func(v any) any {
-		switch x := v.(type) {
-		case string:
-			if _, ok := captureName(x); ok {
-				return 0
-			}
-		case map[string]any:
-			for k, e := range x {
-				x[k] = zero(e)
-			}
-		case []any:
-			for i, e := range x {
-				x[i] = zero(e)
-			}
-		}
-		return v
-	}
-	m, err := proto.ParseLine([]byte(canonical(zero(v))))
+	m, err := proto.ParseLine([]byte(canonical(replaceCaptures(v, func(string) any { return 0 }))))
 	if err != nil {
 		return m, err
 	}
