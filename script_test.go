@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,9 +27,36 @@ var update = flag.Bool("update", false, "rewrite the scripts' golden sections wi
 // scripts: the test binary, copied into $PATH under that name, runs
 // cli.Main when invoked as tutor.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(waitingTests{m}, map[string]func(){
 		"tutor": func() { os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
+}
+
+// waitingTests is the test binary's own run (not a "tutor" command's).
+//
+// Most scripts spend their time waiting, not computing: a transcript waits
+// on the node's real timers (a Raft node's election timeout is one to two
+// seconds), a check waits on the workload's clock. Under -short, where the
+// long timed workloads are skipped, the scripts therefore run at least
+// eight at a time unless -parallel says otherwise; go test's default, one
+// per CPU, left the cores idle for most of the run.
+type waitingTests struct{ m *testing.M }
+
+// Run parses the flags, as testing.M.Run would, to raise the default
+// parallelism before the tests start.
+func (w waitingTests) Run() int {
+	flag.Parse()
+	if testing.Short() && !flagSet("test.parallel") {
+		flag.Set("test.parallel", strconv.Itoa(max(8, runtime.GOMAXPROCS(0))))
+	}
+	return w.m.Run()
+}
+
+// flagSet reports whether the command line set the flag name.
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // TestScripts runs testdata/script/*.txtar: the CLI's behaviour (scripts
