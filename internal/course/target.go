@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -96,6 +98,11 @@ func ResolveTarget(ctx context.Context, arg string, obs Observer) (Target, func(
 	if len(gofiles) == 0 {
 		return Target{}, nil, fmt.Errorf("target %s is a directory without Go files: give an executable, or a Go main package directory", arg)
 	}
+	if name := packageName(gofiles); name != "" && name != "main" {
+		// go build writes a library's archive, not a program, and the
+		// check would then fail to start it with "permission denied".
+		return Target{}, nil, fmt.Errorf("target %s is package %s, not a program: give a directory holding package main with a func main (tutor start STEP writes one)", arg, name)
+	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		return Target{}, nil, fmt.Errorf("target %s is a Go package, but the go command is not on PATH", arg)
@@ -127,4 +134,19 @@ func IsWorkspace(path, ws string) bool {
 	a, errA := os.Stat(path)
 	b, errB := os.Stat(ws)
 	return errA == nil && errB == nil && os.SameFile(a, b)
+}
+
+// packageName is the package the non-test files among gofiles declare,
+// "" when none can be read (go build then says what is wrong).
+func packageName(gofiles []string) string {
+	for _, f := range gofiles {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.PackageClauseOnly)
+		if err == nil {
+			return file.Name.Name
+		}
+	}
+	return ""
 }

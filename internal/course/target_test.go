@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/glomers/glomers/book"
@@ -55,6 +56,17 @@ func TestChooseTarget(t *testing.T) {
 	tgt, _, has, err = ChooseTarget(context.Background(), getenv, step, req, nil)
 	if err != nil || !tgt.Reference || !has {
 		t.Fatalf("--reference: %+v, workspace %v, %v; want the reference", tgt, has, err)
+	}
+	lib := filepath.Join(t.TempDir(), "echo")
+	if err := os.MkdirAll(lib, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(lib, "echo.go"), []byte("package echo\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	req = TargetRequest{Arg: lib, NodeCommand: node}
+	if _, _, _, err := ChooseTarget(context.Background(), getenv, step, req, nil); err == nil || !strings.Contains(err.Error(), "is package echo, not a program") {
+		t.Errorf("a library package as TARGET: %v", err)
 	}
 	req = TargetRequest{Arg: "missing", NodeCommand: node}
 	if _, _, _, err := ChooseTarget(context.Background(), getenv, step, req, nil); err == nil || err.Error() != "target missing: no such file or directory" {

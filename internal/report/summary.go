@@ -122,6 +122,11 @@ func Explained(w io.Writer, res *harness.Result, ex []Explanation, hints []strin
 	switch res.Verdict {
 	case "valid":
 		fmt.Fprintln(w, GoodLine)
+		if !res.TargetsMet() {
+			// Maelstrom's line is about correctness only; the targets
+			// above are the step's, and a missed one fails the step.
+			fmt.Fprintln(w, "(Maelstrom's verdict: the node is correct. It misses the step's targets above, so the step does not pass yet.)")
+		}
 	case "unknown":
 		fmt.Fprintln(w, UnknownLine)
 	case "interrupted":

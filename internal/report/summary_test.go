@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/glomers/glomers/internal/harness"
 	"github.com/glomers/glomers/internal/workload"
 )
 
@@ -53,5 +54,26 @@ func TestListAnomaliesCountsTheRest(t *testing.T) {
 	listAnomalies(&b, as)
 	if !strings.HasSuffix(b.String(), "  k11: m\n  ... and 2 more in results.json\n") {
 		t.Errorf("got\n%s", b.String())
+	}
+}
+
+// A valid run that misses a step's target keeps Maelstrom's line but says
+// the step does not pass; a run that meets its targets does not.
+func TestSummaryValidButTargetMissed(t *testing.T) {
+	for _, tc := range []struct {
+		met  bool
+		want bool
+	}{{met: false, want: true}, {met: true, want: false}} {
+		res := &harness.Result{Verdict: "valid", Valid: true,
+			Targets: []harness.Target{{Name: "messages per op", Limit: 30, Value: 35, Met: tc.met}}}
+		var b strings.Builder
+		Summary(&b, res)
+		out := b.String()
+		if !strings.Contains(out, GoodLine) {
+			t.Errorf("met=%v: no %q in:\n%s", tc.met, GoodLine, out)
+		}
+		if got := strings.Contains(out, "the step does not pass yet"); got != tc.want {
+			t.Errorf("met=%v: says the step does not pass: %v, want %v; output:\n%s", tc.met, got, tc.want, out)
+		}
 	}
 }
