@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/glomers/glomers/book"
 	"github.com/glomers/glomers/internal/harness"
 	"github.com/glomers/glomers/internal/progress"
 )
@@ -14,10 +13,7 @@ import (
 // first is the second, whatever seeds they would draw, and a flag that
 // only says where results go changes nothing.
 func TestRunKeyFindsTheSameRun(t *testing.T) {
-	step, err := book.Lookup("3d")
-	if err != nil {
-		t.Fatal(err)
-	}
+	step := lookup(t, "3d")
 	if len(step.Runs) != 2 {
 		t.Fatalf("step 3d has %d runs, want 2", len(step.Runs))
 	}
@@ -48,7 +44,7 @@ func TestRunKeyFindsTheSameRun(t *testing.T) {
 
 // The page's targets are judged on a healthy network, at full length.
 func TestJudgedTargets(t *testing.T) {
-	step, _ := book.Lookup("3d")
+	step := lookup(t, "3d")
 	r := step.Runs[0]
 	if len(r.Targets) == 0 {
 		t.Fatal("3d's first run has no targets")
@@ -119,10 +115,7 @@ func (p *plans) RunPlanned(r RunPlan) { p.got = append(p.got, r) }
 // which is not run twice; the first's targets are not judged; a pass
 // with a flag that changes the test is not recorded, a failure is.
 func TestCheckWithTheFlagsThatMakeTwoRunsOne(t *testing.T) {
-	step, err := book.Lookup("3d")
-	if err != nil {
-		t.Fatal(err)
-	}
+	step := lookup(t, "3d")
 	progressPath := filepath.Join(t.TempDir(), "progress.json")
 	tgt := Target{Name: "glomers-work/3d", Path: "/bin/true", Workspace: true}
 	for _, valid := range []bool{true, false} {

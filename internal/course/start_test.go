@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/glomers/glomers/book"
 	"github.com/glomers/glomers/internal/progress"
 )
 
@@ -45,11 +44,7 @@ func TestPreviousWorkspaceStaysInThePart(t *testing.T) {
 		{"7a", ""},   // first of part 2: fresh, though 6b's exists
 		{"7b", "7a"},
 	} {
-		st, err := book.Lookup(tc.step)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, id := previousWorkspace(p, st)
+		got, id := previousWorkspace(p, lookup(t, tc.step))
 		if id != tc.wantID || (id != "" && got != p.Workspaces[id]) {
 			t.Errorf("step %s carries on from %q (%s), want %q", tc.step, id, got, tc.wantID)
 		}

@@ -6,9 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/glomers/glomers/book"
-	"github.com/glomers/glomers/internal/progress"
 )
 
 // The workspace is recognised however it is named.
@@ -31,19 +28,9 @@ func TestIsWorkspace(t *testing.T) {
 // Without TARGET, the learner's workspace (made by Start) is checked, and
 // with --reference, or without a workspace, the reference solution.
 func TestChooseTarget(t *testing.T) {
-	t.Chdir(t.TempDir())
-	file := filepath.Join(t.TempDir(), "progress.json")
-	getenv := func(k string) string {
-		if k == progress.EnvVar {
-			return file
-		}
-		return ""
-	}
+	getenv := learner(t)
 	node := func(id string) ([]string, error) { return []string{"/bin/tutor", "node", id}, nil }
-	step, err := book.Lookup("1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	step := lookup(t, "1")
 	req := TargetRequest{NodeCommand: node}
 	tgt, _, has, err := ChooseTarget(context.Background(), getenv, step, req, nil)
 	if err != nil || !tgt.Reference || has || tgt.Path != "/bin/tutor" {

@@ -10,27 +10,6 @@ import (
 	"github.com/glomers/glomers/internal/progress"
 )
 
-// learner is a fresh progress file in a fresh working directory.
-func learner(t *testing.T) Getenv {
-	t.Chdir(t.TempDir())
-	file := filepath.Join(t.TempDir(), "progress.json")
-	return func(k string) string {
-		if k == progress.EnvVar {
-			return file
-		}
-		return ""
-	}
-}
-
-func lookup(t *testing.T, id string) book.Step {
-	t.Helper()
-	s, err := book.Lookup(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // Hints come one at a time, remembered across calls; --reset starts
 // again, --all shows every one and moves nothing on.
 func TestRevealHints(t *testing.T) {
