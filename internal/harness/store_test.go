@@ -11,6 +11,18 @@ import (
 	"github.com/glomers/glomers/internal/store"
 )
 
+// readLatest is the named file of the newest run in the store dir, as
+// the store's "latest" link finds it, failing the test if it cannot be
+// read: the tests that read it look at what a run left for scripts.
+func readLatest(t *testing.T, dir, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "latest", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 func TestStoreKeepsEverything(t *testing.T) {
 	t.Parallel()
 	o, res := storedEchoRun(t)
@@ -33,10 +45,7 @@ func TestStoreKeepsEverything(t *testing.T) {
 
 	// results.json has the fields that reports, scripts and the Maelstrom
 	// backend read (ARCHITECTURE.md, "A check").
-	b, err := os.ReadFile(filepath.Join(latest, "results.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := readLatest(t, o.Store, "results.json")
 	var got map[string]any
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
@@ -71,7 +80,7 @@ func TestStoreKeepsEverything(t *testing.T) {
 	}
 
 	// Node logs hold what each node wrote to stderr.
-	log, _ := os.ReadFile(filepath.Join(latest, "node-logs", "n1.log"))
+	log := readLatest(t, o.Store, filepath.Join("node-logs", "n1.log"))
 	if !strings.Contains(string(log), `"type":"init"`) {
 		t.Errorf("n1.log: %.200s", log)
 	}
@@ -85,10 +94,7 @@ func TestStoreKeepsCrashedRun(t *testing.T) {
 	if res.Valid {
 		t.Fatal("valid")
 	}
-	b, err := os.ReadFile(filepath.Join(o.Store, "latest", "results.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := readLatest(t, o.Store, "results.json")
 	var got struct {
 		Valid   bool   `json:"valid"`
 		Problem string `json:"problem"`

@@ -1,8 +1,6 @@
 package harness
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -16,11 +14,7 @@ import (
 func TestResultsEDNHasMaelstromsShape(t *testing.T) {
 	t.Parallel()
 	o, res := storedEchoRun(t)
-	b, err := os.ReadFile(filepath.Join(o.Store, "latest", "results.edn"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := edn.Parse(string(b))
+	v, err := edn.Parse(string(readLatest(t, o.Store, "results.edn")))
 	if err != nil {
 		t.Fatal(err)
 	}
