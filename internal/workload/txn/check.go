@@ -111,7 +111,7 @@ type checker struct {
 	// an unknown value may have been of one of its writes.
 	unreadableWrites bool
 	cases            map[string][]anomalyCase
-	reasons          []reason
+	reasons          txngraph.Reasons[reason]
 	// factWhy[i] is the reason of facts[i]; timeline the keys' events.
 	factWhy  []int32
 	timeline [][]event
