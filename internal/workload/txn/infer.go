@@ -325,7 +325,7 @@ func (c *checker) describeCycle(g *txngraph.Graph, kind string, path []int32) st
 		}
 		fmt.Fprintf(&sb, "%s -%s-> %s: %s.", tName(&c.txns[st.From]), st.Dep, tName(&c.txns[st.To]), c.saySteps(n, why))
 	}
-	if kind == KindG0 && intermediate {
+	if kind == txngraph.KindG0 && intermediate {
 		sb.WriteString(" (Some of these writes were overwritten later by the same transaction: Adya, who counts only each transaction's final write as a version, would call this a dirty write rather than G0.)")
 	}
 	return sb.String()
