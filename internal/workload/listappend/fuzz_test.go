@@ -18,15 +18,9 @@ import (
 // indeterminate.
 func historyFromBytes(data []byte) history.History {
 	return workloadtest.TxnHistory(data, func(next func() int) []mop {
-		var mops []mop
-		for range next() % 5 {
-			m := mop{f: 'r', key: int64(next() % 3), nil: true}
-			if next()%2 == 1 {
-				m = mop{f: 'a', key: m.key, val: int64(next() % 6)}
-			}
-			mops = append(mops, m)
-		}
-		return mops
+		return workloadtest.TxnRequest(next, 3,
+			func(key int64) mop { return mop{f: 'r', key: key, nil: true} },
+			func(key, v int64) mop { return mop{f: 'a', key: key, val: v} })
 	}, func(req []mop, next func() int) []mop {
 		res := slices.Clone(req)
 		for j := range res {

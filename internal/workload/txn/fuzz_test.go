@@ -17,15 +17,9 @@ import (
 // pairing and into its analysis.
 func historyFromBytes(data []byte) history.History {
 	return workloadtest.TxnHistory(data, func(next func() int) []mop {
-		var mops []mop
-		for range next() % 5 {
-			m := mop{f: 'r', key: int64(next() % 4), nil: true}
-			if next()%2 == 1 {
-				m = mop{f: 'w', key: m.key, value: int64(next() % 6)}
-			}
-			mops = append(mops, m)
-		}
-		return mops
+		return workloadtest.TxnRequest(next, 4,
+			func(key int64) mop { return mop{f: 'r', key: key, nil: true} },
+			func(key, v int64) mop { return mop{f: 'w', key: key, value: v} })
 	}, func(req []mop, next func() int) []mop {
 		res := slices.Clone(req)
 		for j := range res {

@@ -53,6 +53,25 @@ func TxnHistory[M any](data []byte, request func(next func() int) []M, complete 
 	return b.History()
 }
 
+// TxnRequest builds, for TxnHistory's request, the transaction both
+// transactional fuzz tests invoke: up to four micro-ops (through next),
+// each on one of keys keys, a read (read makes it) or, when the byte
+// after the key is odd, a write of a value below six (write). Both draw
+// their bytes in this one order, so that a fuzz input means the same
+// history to either workload.
+func TxnRequest[M any](next func() int, keys int, read func(key int64) M, write func(key, v int64) M) []M {
+	var mops []M
+	for range next() % 5 {
+		key := int64(next() % keys)
+		if next()%2 == 1 {
+			mops = append(mops, write(key, int64(next()%6)))
+		} else {
+			mops = append(mops, read(key))
+		}
+	}
+	return mops
+}
+
 // ScanMatchesDecode checks a transactional workload's fast scanner
 // against its reference decoder on the cases given and on 5,000 strings
 // drawn from alphabet: whenever the scanner accepts, it must yield what
