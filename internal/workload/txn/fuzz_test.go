@@ -2,7 +2,6 @@ package txn
 
 import (
 	"bytes"
-	"slices"
 	"testing"
 
 	"github.com/glomers/glomers/internal/history"
@@ -20,16 +19,12 @@ func historyFromBytes(data []byte) history.History {
 		return workloadtest.TxnRequest(next, 4,
 			func(key int64) mop { return mop{f: 'r', key: key, nil: true} },
 			func(key, v int64) mop { return mop{f: 'w', key: key, value: v} })
-	}, func(req []mop, next func() int) []mop {
-		res := slices.Clone(req)
-		for j := range res {
-			if res[j].isRead() {
-				if v := next() % 7; v > 0 {
-					res[j].nil, res[j].value = false, int64(v-1)
-				}
+	}, func(m *mop, next func() int) {
+		if m.isRead() {
+			if v := next() % 7; v > 0 {
+				m.nil, m.value = false, int64(v-1)
 			}
 		}
-		return res
 	}, encodeTxn)
 }
 
