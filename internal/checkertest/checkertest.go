@@ -98,6 +98,24 @@ func RunModels(t *testing.T, check func(h history.History, models []string) work
 	})
 }
 
+// RunNoOptions is Run for the checkers that take no options (echo's,
+// broadcast's, the counters' ...), which each wrote the same adapter: a
+// case that gives options anyway fails, since they would be silently
+// ignored.
+func RunNoOptions(t *testing.T, check func(h history.History) workload.Result) {
+	t.Helper()
+	Run(t, noOptions(check))
+}
+
+func noOptions(check func(h history.History) workload.Result) CheckFunc {
+	return func(h history.History, options string) (workload.Result, error) {
+		if options != "" {
+			return workload.Result{}, fmt.Errorf("options %q given to a checker that takes none", options)
+		}
+		return check(h), nil
+	}
+}
+
 func section(ar *txtar.Archive, name string) []byte {
 	for _, f := range ar.Files {
 		if f.Name == name {

@@ -3,6 +3,7 @@ package checkertest
 import (
 	"testing"
 
+	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
 )
 
@@ -21,5 +22,17 @@ func TestRender(t *testing.T) {
 		`stable-latency {"min":0,"median":0,"p95":0,"p99":0,"max":2,"count":1}` + "\n"
 	if got != want {
 		t.Errorf("Render =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// A checker without options runs on a case that gives none, and refuses
+// one that gives some rather than ignore them.
+func TestNoOptions(t *testing.T) {
+	check := noOptions(func(history.History) workload.Result { return workload.Result{Validity: workload.Valid} })
+	if res, err := check(nil, ""); err != nil || res.Validity != workload.Valid {
+		t.Errorf("no options: %v, %v", res.Validity, err)
+	}
+	if _, err := check(nil, "strict-commits"); err == nil {
+		t.Error("options were ignored")
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/glomers/glomers/internal/workload/gset"
 	"github.com/glomers/glomers/internal/workload/kafka"
 	"github.com/glomers/glomers/internal/workload/txn"
+	"github.com/glomers/glomers/internal/workload/txngraph"
 	"github.com/glomers/glomers/internal/workload/uniqueids"
 )
 
@@ -37,9 +38,9 @@ func TestEveryKindHasAMeaning(t *testing.T) {
 			kafka.KindNonmonotonicPoll, kafka.KindIntPollSkip, kafka.KindIntNonmonotonicPoll, kafka.KindNonmonotonicSend,
 			kafka.KindG1a, kafka.KindUnseen, kafka.KindUnknownMessage, kafka.KindCommitRegression,
 			kafka.KindMalformedOp, kafka.KindMalformedHistory},
-		"txn-rw-register": {txn.KindMalformed, txn.KindGarbage, txn.KindDuplicate, txn.KindFutureRead,
-			txn.KindCyclicVersions, txn.KindG0, txn.KindG1a, txn.KindG1b, txn.KindG1c, txn.KindInternal,
-			txn.KindLostUpdate, txn.KindGSingle, txn.KindG2, "bad-options", "malformed-history"},
+		"txn-rw-register": {txngraph.KindMalformed, txngraph.KindGarbage, txn.KindDuplicate, txngraph.KindFutureRead,
+			txn.KindCyclicVersions, txngraph.KindG0, txngraph.KindG1a, txngraph.KindG1b, txngraph.KindG1c, txngraph.KindInternal,
+			txngraph.KindLostUpdate, txngraph.KindGSingle, txngraph.KindG2, "bad-options", "malformed-history"},
 	}
 	// The harness's own kinds (internal/harness/result.go), for every
 	// workload.

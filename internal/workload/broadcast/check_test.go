@@ -46,7 +46,7 @@ func hist(t testing.TB, text string) history.History {
 // The checker's cases, one file each under testdata/check: a history in,
 // the verdict, anomalies, notes and metrics out.
 func TestCheckCases(t *testing.T) {
-	checkertest.Run(t, func(h history.History, _ string) (workload.Result, error) { return Check(h), nil })
+	checkertest.RunNoOptions(t, Check)
 }
 
 // The quantile rule itself, on hand-computed cases: with n values the

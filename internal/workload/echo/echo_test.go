@@ -43,7 +43,7 @@ const (
 // The checker's cases, one file each under testdata/check: a history in,
 // the verdict, anomalies, notes and metrics out.
 func TestCheckCases(t *testing.T) {
-	checkertest.Run(t, func(h history.History, _ string) (workload.Result, error) { return Check(h), nil })
+	checkertest.RunNoOptions(t, Check)
 }
 
 // A value that is not JSON cannot be written to history.jsonl, so this

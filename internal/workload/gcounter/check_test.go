@@ -29,7 +29,7 @@ func (h *hb) read(p int, v int64, final bool) int {
 // The checker's cases, one file each under testdata/check: a history in,
 // the verdict, anomalies, notes and metrics out.
 func TestCheckCases(t *testing.T) {
-	checkertest.Run(t, func(h history.History, _ string) (workload.Result, error) { return Check(h), nil })
+	checkertest.RunNoOptions(t, Check)
 }
 
 // The range set against a naive oracle: every subset sum of the deltas.

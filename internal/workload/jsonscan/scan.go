@@ -103,25 +103,67 @@ func (s *Scanner) List(item func() bool) bool {
 	}
 }
 
-// Tuple scans the elements of a fixed-length array, [a, b, c], one
-// function each, with white space anywhere.
-func (s *Scanner) Tuple(elems ...func() bool) bool {
-	s.WS()
-	if !s.Eat('[') {
-		return false
-	}
-	for i, e := range elems {
-		s.WS()
-		if i > 0 && !s.Eat(',') {
+// ScanTxn scans, from s, a transaction in the plain shape the
+// transactional workloads write, [[f, key, value], ...] with white space
+// anywhere: f one of fnames as a JSON string without escapes, key an
+// integer (Int). value reads the value from s, which stands at its first
+// byte, and returns the micro-op, or false for a value it does not
+// accept. ScanTxn reports false for anything else (including valid JSON
+// it does not handle, such as an escaped function name), leaving the
+// verdict to the workload's reference decoder. The workloads' fast paths
+// differ only in their values, so the frame is read here once, inline
+// rather than through a function per element, so that value's is the one
+// call a micro-op adds. The caller owns s, and value reaches it by closure
+// rather than as an argument, so that s stays on the caller's stack: the
+// fast path allocates only the micro-ops.
+func ScanTxn[M any](s *Scanner, fnames []string, value func(f string, key int64) (M, bool)) ([]M, bool) {
+	mops := make([]M, 0, 4)
+	ok := s.List(func() bool {
+		if !s.Eat('[') {
 			return false
 		}
 		s.WS()
-		if !e() {
+		f, ok := s.oneOf(fnames)
+		if !ok || !s.comma() {
 			return false
 		}
-	}
+		key, ok := s.Int()
+		if !ok || !s.comma() {
+			return false
+		}
+		m, ok := value(f, key)
+		if !ok {
+			return false
+		}
+		mops = append(mops, m)
+		s.WS()
+		return s.Eat(']')
+	})
+	return mops, ok && s.End()
+}
+
+// comma consumes a comma with white space on either side.
+func (s *Scanner) comma() bool {
 	s.WS()
-	return s.Eat(']')
+	ok := s.Eat(',')
+	s.WS()
+	return ok
+}
+
+// oneOf consumes a JSON string that is one of names written without
+// escapes, and returns that name.
+func (s *Scanner) oneOf(names []string) (string, bool) {
+	if s.I >= len(s.B) || s.B[s.I] != '"' {
+		return "", false
+	}
+	rest := s.B[s.I+1:]
+	for _, n := range names {
+		if len(rest) > len(n) && rest[len(n)] == '"' && string(rest[:len(n)]) == n {
+			s.I += len(n) + 2
+			return n, true
+		}
+	}
+	return "", false
 }
 
 // End reports whether only white space is left.

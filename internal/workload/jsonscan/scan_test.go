@@ -17,21 +17,69 @@ func TestParseInt(t *testing.T) {
 	}
 }
 
-// List and Tuple accept exactly the arrays they describe.
-func TestListOfTuples(t *testing.T) {
+// List accepts exactly the arrays it describes, here of arrays of
+// integers; the fixed shape of a micro-op is ScanTxn's.
+func TestListOfLists(t *testing.T) {
 	for raw, want := range map[string]bool{
-		`[]`: true, ` [ [1 , 2] ,[3,4] ] `: true, `[[1,2],]`: false, `[[1]]`: false, `[[1,2,3]]`: false, `[1,2]`: false, `[[1,2]] x`: false,
+		`[]`: true, ` [ [1 , 2] ,[3,4] ] `: true, `[[1,2],]`: false, `[[1,]]`: false, `[1,2]`: false, `[[1,2]] x`: false, `[[1,2]`: false,
 	} {
 		s := Scanner{B: []byte(raw)}
 		var sum int64
 		ok := s.List(func() bool {
-			var a, b int64
-			ok := s.Tuple(func() (ok bool) { a, ok = s.Int(); return ok }, func() (ok bool) { b, ok = s.Int(); return ok })
-			sum += a + b
-			return ok
+			return s.List(func() bool {
+				v, ok := s.Int()
+				sum += v
+				return ok
+			})
 		}) && s.End()
 		if ok != want {
 			t.Errorf("%q: %v, want %v", raw, ok, want)
+		}
+	}
+}
+
+// ScanTxn reads the [[f, key, value], ...] frame, hands each value to the
+// workload with its function and key, and refuses any other shape,
+// leaving it to the reference decoder.
+func TestScanTxn(t *testing.T) {
+	type mop struct {
+		f      string
+		key, v int64
+	}
+	fnames := []string{"r", "append"}
+	// scan's values are integers only, as a register's writes are.
+	scan := func(raw string) ([]mop, bool) {
+		s := Scanner{B: []byte(raw)}
+		return ScanTxn(&s, fnames, func(f string, key int64) (mop, bool) {
+			v, ok := s.Int()
+			return mop{f, key, v}, ok
+		})
+	}
+	for raw, want := range map[string][]mop{
+		`[]`:          {},
+		` [ ] `:       {},
+		`[["r",1,2]]`: {{"r", 1, 2}},
+		"[ [ \"append\" , -3 ,\n0 ] ,[\"r\",0,-7]] ": {{"append", -3, 0}, {"r", 0, -7}},
+	} {
+		got, ok := scan(raw)
+		if !ok || len(got) != len(want) {
+			t.Errorf("%q: %v, %v; want %v", raw, got, ok, want)
+			continue
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Errorf("%q: micro-op %d is %v, want %v", raw, i, got[i], want[i])
+			}
+		}
+	}
+	for _, raw := range []string{
+		``, `null`, `{}`, `[`, `[["r`, `[["r"`, `[["r",1,2`, `["r",1,2]`, `[[]]`, `[["r",1]]`, `[["r",1,2,3]]`, `[["r",1,2],]`, `[["r",1,2]] x`,
+		`[["w",1,2]]`, `[["rr",1,2]]`, `[["",1,2]]`, `[["appen",1,2]]`, `[[r,1,2]]`, `[["r,1,2]]`, `[["\u0072",1,2]]`,
+		`[["r","1",2]]`, `[["r",1.5,2]]`, `[["r",01,2]]`, `[["r",9223372036854775808,2]]`,
+		`[["r",1,null]]`, `[["r",1,"2"]]`, `[["r",1,2.0]]`,
+	} {
+		if got, ok := scan(raw); ok {
+			t.Errorf("%q: accepted as %v", raw, got)
 		}
 	}
 }

@@ -32,3 +32,9 @@ func BenchmarkCheck100k(b *testing.B) {
 		workloadtest.BenchCheck(b, mode.String(), h, 100000, func(h history.History) workload.Result { return Check(h, nil) })
 	}
 }
+
+// BenchmarkParseTxn parses a transaction of the generator's shape, reads
+// of null and of a list and appends.
+func BenchmarkParseTxn(b *testing.B) {
+	workloadtest.BenchParse(b, `[["r",1,null],["append",2,3],["r",3,[1,2,3,4]],["append",1,5]]`, parseTxn, decodeTxn)
+}

@@ -133,7 +133,7 @@ type checker struct {
 	// nobody seems to have appended may be one of its.
 	unreadable bool
 	cases      map[string][]txngraph.Case
-	reasons    []reason
+	reasons    txngraph.Reasons[reason]
 	metrics    map[string]any
 }
 

@@ -1,7 +1,6 @@
 package listappend
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/glomers/glomers/internal/checkertest"
@@ -18,26 +17,16 @@ import (
 // indeterminate.
 func historyFromBytes(data []byte) history.History {
 	return workloadtest.TxnHistory(data, func(next func() int) []mop {
-		var mops []mop
-		for range next() % 5 {
-			m := mop{f: 'r', key: int64(next() % 3), nil: true}
-			if next()%2 == 1 {
-				m = mop{f: 'a', key: m.key, val: int64(next() % 6)}
-			}
-			mops = append(mops, m)
-		}
-		return mops
-	}, func(req []mop, next func() int) []mop {
-		res := slices.Clone(req)
-		for j := range res {
-			if res[j].isRead() && next()%4 != 0 {
-				res[j].nil, res[j].list = false, []int64{}
-				for range next() % 5 {
-					res[j].list = append(res[j].list, int64(next()%7))
-				}
+		return workloadtest.TxnRequest(next, 3,
+			func(key int64) mop { return mop{f: 'r', key: key, nil: true} },
+			func(key, v int64) mop { return mop{f: 'a', key: key, val: v} })
+	}, func(m *mop, next func() int) {
+		if m.isRead() && next()%4 != 0 {
+			m.nil, m.list = false, []int64{}
+			for range next() % 5 {
+				m.list = append(m.list, int64(next()%7))
 			}
 		}
-		return res
 	}, encodeTxn)
 }
 

@@ -27,11 +27,6 @@ type reason struct {
 	n       int32
 }
 
-func (c *checker) reason(r reason) int32 {
-	c.reasons = append(c.reasons, r)
-	return int32(len(c.reasons) - 1)
-}
-
 // buildGraph builds the dependency graph of committed transactions from
 // the version orders, as Elle's list-append checker does:
 //
@@ -68,7 +63,7 @@ func (c *checker) buildGraph() *txngraph.Graph {
 		if n > 0 {
 			id := c.eindex[kv{c.keys[r.key].key, r.list[n-1]}]
 			if w := writer(id); committed(w) && w != r.t {
-				b.Edge(w, r.t, txngraph.EdgeWR, c.reason(reason{kind: rsWR, from: w, t: r.t, key: r.key, e: id, n: int32(n)}))
+				b.Edge(w, r.t, txngraph.EdgeWR, c.reasons.Add(reason{kind: rsWR, from: w, t: r.t, key: r.key, e: id, n: int32(n)}))
 			}
 		}
 		k := &c.keys[r.key]
@@ -77,7 +72,7 @@ func (c *checker) buildGraph() *txngraph.Graph {
 		}
 		if n < len(k.order) {
 			if w := writer(k.order[n]); committed(w) && w != r.t {
-				b.Edge(r.t, w, txngraph.EdgeRW, c.reason(reason{kind: rsRW, from: r.t, t: w, key: r.key, e: k.order[n], n: int32(n)}))
+				b.Edge(r.t, w, txngraph.EdgeRW, c.reasons.Add(reason{kind: rsRW, from: r.t, t: w, key: r.key, e: k.order[n], n: int32(n)}))
 			}
 		} else {
 			tailReaders[r.key] = append(tailReaders[r.key], r.t)
@@ -98,7 +93,7 @@ func (c *checker) buildGraph() *txngraph.Graph {
 		for i := 1; i < len(k.order); i++ {
 			a, z := writer(k.order[i-1]), writer(k.order[i])
 			if committed(a) && committed(z) && a != z {
-				b.Edge(a, z, txngraph.EdgeWW, c.reason(reason{kind: rsWW, from: a, t: z, key: int32(ki), e: k.order[i-1], e2: k.order[i]}))
+				b.Edge(a, z, txngraph.EdgeWW, c.reasons.Add(reason{kind: rsWW, from: a, t: z, key: int32(ki), e: k.order[i-1], e2: k.order[i]}))
 			}
 		}
 		if len(unread[ki]) == 0 {
@@ -109,21 +104,21 @@ func (c *checker) buildGraph() *txngraph.Graph {
 			hub := b.Node(txngraph.NodeRW)
 			hubs = append(hubs, hub)
 			for _, t := range tailReaders[ki] {
-				b.Edge(t, hub, txngraph.EdgeRW, c.reason(reason{kind: rsRWTail, from: t, key: int32(ki), n: int32(len(k.order))}))
+				b.Edge(t, hub, txngraph.EdgeRW, c.reasons.Add(reason{kind: rsRWTail, from: t, key: int32(ki), n: int32(len(k.order))}))
 			}
 		}
 		if n := len(k.order); n > 0 && committed(writer(k.order[n-1])) {
 			hub := b.Node(txngraph.NodeWW)
 			hubs = append(hubs, hub)
 			w := writer(k.order[n-1])
-			b.Edge(w, hub, txngraph.EdgeWW, c.reason(reason{kind: rsWWTail, from: w, key: int32(ki), e: k.order[n-1]}))
+			b.Edge(w, hub, txngraph.EdgeWW, c.reasons.Add(reason{kind: rsWWTail, from: w, key: int32(ki), e: k.order[n-1]}))
 		}
 		for _, hub := range hubs {
 			prev := int32(-1)
 			for _, id := range unread[ki] {
 				if w := writer(id); w != prev {
 					prev = w
-					b.Edge(hub, w, txngraph.EdgePass, c.reason(reason{kind: rsUnread, t: w, key: int32(ki), e: id}))
+					b.Edge(hub, w, txngraph.EdgePass, c.reasons.Add(reason{kind: rsUnread, t: w, key: int32(ki), e: id}))
 				}
 			}
 		}
@@ -143,9 +138,9 @@ func (c *checker) buildGraph() *txngraph.Graph {
 		}
 		txngraph.RealtimeChain(&b, spans, func(t int32, done bool) int32 {
 			if done {
-				return c.reason(reason{kind: rsDone, t: t})
+				return c.reasons.Add(reason{kind: rsDone, t: t})
 			}
-			return c.reason(reason{kind: rsBegan, t: t})
+			return c.reasons.Add(reason{kind: rsBegan, t: t})
 		})
 	}
 	return b.Build()

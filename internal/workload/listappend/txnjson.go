@@ -52,80 +52,58 @@ func encodeTxn(mops []mop) json.RawMessage {
 // decodeTxn, whose verdict stands.
 func parseTxn(raw []byte) ([]mop, error) { return txngraph.Parse(raw, scanTxn, decodeTxn) }
 
+// fnames are the micro-ops' functions, as the wire writes them.
+var fnames = []string{"r", "append"}
+
 // scanTxn is parseTxn's fast path: it accepts only arrays of
 // ["r", integer, null | [integer, ...]] and ["append", integer, integer]
 // with optional white space, and reports false for anything else.
 func scanTxn(b []byte) ([]mop, bool) {
 	s := jsonscan.Scanner{B: b}
-	mops := make([]mop, 0, 4)
-	ok := s.List(func() bool {
-		var m mop
-		ok := s.Tuple(func() bool {
-			switch {
-			case s.Lit(`"r"`):
-				m.f = 'r'
-			case s.Lit(`"append"`):
-				m.f = 'a'
-			default:
-				return false
-			}
-			return true
-		}, func() (ok bool) {
-			m.key, ok = s.Int()
-			return ok
-		}, func() (ok bool) {
-			switch {
-			case m.isAppend():
-				m.val, ok = s.Int()
-			case s.Lit("null"):
-				m.nil, ok = true, true
-			default:
-				m.list = make([]int64, 0, 8)
-				ok = s.List(func() bool {
-					v, ok := s.Int()
-					m.list = append(m.list, v)
-					return ok
-				})
-			}
-			return ok
-		})
-		mops = append(mops, m)
-		return ok
+	return jsonscan.ScanTxn(&s, fnames, func(f string, key int64) (m mop, ok bool) {
+		m = mop{f: f[0], key: key}
+		switch {
+		case m.isAppend():
+			m.val, ok = s.Int()
+		case s.Lit("null"):
+			m.nil, ok = true, true
+		default:
+			m.list = make([]int64, 0, 8)
+			ok = s.List(func() bool {
+				v, ok := s.Int()
+				m.list = append(m.list, v)
+				return ok
+			})
+		}
+		return m, ok
 	})
-	return mops, ok && s.End()
 }
 
 // decodeTxn is the reference decoder, built on encoding/json.
 func decodeTxn(raw []byte) ([]mop, error) {
-	raws, err := txngraph.MicroOps(raw, "r", "append")
-	if err != nil {
-		return nil, err
-	}
-	mops := make([]mop, len(raws))
-	for i, r := range raws {
-		m := mop{f: r.F[0], key: r.Key}
-		switch v := r.Value; {
+	return txngraph.MicroOps(raw, fnames, func(i int, f string, key int64, v json.RawMessage) (m mop, err error) {
+		m = mop{f: f[0], key: key}
+		switch {
 		case m.isAppend():
 			if m.val, err = jsonscan.ParseInt(v); err != nil {
-				return nil, fmt.Errorf("micro-op %d: element %s", i, err)
+				return m, fmt.Errorf("micro-op %d: element %s", i, err)
 			}
 		case string(v) == "null":
 			m.nil = true
 		default:
 			var list []json.RawMessage
 			if err := json.Unmarshal(v, &list); err != nil || list == nil {
-				return nil, fmt.Errorf("micro-op %d: a read's value is %s, not null or a list", i, v)
+				return m, fmt.Errorf("micro-op %d: a read's value is %s, not null or a list", i, v)
 			}
 			m.list = make([]int64, len(list))
 			for j, e := range list {
 				if m.list[j], err = jsonscan.ParseInt(e); err != nil {
-					return nil, fmt.Errorf("micro-op %d: element %d of the list: %s", i, j, err)
+					return m, fmt.Errorf("micro-op %d: element %d of the list: %s", i, j, err)
 				}
 			}
 		}
-		mops[i] = m
-	}
-	return mops, nil
+		return m, nil
+	})
 }
 
 // matchReply reports how a completed transaction differs from the

@@ -27,3 +27,9 @@ func BenchmarkCheck100k(b *testing.B) {
 		workloadtest.BenchCheck(b, mode.String(), h, len(s.txns), func(h history.History) workload.Result { return Check(h, rc) })
 	}
 }
+
+// BenchmarkParseTxn parses a transaction of the generator's shape, reads
+// of null and of a value and writes.
+func BenchmarkParseTxn(b *testing.B) {
+	workloadtest.BenchParse(b, `[["r",1,null],["w",2,3],["r",3,4],["w",1,5]]`, parseTxn, decodeTxn)
+}

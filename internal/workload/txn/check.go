@@ -111,7 +111,7 @@ type checker struct {
 	// an unknown value may have been of one of its writes.
 	unreadableWrites bool
 	cases            map[string][]anomalyCase
-	reasons          []reason
+	reasons          txngraph.Reasons[reason]
 	// factWhy[i] is the reason of facts[i]; timeline the keys' events.
 	factWhy  []int32
 	timeline [][]event
@@ -154,7 +154,7 @@ func Check(h history.History, modelNames []string) workload.Result {
 // collect turns the history into transactions.
 func (c *checker) collect(pairs []int) {
 	recs := txngraph.Collect(c.h, pairs, parseTxn, matchReply, func(a txngraph.Case) {
-		c.add(KindMalformed, anomalyCase{msg: a.Msg, ops: a.Ops})
+		c.add(txngraph.KindMalformed, anomalyCase{msg: a.Msg, ops: a.Ops})
 		if len(a.Ops) == 1 && c.h[a.Ops[0]].Type == history.Invoke {
 			c.unreadableWrites = true
 		}
@@ -345,7 +345,7 @@ func (c *checker) scanReads() {
 			id, ok := c.vindex[kv{m.key, m.value}]
 			if !ok {
 				if !c.unreadableWrites {
-					c.add(KindGarbage, anomalyCase{
+					c.add(txngraph.KindGarbage, anomalyCase{
 						msg: fmt.Sprintf("%s read key %d = %d, a value no transaction wrote", c.label(int32(ti)), m.key, m.value),
 						ops: []int{t.op()},
 					})
@@ -360,7 +360,7 @@ func (c *checker) scanReads() {
 			wt := &c.txns[w]
 			if w == int32(ti) {
 				if v.pos > int32(p) {
-					c.add(KindFutureRead, anomalyCase{
+					c.add(txngraph.KindFutureRead, anomalyCase{
 						msg: fmt.Sprintf("%s read %s before writing that value itself, later in the same transaction", c.label(int32(ti)), c.kv(id)),
 						ops: []int{t.op()},
 					})
@@ -368,7 +368,7 @@ func (c *checker) scanReads() {
 				continue
 			}
 			if wt.inv > t.done {
-				c.add(KindFutureRead, anomalyCase{
+				c.add(txngraph.KindFutureRead, anomalyCase{
 					msg: fmt.Sprintf("%s read %s, but the only transaction that wrote it, %s, was invoked (op %d) after the read had completed",
 						c.label(int32(ti)), c.kv(id), c.label(w), wt.inv),
 					ops: []int{t.op(), wt.inv},
@@ -384,13 +384,13 @@ func (c *checker) scanReads() {
 			switch {
 			case !dirty:
 			case wt.st == stFail:
-				c.add(KindG1a, anomalyCase{
+				c.add(txngraph.KindG1a, anomalyCase{
 					msg: fmt.Sprintf("%s read %s, which %s wrote, but %s failed (%s): an aborted read",
 						c.label(int32(ti)), c.kv(id), c.label(w), tName(wt), c.errText(wt)),
 					ops: []int{wt.op(), t.op()},
 				})
 			case !v.final:
-				c.add(KindG1b, anomalyCase{
+				c.add(txngraph.KindG1b, anomalyCase{
 					msg: fmt.Sprintf("%s read %s, an intermediate write of %s, which overwrote it later in the same transaction: an intermediate read",
 						c.label(int32(ti)), c.kv(id), c.label(w)),
 					ops: []int{wt.op(), t.op()},
@@ -418,7 +418,7 @@ func (c *checker) scanReads() {
 		if k.nil {
 			read = fmt.Sprintf("key %d = nil", k.key)
 		}
-		c.add(KindLostUpdate, anomalyCase{
+		c.add(txngraph.KindLostUpdate, anomalyCase{
 			msg: fmt.Sprintf("%s all read %s and then wrote key %d: all but one of those updates is lost", s, read, k.key),
 			ops: ops,
 		})
@@ -440,7 +440,7 @@ func (c *checker) internalCase(ti int32, p int, byWrite, wasNil bool, was int64)
 	if byWrite {
 		how = "wrote"
 	}
-	c.add(KindInternal, anomalyCase{
+	c.add(txngraph.KindInternal, anomalyCase{
 		msg: fmt.Sprintf("%s %s key %d = %s and later read key %d = %s (micro-op %d)", c.label(ti), how, m.key, prev, m.key, got, p),
 		ops: []int{t.op()},
 	})

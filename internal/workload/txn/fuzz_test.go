@@ -2,7 +2,6 @@ package txn
 
 import (
 	"bytes"
-	"slices"
 	"testing"
 
 	"github.com/glomers/glomers/internal/history"
@@ -17,25 +16,15 @@ import (
 // pairing and into its analysis.
 func historyFromBytes(data []byte) history.History {
 	return workloadtest.TxnHistory(data, func(next func() int) []mop {
-		var mops []mop
-		for range next() % 5 {
-			m := mop{f: 'r', key: int64(next() % 4), nil: true}
-			if next()%2 == 1 {
-				m = mop{f: 'w', key: m.key, value: int64(next() % 6)}
-			}
-			mops = append(mops, m)
-		}
-		return mops
-	}, func(req []mop, next func() int) []mop {
-		res := slices.Clone(req)
-		for j := range res {
-			if res[j].isRead() {
-				if v := next() % 7; v > 0 {
-					res[j].nil, res[j].value = false, int64(v-1)
-				}
+		return workloadtest.TxnRequest(next, 4,
+			func(key int64) mop { return mop{f: 'r', key: key, nil: true} },
+			func(key, v int64) mop { return mop{f: 'w', key: key, value: v} })
+	}, func(m *mop, next func() int) {
+		if m.isRead() {
+			if v := next() % 7; v > 0 {
+				m.nil, m.value = false, int64(v-1)
 			}
 		}
-		return res
 	}, encodeTxn)
 }
 

@@ -29,11 +29,6 @@ type reason struct {
 	key  int32
 }
 
-func (c *checker) reason(r reason) int32 {
-	c.reasons = append(c.reasons, r)
-	return int32(len(c.reasons) - 1)
-}
-
 // event is a point on a key's time line: a value first seen by a reader
 // that completed at idx (entry), or a writer invoked at idx (exit).
 type event struct {
@@ -85,7 +80,7 @@ func (c *checker) checkVersions() {
 	c.timeline = c.timelines()
 	c.factWhy = make([]int32, len(c.facts))
 	for i, f := range c.facts {
-		c.factWhy[i] = c.reason(reason{kind: f.kind, t: f.t, v: f.from, w: f.to, key: c.values[f.from].key})
+		c.factWhy[i] = c.reasons.Add(reason{kind: f.kind, t: f.t, v: f.from, w: f.to, key: c.values[f.from].key})
 	}
 	var b txngraph.Builder
 	events := 0
@@ -104,9 +99,9 @@ func (c *checker) checkVersions() {
 		b.Chain(txngraph.NodeChain, len(evs), func(i int, n int32) {
 			e := evs[i]
 			if e.entry {
-				b.Edge(e.v, n, txngraph.EdgePass, c.reason(reason{kind: rsSeen, t: e.t, v: e.v, key: int32(k)}))
+				b.Edge(e.v, n, txngraph.EdgePass, c.reasons.Add(reason{kind: rsSeen, t: e.t, v: e.v, key: int32(k)}))
 			} else {
-				b.Edge(n, e.v, txngraph.EdgePass, c.reason(reason{kind: rsInvoke, t: e.t, v: e.v, key: int32(k)}))
+				b.Edge(n, e.v, txngraph.EdgePass, c.reasons.Add(reason{kind: rsInvoke, t: e.t, v: e.v, key: int32(k)}))
 			}
 		})
 	}
@@ -204,16 +199,16 @@ func (c *checker) buildDSG(timeline [][]event) *txngraph.Graph {
 	for id := range c.values {
 		v := &c.values[id]
 		if committed(v.writer) && trusted(int32(id)) {
-			b.Edge(v.writer, ww(int32(id)), txngraph.EdgeWW, c.reason(reason{kind: rsWrote, t: v.writer, v: int32(id), key: v.key}))
+			b.Edge(v.writer, ww(int32(id)), txngraph.EdgeWW, c.reasons.Add(reason{kind: rsWrote, t: v.writer, v: int32(id), key: v.key}))
 		}
 	}
 	for _, r := range c.reads {
 		w := c.values[r.v].writer
 		if committed(w) && committed(r.t) {
-			b.Edge(w, r.t, txngraph.EdgeWR, c.reason(reason{kind: rsWR, t: r.t, v: r.v, key: c.values[r.v].key}))
+			b.Edge(w, r.t, txngraph.EdgeWR, c.reasons.Add(reason{kind: rsWR, t: r.t, v: r.v, key: c.values[r.v].key}))
 		}
 		if trusted(r.v) {
-			b.Edge(r.t, rw(r.v), txngraph.EdgeRW, c.reason(reason{kind: rsRead, t: r.t, v: r.v, key: c.values[r.v].key}))
+			b.Edge(r.t, rw(r.v), txngraph.EdgeRW, c.reasons.Add(reason{kind: rsRead, t: r.t, v: r.v, key: c.values[r.v].key}))
 		}
 	}
 	for i, f := range c.facts {
@@ -246,7 +241,7 @@ func (c *checker) buildDSG(timeline [][]event) *txngraph.Graph {
 				if i == 0 && lane == txngraph.NodeRW {
 					for _, t := range key.nilReaders {
 						if committed(t) {
-							b.Edge(t, n, txngraph.EdgeRW, c.reason(reason{kind: rsRead, t: t, v: -1, key: int32(k)}))
+							b.Edge(t, n, txngraph.EdgeRW, c.reasons.Add(reason{kind: rsRead, t: t, v: -1, key: int32(k)}))
 						}
 					}
 				}
@@ -258,14 +253,14 @@ func (c *checker) buildDSG(timeline [][]event) *txngraph.Graph {
 					if lane == txngraph.NodeRW {
 						from = rw(e.v)
 					}
-					b.Edge(from, n, txngraph.EdgePass, c.reason(reason{kind: rsSeen, t: e.t, v: e.v, key: int32(k)}))
+					b.Edge(from, n, txngraph.EdgePass, c.reasons.Add(reason{kind: rsSeen, t: e.t, v: e.v, key: int32(k)}))
 					return
 				}
 				to := e.t
 				if !committed(e.t) {
 					to = target(lane, e.v)
 				}
-				b.Edge(n, to, txngraph.EdgePass, c.reason(reason{kind: rsInvoke, t: e.t, v: e.v, key: int32(k)}))
+				b.Edge(n, to, txngraph.EdgePass, c.reasons.Add(reason{kind: rsInvoke, t: e.t, v: e.v, key: int32(k)}))
 			})
 		}
 	}
@@ -295,9 +290,9 @@ func (c *checker) realtimeChain(b *txngraph.Builder, committed func(int32) bool)
 	}
 	txngraph.RealtimeChain(b, spans, func(t int32, done bool) int32 {
 		if done {
-			return c.reason(reason{kind: rsDone, t: t, v: -1, key: -1})
+			return c.reasons.Add(reason{kind: rsDone, t: t, v: -1, key: -1})
 		}
-		return c.reason(reason{kind: rsBegan, t: t, v: -1, key: -1})
+		return c.reasons.Add(reason{kind: rsBegan, t: t, v: -1, key: -1})
 	})
 }
 
@@ -330,7 +325,7 @@ func (c *checker) describeCycle(g *txngraph.Graph, kind string, path []int32) st
 		}
 		fmt.Fprintf(&sb, "%s -%s-> %s: %s.", tName(&c.txns[st.From]), st.Dep, tName(&c.txns[st.To]), c.saySteps(n, why))
 	}
-	if kind == KindG0 && intermediate {
+	if kind == txngraph.KindG0 && intermediate {
 		sb.WriteString(" (Some of these writes were overwritten later by the same transaction: Adya, who counts only each transaction's final write as a version, would call this a dirty write rather than G0.)")
 	}
 	return sb.String()

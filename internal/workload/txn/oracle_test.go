@@ -6,6 +6,7 @@ import (
 
 	"github.com/glomers/glomers/internal/history"
 	"github.com/glomers/glomers/internal/workload"
+	"github.com/glomers/glomers/internal/workload/txngraph"
 )
 
 func simOptions(keys, maxLen, maxWrites int) workload.Options {
@@ -14,24 +15,24 @@ func simOptions(keys, maxLen, maxWrites int) workload.Options {
 
 // impossible are kinds no simulated store can produce: each is a
 // contradiction of the execution model every store obeys.
-var impossible = []string{KindMalformed, KindGarbage, KindDuplicate, KindFutureRead, KindCyclicVersions}
+var impossible = []string{txngraph.KindMalformed, txngraph.KindGarbage, KindDuplicate, txngraph.KindFutureRead, KindCyclicVersions}
 
 // cycleKinds maps each cycle anomaly to the truth edges it may use.
 var cycleKinds = map[string]int{
-	KindG0:      truthWW,
-	KindG1c:     truthWW | truthWR,
-	KindGSingle: truthWW | truthWR | truthRW,
-	KindG2:      truthWW | truthWR | truthRW,
+	txngraph.KindG0:      truthWW,
+	txngraph.KindG1c:     truthWW | truthWR,
+	txngraph.KindGSingle: truthWW | truthWR | truthRW,
+	txngraph.KindG2:      truthWW | truthWR | truthRW,
 	// Real-time cycles: each step is such a dependency, or the first
 	// transaction completed before the second was invoked.
-	KindG0RT:      truthWW,
-	KindG1cRT:     truthWW | truthWR,
-	KindGSingleRT: truthWW | truthWR | truthRW,
-	KindG2RT:      truthWW | truthWR | truthRW,
+	txngraph.KindG0RT:      truthWW,
+	txngraph.KindG1cRT:     truthWW | truthWR,
+	txngraph.KindGSingleRT: truthWW | truthWR | truthRW,
+	txngraph.KindG2RT:      truthWW | truthWR | truthRW,
 }
 
 // realtimeKinds are the cycle kinds whose steps may be real-time orders.
-var realtimeKinds = map[string]bool{KindG0RT: true, KindG1cRT: true, KindGSingleRT: true, KindG2RT: true}
+var realtimeKinds = map[string]bool{txngraph.KindG0RT: true, txngraph.KindG1cRT: true, txngraph.KindGSingleRT: true, txngraph.KindG2RT: true}
 
 // checkAgainstTruth asserts that everything the checker reports, failure
 // or note, really happened in the simulated run: the soundness property.
@@ -66,7 +67,7 @@ func checkAgainstTruth(t *testing.T, s *sim, res workload.Result, name string) {
 			}
 		}
 	}
-	switch a := find(res.Anomalies, KindG1a); {
+	switch a := find(res.Anomalies, txngraph.KindG1a); {
 	case a == nil:
 	case len(a.Ops) != 2 || s.txns[tr.byOp[a.Ops[0]].id].fate != fateAbort && s.txns[tr.byOp[a.Ops[0]].id].fate != fateFailUnrun:
 		t.Fatalf("%s: G1a names a writer that did not fail: %s", name, a.Message)
@@ -154,7 +155,7 @@ func TestInterleavedStoreShowsG0(t *testing.T) {
 		s := runSim(simConfig{mode: simInterleaved, clients: 6, txns: 500, failP: 0.05, infoP: 0.05,
 			opts: simOptions(4, 4, 8), seed: seed})
 		res := Check(s.b.History(), ru)
-		if a := find(res.Anomalies, KindG0); a != nil {
+		if a := find(res.Anomalies, txngraph.KindG0); a != nil {
 			g0++
 		}
 	}

@@ -40,26 +40,26 @@ func encodeTxn(mops []mop) json.RawMessage {
 // recognise goes to the general decoder, whose verdict stands.
 func parseTxn(raw []byte) ([]mop, error) { return txngraph.Parse(raw, scanTxn, decodeTxn) }
 
+// fnames are the micro-ops' functions, as the wire writes them.
+var fnames = []string{"r", "w"}
+
 // decodeTxn is the reference decoder, built on encoding/json.
 func decodeTxn(raw []byte) ([]mop, error) {
-	raws, err := txngraph.MicroOps(raw, "r", "w")
-	if err != nil {
-		return nil, err
-	}
-	mops := make([]mop, len(raws))
-	for i, r := range raws {
-		m := mop{f: r.F[0], key: r.Key}
-		if string(r.Value) == "null" {
+	return txngraph.MicroOps(raw, fnames, func(i int, f string, key int64, v json.RawMessage) (mop, error) {
+		m := mop{f: f[0], key: key}
+		if string(v) == "null" {
 			if m.f == 'w' {
-				return nil, fmt.Errorf("micro-op %d: a write of null", i)
+				return m, fmt.Errorf("micro-op %d: a write of null", i)
 			}
 			m.nil = true
-		} else if m.value, err = jsonscan.ParseInt(r.Value); err != nil {
-			return nil, fmt.Errorf("micro-op %d: value %s", i, err)
+			return m, nil
 		}
-		mops[i] = m
-	}
-	return mops, nil
+		var err error
+		if m.value, err = jsonscan.ParseInt(v); err != nil {
+			return m, fmt.Errorf("micro-op %d: value %s", i, err)
+		}
+		return m, nil
+	})
 }
 
 // scanTxn is the fast path of parseTxn: it accepts only plain arrays of
@@ -68,29 +68,14 @@ func decodeTxn(raw []byte) ([]mop, error) {
 // as escaped strings), leaving the verdict to decodeTxn.
 func scanTxn(b []byte) ([]mop, bool) {
 	s := jsonscan.Scanner{B: b}
-	mops := make([]mop, 0, 4)
-	ok := s.List(func() bool {
-		var m mop
-		ok := s.Tuple(func() bool {
-			if !s.Eat('"') || s.I >= len(s.B) {
-				return false
-			}
-			m.f = s.B[s.I]
-			s.I++
-			return (m.f == 'r' || m.f == 'w') && s.Eat('"')
-		}, func() (ok bool) {
-			m.key, ok = s.Int()
-			return ok
-		}, func() (ok bool) {
-			if s.Lit("null") {
-				m.nil = true
-				return m.f == 'r'
-			}
-			m.value, ok = s.Int()
-			return ok
-		})
-		mops = append(mops, m)
-		return ok
+	return jsonscan.ScanTxn(&s, fnames, func(f string, key int64) (mop, bool) {
+		m := mop{f: f[0], key: key}
+		if s.Lit("null") {
+			m.nil = true
+			return m, m.f == 'r'
+		}
+		var ok bool
+		m.value, ok = s.Int()
+		return m, ok
 	})
-	return mops, ok && s.End()
 }

@@ -36,6 +36,17 @@ type Graph struct {
 	Why  []int32 // each edge's reason, or -1
 }
 
+// Reasons are a checker's explanations of its graph's edges, in the
+// workload's own form R: an edge's Why is the index Add returned, so that
+// a cycle, once found, can be told in words.
+type Reasons[R any] []R
+
+// Add keeps r and returns its index, an edge's Why.
+func (rs *Reasons[R]) Add(r R) int32 {
+	*rs = append(*rs, r)
+	return int32(len(*rs) - 1)
+}
+
 // Builder collects edges in any order.
 type Builder struct {
 	nk       []uint8

@@ -282,18 +282,14 @@ func Parse[M any](raw []byte, fast func([]byte) ([]M, bool), slow func([]byte) (
 	return slow(raw)
 }
 
-// RawMop is a micro-op as a reference decoder first reads it: its
-// function and key decoded, its value left to the workload.
-type RawMop struct {
-	F     string
-	Key   int64
-	Value json.RawMessage
-}
-
-// MicroOps decodes a transaction into micro-ops [f, key, value] for a
-// reference decoder built on encoding/json: f one of fnames, key an
-// integer.
-func MicroOps(raw []byte, fnames ...string) ([]RawMop, error) {
+// MicroOps decodes a transaction for a reference decoder built on
+// encoding/json: a list of micro-ops [f, key, value], f one of fnames,
+// key an integer. Only once every micro-op's frame is sound does value
+// make the i-th micro-op from its function, key and value (white space
+// trimmed), or say what is wrong with the value: a fault in any frame is
+// named before a fault in a value. The workloads' decoders differ only in
+// their values, so the frame is read here once.
+func MicroOps[M any](raw []byte, fnames []string, value func(i int, f string, key int64, v json.RawMessage) (M, error)) ([]M, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, errors.New("transaction is missing")
 	}
@@ -301,7 +297,12 @@ func MicroOps(raw []byte, fnames ...string) ([]RawMop, error) {
 	if err := json.Unmarshal(raw, &elems); err != nil || elems == nil {
 		return nil, errors.New("transaction is not a JSON array")
 	}
-	mops := make([]RawMop, len(elems))
+	type rawMop struct {
+		f   string
+		key int64
+		v   json.RawMessage
+	}
+	raws := make([]rawMop, len(elems))
 	for i, e := range elems {
 		var parts []json.RawMessage
 		if err := json.Unmarshal(e, &parts); err != nil || parts == nil {
@@ -310,14 +311,22 @@ func MicroOps(raw []byte, fnames ...string) ([]RawMop, error) {
 		if len(parts) != 3 {
 			return nil, fmt.Errorf("micro-op %d has %d elements, not 3 ([f, key, value])", i, len(parts))
 		}
-		if err := json.Unmarshal(parts[0], &mops[i].F); err != nil || !slices.Contains(fnames, mops[i].F) {
+		if err := json.Unmarshal(parts[0], &raws[i].f); err != nil || !slices.Contains(fnames, raws[i].f) {
 			return nil, fmt.Errorf(`micro-op %d: function is %s, not "%s"`, i, parts[0], strings.Join(fnames, `" or "`))
 		}
 		k, err := jsonscan.ParseInt(parts[1])
 		if err != nil {
 			return nil, fmt.Errorf("micro-op %d: key %s", i, err)
 		}
-		mops[i].Key, mops[i].Value = k, bytes.TrimSpace(parts[2])
+		raws[i].key, raws[i].v = k, bytes.TrimSpace(parts[2])
+	}
+	mops := make([]M, len(raws))
+	for i, r := range raws {
+		m, err := value(i, r.f, r.key, r.v)
+		if err != nil {
+			return nil, err
+		}
+		mops[i] = m
 	}
 	return mops, nil
 }

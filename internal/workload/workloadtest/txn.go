@@ -3,6 +3,7 @@ package workloadtest
 import (
 	"encoding/json"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,11 +14,12 @@ import (
 // transactions ("txn" operations with micro-ops M) for the transactional
 // checkers' fuzz tests: four processes invoke transactions that request
 // builds from the bytes (through next, 0 once data runs dry) and complete
-// them ok (with the values complete fills in, or now and then with raw
-// bytes that may not even be JSON), failed or indeterminate. It keeps
-// invocations and completions paired, so that a checker gets past
-// pairing and into its analysis.
-func TxnHistory[M any](data []byte, request func(next func() int) []M, complete func(req []M, next func() int) []M, encode func([]M) json.RawMessage) history.History {
+// them ok (with a copy of the request in which complete fills in each
+// micro-op, a read's value say, or now and then with raw bytes that may
+// not even be JSON), failed or indeterminate. It keeps invocations and
+// completions paired, so that a checker gets past pairing and into its
+// analysis.
+func TxnHistory[M any](data []byte, request func(next func() int) []M, complete func(m *M, next func() int), encode func([]M) json.RawMessage) history.History {
 	var b history.Builder
 	open := map[int][]M{}
 	i := 0
@@ -38,7 +40,11 @@ func TxnHistory[M any](data []byte, request func(next func() int) []M, complete 
 			b.Add(history.Op{Type: history.Invoke, Process: p, F: "txn", Value: encode(req)})
 			continue
 		case code <= 1:
-			val := encode(complete(req, next))
+			res := slices.Clone(req)
+			for j := range res {
+				complete(&res[j], next)
+			}
+			val := encode(res)
 			if code == 1 && next()%8 == 0 {
 				val = data[i:min(len(data), i+next()%16)]
 			}
@@ -51,6 +57,25 @@ func TxnHistory[M any](data []byte, request func(next func() int) []M, complete 
 		delete(open, p)
 	}
 	return b.History()
+}
+
+// TxnRequest builds, for TxnHistory's request, the transaction both
+// transactional fuzz tests invoke: up to four micro-ops (through next),
+// each on one of keys keys, a read (read makes it) or, when the byte
+// after the key is odd, a write of a value below six (write). Both draw
+// their bytes in this one order, so that a fuzz input means the same
+// history to either workload.
+func TxnRequest[M any](next func() int, keys int, read func(key int64) M, write func(key, v int64) M) []M {
+	var mops []M
+	for range next() % 5 {
+		key := int64(next() % keys)
+		if next()%2 == 1 {
+			mops = append(mops, write(key, int64(next()%6)))
+		} else {
+			mops = append(mops, read(key))
+		}
+	}
+	return mops
 }
 
 // ScanMatchesDecode checks a transactional workload's fast scanner
