@@ -13,7 +13,7 @@ import (
 
 // The checker's cases, one file each under testdata/check.
 func TestCheckCases(t *testing.T) {
-	checkertest.Run(t, func(h history.History, _ string) (workload.Result, error) { return Check(h), nil })
+	checkertest.RunNoOptions(t, Check)
 }
 
 // Maelstrom g_set.clj: (gen/mix [adds of 0, 1, 2, ..., reads]).

@@ -13,7 +13,7 @@ import (
 
 // The checker's cases, one file each under testdata/check.
 func TestCheckCases(t *testing.T) {
-	checkertest.Run(t, func(h history.History, _ string) (workload.Result, error) { return Check(h), nil })
+	checkertest.RunNoOptions(t, Check)
 }
 
 // Maelstrom pn_counter.clj: (gen/mix [adds of (- (rand-int 10) 5), reads]),
