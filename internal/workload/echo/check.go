@@ -68,7 +68,7 @@ func Check(h history.History) workload.Result {
 			}
 			col.Add(workload.Anomaly{
 				Kind:    KindNotOK,
-				Message: fmt.Sprintf("%s but got nothing back: %s at op %d%s", where, c.Type, j, why),
+				Message: fmt.Sprintf("%s but nothing was echoed: %s at op %d%s", where, c.Type, j, why),
 				Ops:     []int{i, j},
 			})
 			continue
