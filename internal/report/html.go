@@ -56,6 +56,16 @@ func (g KindGroup) More() int { return len(g.Rest()) }
 // maxDetailed is how many anomalies of a kind the page details.
 const maxDetailed = 3
 
+// Count is how many anomalies the group stands for: one per item, and
+// for a summary item every anomaly it stands for.
+func (g KindGroup) Count() int {
+	n := 0
+	for _, e := range g.Items {
+		n += e.Anomaly.Count()
+	}
+	return n
+}
+
 // Group gathers explanations by kind, in order of first appearance.
 func Group(ex []Explanation) []KindGroup {
 	var out []KindGroup

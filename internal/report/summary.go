@@ -195,7 +195,7 @@ func verdictLine(res *harness.Result) string {
 		if kinds[a.Kind] == 0 {
 			order = append(order, a.Kind)
 		}
-		kinds[a.Kind]++
+		kinds[a.Kind] += a.Count()
 	}
 	var parts []string
 	for _, k := range order {
@@ -236,7 +236,7 @@ func strictLine(res *harness.Result) string {
 func listAnomalies(w io.Writer, anomalies []workload.Anomaly) {
 	count := map[string]int{}
 	for _, a := range anomalies {
-		count[a.Kind]++
+		count[a.Kind] += a.Count()
 	}
 	seen := map[string]int{}
 	lines, untold := 0, 0
@@ -341,9 +341,10 @@ func explain(w io.Writer, ex []Explanation) {
 			fmt.Fprintf(w, "\n  ... %d more kinds in %s\n", len(groups)-maxKindsExplained, store.Report)
 			break
 		}
+		total := g.Count()
 		count := ""
-		if len(g.Items) > 1 {
-			count = fmt.Sprintf(" ×%d", len(g.Items))
+		if total > 1 {
+			count = fmt.Sprintf(" ×%d", total)
 		}
 		fmt.Fprintf(w, "\n  %s (%s%s)\n", g.Meaning.Title, g.Kind, count)
 		fmt.Fprint(w, wrap(g.Meaning.Text, "    ", "    ", 78))
@@ -359,8 +360,10 @@ func explain(w io.Writer, ex []Explanation) {
 				if shown < maxOpsExplained {
 					fmt.Fprintf(w, "    %s\n", op.Text)
 				}
-				shown++
-				break // the first op of each anomaly is the telling one
+				// The first op of each anomaly is the telling one; a
+				// summary counts every anomaly it stands for.
+				shown += e.Anomaly.Count()
+				break
 			}
 		}
 		if shown > maxOpsExplained {

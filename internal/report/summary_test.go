@@ -57,6 +57,35 @@ func TestListAnomaliesCountsTheRest(t *testing.T) {
 	}
 }
 
+// A collector's summary entry stands for every anomaly it left out: a run
+// with 9,843 duplicated ids, 20 listed and one summary, is "×9843" and
+// "9840 more", not "×21" and "18 more".
+func TestSummaryCountsWhatASummaryStandsFor(t *testing.T) {
+	var as []workload.Anomaly
+	for i := range 20 {
+		as = append(as, workload.Anomaly{Kind: "duplicate-id", Message: fmt.Sprintf("id %d", i)})
+	}
+	as = append(as, workload.Anomaly{Kind: "duplicate-id", Message: "9823 more", More: 9823})
+	var b strings.Builder
+	listAnomalies(&b, as)
+	if want := "  ... and 9840 more duplicate-id\n"; !strings.HasSuffix(b.String(), want) {
+		t.Errorf("list ends\n%s\nwant %q", b.String(), want)
+	}
+	res := &harness.Result{Verdict: "invalid", Anomalies: as}
+	if got, want := verdictLine(res), "✗ INVALID: duplicate-id ×9843"; got != want {
+		t.Errorf("verdictLine = %q, want %q", got, want)
+	}
+	ex := make([]Explanation, len(as))
+	for i, a := range as {
+		ex[i] = Explanation{Anomaly: a, Ops: []OpLine{{Index: i, Text: fmt.Sprint("op ", i)}}}
+	}
+	b.Reset()
+	explain(&b, ex)
+	if !strings.Contains(b.String(), "(duplicate-id ×9843)") || !strings.Contains(b.String(), "... and 9840 more\n") {
+		t.Errorf("explain wrote\n%s", b.String())
+	}
+}
+
 // A valid run that misses a step's target keeps Maelstrom's line but says
 // the step does not pass; a run that meets its targets does not.
 func TestSummaryValidButTargetMissed(t *testing.T) {

@@ -287,6 +287,19 @@ type Anomaly struct {
 	// Strict marks a rule the course adds to Maelstrom's (StrictRules):
 	// real Maelstrom would accept a run with only such anomalies.
 	Strict bool `json:"strict,omitempty"`
+	// More, when set, makes this entry a summary: it stands for More
+	// further anomalies of Kind that were counted but not listed one by
+	// one (package evidence), and Ops holds some of their operations.
+	More int `json:"more,omitempty"`
+}
+
+// Count is how many anomalies the entry stands for: More for a summary,
+// else one.
+func (a Anomaly) Count() int {
+	if a.More > 0 {
+		return a.More
+	}
+	return 1
 }
 
 // Meaning is what an anomaly kind says about a node, in plain words: a

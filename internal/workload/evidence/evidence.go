@@ -99,6 +99,7 @@ func (c *Collector) Anomalies() []workload.Anomaly {
 			Kind:    kind,
 			Message: fmt.Sprintf("%d more %s anomalies like the ones above, not listed one by one", s.count, kind),
 			Ops:     s.ops,
+			More:    s.count,
 		})
 	}
 	return out

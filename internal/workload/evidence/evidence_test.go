@@ -23,11 +23,14 @@ func TestCollectorKeepsFirstOfEachKindAndSummarisesTheRest(t *testing.T) {
 	if len(got) != 4 {
 		t.Fatalf("got %d anomalies, want 2 lost + 1 duplicate + 1 summary: %+v", len(got), got)
 	}
+	if got[0].Count() != 1 {
+		t.Errorf("a kept anomaly counts %d, want 1", got[0].Count())
+	}
 	if got[0].Ops[0] != 0 || got[1].Ops[0] != 1 || got[2].Kind != "duplicate" {
 		t.Errorf("kept anomalies out of order: %+v", got)
 	}
 	sum := got[3]
-	if sum.Kind != "lost" || !strings.HasPrefix(sum.Message, "3 more lost") {
+	if sum.Kind != "lost" || !strings.HasPrefix(sum.Message, "3 more lost") || sum.More != 3 || sum.Count() != 3 {
 		t.Errorf("summary = %+v, want 3 more lost", sum)
 	}
 	if len(sum.Ops) != 3 || sum.Ops[0] != 2 || sum.Ops[2] != 4 {
