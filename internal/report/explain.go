@@ -459,7 +459,10 @@ func lostTrails(res *harness.Result, pairs []int) []*trail {
 	h := res.History
 	var out []*trail
 	for i, a := range res.Anomalies {
-		if a.Kind != "lost" || len(a.Ops) < 2 || len(out) == maxLostValues {
+		// A summary entry (More) lists the first ops of the lost values
+		// it stands for, not one value's broadcast and the reads that
+		// missed it: it has no trail to follow.
+		if a.Kind != "lost" || a.More > 0 || len(a.Ops) < 2 || len(out) == maxLostValues {
 			continue
 		}
 		inv := invocationOf(h, pairs, a.Ops[0])

@@ -270,3 +270,33 @@ func TestScanJournalAnyFieldOrder(t *testing.T) {
 		t.Errorf("window %+v, want msg_id 2, request 2, reply 3", w)
 	}
 }
+
+// A collector's summary of further lost values has no trail of its own:
+// its ops are the broadcasts of other values, not reads that missed one.
+// The table follows the values listed one by one and says how many were
+// lost in all.
+func TestLostTableSkipsTheSummary(t *testing.T) {
+	var b history.Builder
+	for i, node := range []string{"n1", "n2", "n0"} {
+		b.Add(history.Op{Type: history.Invoke, Process: i, F: "broadcast", Value: history.Value(i), Node: node})
+		b.Add(history.Op{Type: history.OK, Process: i, F: "broadcast", Value: history.Value(i), Node: node})
+	}
+	b.Add(history.Op{Type: history.Invoke, Process: 3, F: "read", Node: "n2"})
+	b.Add(history.Op{Type: history.OK, Process: 3, F: "read", Value: history.Value([]int{1}), Node: "n2"})
+	res := &harness.Result{
+		Verdict: "invalid", Workload: "broadcast", History: b.History(),
+		Anomalies: []workload.Anomaly{
+			{Kind: broadcast.KindLost, Message: "value 0 ...", Ops: []int{0, 6}},
+			{Kind: broadcast.KindLost, Message: "40 more lost anomalies", Ops: []int{2, 4}, More: 40},
+		},
+	}
+	pairs, err := res.History.Pair()
+	must(t, err)
+	trails := lostTrails(res, pairs)
+	if len(trails) != 1 || trails[0].value != 0 {
+		t.Fatalf("trails %+v, want value 0's alone", trails)
+	}
+	if got, want := lostTable(res, trails).Caption, "The first 1 of the 41 lost values, node by node (as the node's last read saw them):"; got != want {
+		t.Errorf("caption %q, want %q", got, want)
+	}
+}

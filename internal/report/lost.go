@@ -44,8 +44,18 @@ func lostTable(res *harness.Result, trails []*trail) Table {
 		order = append(order, n)
 	}
 	slices.SortFunc(order, func(a, b string) int { return nodeOrder(a) - nodeOrder(b) })
+	caption := fmt.Sprintf("The %d lost values, node by node (as the node's last read saw them):", len(trails))
+	lost := 0
+	for _, a := range res.Anomalies {
+		if a.Kind == "lost" {
+			lost += a.Count()
+		}
+	}
+	if lost > len(trails) {
+		caption = fmt.Sprintf("The first %d of the %d lost values, node by node (as the node's last read saw them):", len(trails), lost)
+	}
 	tb := Table{
-		Caption: fmt.Sprintf("The %d lost values, node by node (as the node's last read saw them):", len(trails)),
+		Caption: caption,
 		Header:  []string{"node", "holds", "missing", "never sent there", "not read since"},
 	}
 	neverAll, missAll := 0, 0
