@@ -10,6 +10,7 @@ import (
 
 	"github.com/glomers/glomers/book"
 	"github.com/glomers/glomers/internal/progress"
+	"github.com/glomers/glomers/internal/store"
 )
 
 // The Maelstrom library a starter module requires, pinned as in tutor's
@@ -88,8 +89,10 @@ func previousWorkspace(p progress.Progress, step book.Step) (dir, id string) {
 	return "", ""
 }
 
-// copyWorkspace copies a workspace's files, leaving out hidden entries and
-// executables (a node built in place).
+// copyWorkspace copies a workspace's files, leaving out hidden entries,
+// executables (a node built in place) and the runs that checks made from
+// inside the workspace (its store directory): they belong to the earlier
+// step, and each step would otherwise copy every step's runs before it.
 func copyWorkspace(from, to string) error {
 	return filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -101,6 +104,9 @@ func copyWorkspace(from, to string) error {
 				return filepath.SkipDir
 			}
 			return nil
+		}
+		if rel == store.DefaultRoot && d.IsDir() {
+			return filepath.SkipDir
 		}
 		target := filepath.Join(to, rel)
 		if d.IsDir() {

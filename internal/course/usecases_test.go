@@ -2,12 +2,14 @@ package course
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/glomers/glomers/book"
 	"github.com/glomers/glomers/internal/progress"
+	"github.com/glomers/glomers/internal/store"
 )
 
 // Hints come one at a time, remembered across calls; --reset starts
@@ -73,12 +75,23 @@ func TestStart(t *testing.T) {
 	if err := os.WriteFile(filepath.Join("one", "extra.go"), []byte("package main\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A check run from inside the workspace leaves its runs there.
+	run := filepath.Join("one", store.DefaultRoot, "echo", "20261206T180353.716")
+	if err := os.MkdirAll(run, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(run, "results.json"), []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	s, err = Start(getenv, second, "two")
 	if err != nil || s.FromStep != first.ID {
 		t.Fatalf("start %s: %+v, %v; want it carried on from %s", second.ID, s, err, first.ID)
 	}
 	if _, err := os.Stat(filepath.Join("two", "extra.go")); err != nil {
 		t.Errorf("the previous workspace's files were not copied: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join("two", store.DefaultRoot)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the previous step's runs were copied too (%v)", err)
 	}
 	if ws, err := Workspace(getenv, second); err != nil || ws != s.Dir {
 		t.Errorf("workspace of %s: %q, %v; want %q", second.ID, ws, err, s.Dir)
