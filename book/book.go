@@ -174,7 +174,7 @@ func steps() []Step {
 		kafka       = "-w kafka --node-count 2 --concurrency 2n --time-limit 20 --rate 1000"
 		txn6b       = "-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-uncommitted"
 	)
-	stillCorrect := "the page asks that the solution stay correct under partitions (it may be slower)"
+	stillCorrect := "the page asks that the solution stay correct under partitions; it may be slower"
 	return []Step{
 		step("1", "Echo", "echo",
 			run("-w echo --node-count 1 --time-limit 10")),
