@@ -228,7 +228,13 @@ func showCheckVerdict(env *Env, step book.Step, tgt course.Target, rep *course.R
 	}
 	switch {
 	case !rep.Passed:
-		fmt.Fprintf(env.Stdout, "\nStep %s: not passed yet. The chapter may help: tutor read %s\n", step.ID, step.ID)
+		// A missed target or a transcript shows no hints of its own:
+		// say where they are.
+		more := ""
+		if hints, err := step.Hints(); err == nil && len(hints) > 0 {
+			more = fmt.Sprintf(", or one hint at a time: tutor hint %s", step.ID)
+		}
+		fmt.Fprintf(env.Stdout, "\nStep %s: not passed yet. The chapter may help: tutor read %s%s\n", step.ID, step.ID, more)
 		return &ExitError{Code: 1}
 	case rep.Quick:
 		fmt.Fprintf(env.Stdout, "\nStep %s passes the quick run. The page's test: tutor check %s without --quick.\n", step.ID, step.ID)
