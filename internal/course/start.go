@@ -61,6 +61,9 @@ func Start(getenv Getenv, step book.Step, dir string) (Started, error) {
 		if err := copyWorkspace(from, abs); err != nil {
 			return Started{}, fmt.Errorf("copy %s: %v", from, err)
 		}
+		if err := renameStarterHeader(abs, prev, step); err != nil {
+			return Started{}, err
+		}
 		s.CopiedFrom, s.FromStep = from, prev
 	} else if err := writeStarter(abs, step); err != nil {
 		return Started{}, err
@@ -141,17 +144,45 @@ func writeStarter(dir string, step book.Step) error {
 	return nil
 }
 
-// starterMain is a node that compiles, answers init (the library does)
-// and handles nothing else: every request then stops it with "No handler
-// for ...", which tutor check reports, pointing the learner at what to
-// write.
-func starterMain(step book.Step) string {
+// starterHeader is the comment a starter main.go opens with: the step
+// and the commands that read, check and give hints for it.
+func starterHeader(step book.Step) string {
 	return `// Your node for step ` + step.ID + `, ` + step.Title + `.
 //
 // Read the step:   tutor read ` + step.ID + `
 // Check this node: tutor check ` + step.ID + `
 // Stuck:           tutor hint ` + step.ID + `
-package main
+`
+}
+
+// renameStarterHeader points a carried-over main.go at its new step: if
+// it still opens with the starter's header for the step it came from,
+// that header is replaced by the new step's, so that it does not tell
+// the learner to check the node against the old step. Any other
+// main.go is left as the learner wrote it.
+func renameStarterHeader(dir, from string, to book.Step) error {
+	prev, err := book.Lookup(from)
+	if err != nil {
+		return nil
+	}
+	path := filepath.Join(dir, "main.go")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil // no main.go at the top: nothing to rename
+	}
+	rest, ok := strings.CutPrefix(string(data), starterHeader(prev))
+	if !ok {
+		return nil
+	}
+	return os.WriteFile(path, []byte(starterHeader(to)+rest), 0o644)
+}
+
+// starterMain is a node that compiles, answers init (the library does)
+// and handles nothing else: every request then stops it with "No handler
+// for ...", which tutor check reports, pointing the learner at what to
+// write.
+func starterMain(step book.Step) string {
+	return starterHeader(step) + `package main
 
 import (
 	"log"

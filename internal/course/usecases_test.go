@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/glomers/glomers/book"
@@ -92,6 +93,14 @@ func TestStart(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join("two", store.DefaultRoot)); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the previous step's runs were copied too (%v)", err)
+	}
+	// The carried-over starter names its new step, not the old one.
+	main, err := os.ReadFile(filepath.Join("two", "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(main), starterHeader(second)) || strings.Contains(string(main), "tutor check "+first.ID+"\n") {
+		t.Errorf("the copied main.go opens with\n%s", string(main)[:min(len(main), 200)])
 	}
 	if ws, err := Workspace(getenv, second); err != nil || ws != s.Dir {
 		t.Errorf("workspace of %s: %q, %v; want %q", second.ID, ws, err, s.Dir)
