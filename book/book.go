@@ -210,7 +210,10 @@ func steps() []Step {
 			run("-w txn-rw-register --node-count 2 --concurrency 2n --time-limit 20 --rate 1000 --consistency-models read-committed --availability total --nemesis partition")),
 
 		// Part 2 follows Maelstrom's own tutorial; its runs are the
-		// tutorial's last command for each stage (--test-count aside).
+		// tutorial's commands for each stage (--test-count aside), not
+		// always its last: each chapter says which one and where it
+		// differs (7a: the partition run; 7d: --rate 100; 7f:
+		// --nemesis-interval 3).
 		beyond("7a", "Grow-Only Set", "gset", tutorial("04-crdts/01-g-set.md"),
 			run("-w g-set --time-limit 30 --rate 10 --nemesis partition")),
 		beyond("7b", "PN-Counter", "pncounter", tutorial("04-crdts/02-counters.md"),

@@ -285,16 +285,22 @@ func opsSuffix(a workload.Anomaly) string {
 	return " (ops " + strings.Join(s, ", ") + ")"
 }
 
-// opMention finds "op 3", "ops 3, 4 and 5", "op 3 and op 4" in a message.
+// opMention finds "op 3", "ops 3, 4 and 5", "op 3 and op 4" in a message,
+// and "ops 3, 4, ...", a list the message shortened on purpose.
 var (
-	opMention = regexp.MustCompile(`\bops? (\d+(?:(?:, | and |, and )\d+)*)`)
+	opMention = regexp.MustCompile(`\bops? (\d+(?:(?:, | and |, and )\d+)*)(, \.\.\.)?`)
 	digits    = regexp.MustCompile(`\d+`)
 )
 
-// namesAll reports whether msg mentions every one of ops as an operation.
+// namesAll reports whether msg mentions every one of ops as an operation,
+// or lists them and shortens the list with "...": repeating the list in
+// full after it would say the same thing again.
 func namesAll(msg string, ops []int) bool {
 	named := map[string]bool{}
 	for _, m := range opMention.FindAllStringSubmatch(msg, -1) {
+		if m[2] != "" {
+			return true
+		}
 		for _, n := range digits.FindAllString(m[1], -1) {
 			named[n] = true
 		}

@@ -24,6 +24,8 @@ func TestOpsSuffix(t *testing.T) {
 		{"read 165 items", []int{165}, " (ops 165)"}, // a number, not an op
 		{"op 12 timed out", nil, ""},
 		{"nine at once", []int{1, 2, 3, 4, 5, 6, 7, 8, 9}, " (ops 1, 2, 3, 4, 5, 6, 7, 8, +1 more)"},
+		// A list the message shortened is not printed again in full.
+		{"value 0 was acknowledged at op 1 but the last 149 reads did not have it (ops 2, 4, 14, ...)", []int{1, 2, 4, 14, 20, 28}, ""},
 	}
 	for _, tt := range tests {
 		if got := opsSuffix(workload.Anomaly{Kind: "k", Message: tt.msg, Ops: tt.ops}); got != tt.want {

@@ -180,6 +180,21 @@ func (m *matcher) object(path string, want, got map[string]any) string {
 		}
 	}
 	slices.Sort(keys)
+	// A message of the wrong type differs everywhere; say so first, not
+	// through whichever of its fields sorts first. An error's code and
+	// text say why the node gave up.
+	if path == "body" {
+		w, inWant := want["type"]
+		g, inGot := got["type"]
+		if inWant && inGot {
+			if d := m.value("body.type", w, g); d != "" {
+				if g == "error" {
+					d += errorDetail(got)
+				}
+				return d
+			}
+		}
+	}
 	for _, k := range keys {
 		w, inWant := want[k]
 		g, inGot := got[k]
@@ -201,6 +216,21 @@ func (m *matcher) object(path string, want, got map[string]any) string {
 		}
 	}
 	return ""
+}
+
+// errorDetail describes an error body's code and text, if it has them.
+func errorDetail(body map[string]any) string {
+	var parts []string
+	if c, ok := body["code"]; ok {
+		parts = append(parts, "code "+show(c))
+	}
+	if t, ok := body["text"]; ok {
+		parts = append(parts, show(t))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ": ") + ")"
 }
 
 // unordered compares arrays as multisets: every expected element must

@@ -47,6 +47,9 @@ func TestMatchMessage(t *testing.T) {
 		{"unordered counts", `{"type":"x","l":["<unordered>",1,2]}`, `{"type":"x","l":[2,1,2]}`, "want 2 elements in any order, got 3"},
 		{"unordered elements", `{"type":"x","l":["<unordered>",1,3]}`, `{"type":"x","l":[2,1]}`, "no element matches 3"},
 		{"null", `{"type":"x","v":null}`, `{"type":"x","v":0}`, "body.v: want null, got 0"},
+		// A wrong type is named first, whatever fields sort before it.
+		{"wrong type first", `{"type":"txn_ok","txn":[]}`, `{"type":"error","code":13,"text":"timeout"}`, `body.type: want "txn_ok", got "error" (code 13: "timeout")`},
+		{"wrong type, not an error", `{"type":"a_ok","b":1}`, `{"type":"c_ok","a":1}`, `body.type: want "a_ok", got "c_ok"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// Built directly, not parsed: MatchMessage must judge
