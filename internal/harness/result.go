@@ -192,7 +192,7 @@ func (res *Result) judge(maelstrom, strict workload.Validity, byStrict bool) {
 				Rule: a.Kind, Why: workload.StrictRule(res.Workload, a.Kind), Maelstrom: "real Maelstrom would accept this",
 			})
 		}
-		counts[a.Kind]++
+		counts[a.Kind] += a.Count()
 	}
 	for i := range res.StrictFindings {
 		res.StrictFindings[i].Count = counts[res.StrictFindings[i].Rule]

@@ -9,7 +9,6 @@ package evidence
 import (
 	"fmt"
 	"maps"
-	"slices"
 
 	"github.com/glomers/glomers/internal/workload"
 )
@@ -35,8 +34,9 @@ type Collector struct {
 }
 
 type summary struct {
-	count int
-	ops   []int
+	count  int
+	strict int // of count, how many were Strict (a rule real Maelstrom lacks)
+	ops    []int
 }
 
 // Add records a. Past the limit for a.Kind, only its first op is kept.
@@ -61,6 +61,9 @@ func (c *Collector) Add(a workload.Anomaly) {
 		c.kinds = append(c.kinds, a.Kind)
 	}
 	s.count++
+	if a.Strict {
+		s.strict++
+	}
 	if len(a.Ops) > 0 && len(s.ops) < maxSummaryOps {
 		s.ops = append(s.ops, a.Ops[0])
 	}
@@ -94,20 +97,68 @@ func (c *Collector) Anomalies() []workload.Anomaly {
 	}
 	out := append([]workload.Anomaly(nil), c.list...)
 	for _, kind := range c.kinds {
-		s := c.dropped[kind]
-		out = append(out, workload.Anomaly{
+		out = append(out, c.summary(kind)...)
+	}
+	return out
+}
+
+// summary is the entry that stands for the anomalies of kind counted but
+// not kept: a report counts it as More anomalies, so a verdict line says
+// how many there were, not how many were listed. Where some of them were
+// Strict and some not, it is two entries, one of each, since a run's
+// Maelstrom verdict depends on whether any anomaly is not Strict.
+func (c *Collector) summary(kind string) []workload.Anomaly {
+	s := c.dropped[kind]
+	entry := func(n int, strict bool) workload.Anomaly {
+		return workload.Anomaly{
 			Kind:    kind,
-			Message: fmt.Sprintf("%d more %s anomalies like the ones above, not listed one by one", s.count, kind),
+			Message: fmt.Sprintf("%d more %s anomalies like the ones above, not listed one by one", n, kind),
 			Ops:     s.ops,
-			More:    s.count,
-		})
+			Strict:  strict,
+			More:    n,
+		}
+	}
+	switch s.strict {
+	case 0:
+		return []workload.Anomaly{entry(s.count, false)}
+	case s.count:
+		return []workload.Anomaly{entry(s.count, true)}
+	}
+	return []workload.Anomaly{entry(s.count-s.strict, false), entry(s.strict, true)}
+}
+
+// Summarize returns list with each overflowing kind's summary inserted
+// after that kind's last entry in list; kinds that list does not hold get
+// none. A checker that sorts its kept anomalies, or splits them into
+// anomalies and notes, calls it on each list it made from Kept, so that
+// every list counts all of its kinds' anomalies, as Anomalies' does.
+func (c *Collector) Summarize(list []workload.Anomaly) []workload.Anomaly {
+	if len(c.dropped) == 0 {
+		return list
+	}
+	last := map[string]int{}
+	for i, a := range list {
+		if c.dropped[a.Kind] != nil {
+			last[a.Kind] = i
+		}
+	}
+	if len(last) == 0 {
+		return list
+	}
+	out := make([]workload.Anomaly, 0, len(list)+len(last))
+	for i, a := range list {
+		out = append(out, a)
+		if j, ok := last[a.Kind]; ok && j == i {
+			out = append(out, c.summary(a.Kind)...)
+		}
 	}
 	return out
 }
 
 // Kept returns the anomalies kept in full, in the order they were added,
 // without the summaries; a checker that sorts or splits its findings
-// itself (into anomalies and notes) starts from these.
+// itself (into anomalies and notes) starts from these and passes each
+// list it makes to Summarize.
 func (c *Collector) Kept() []workload.Anomaly {
 	return append([]workload.Anomaly(nil), c.list...)
 }
@@ -131,17 +182,4 @@ func (c *Collector) Counts() map[string]int {
 		counts[kind] += s.count
 	}
 	return counts
-}
-
-// NotListed returns one note per kind that overflowed, sorted by kind,
-// saying how many were left out of how many: for checkers that list the
-// kept anomalies and put the tally among the notes.
-func (c *Collector) NotListed() []workload.Anomaly {
-	var notes []workload.Anomaly
-	for _, kind := range slices.Sorted(maps.Keys(c.dropped)) {
-		n := c.dropped[kind].count
-		notes = append(notes, workload.Anomaly{Kind: kind,
-			Message: fmt.Sprintf("%d more %s anomalies are not listed (%d in all)", n, kind, c.kept[kind]+n)})
-	}
-	return notes
 }

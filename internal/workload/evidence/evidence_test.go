@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,11 +56,12 @@ func TestCollectorDefaultLimit(t *testing.T) {
 	}
 }
 
-// A checker that splits and sorts its findings itself gets the kept ones,
-// the counts and one note per overflowing kind.
+// A checker that splits and sorts its findings itself gets the kept ones
+// and the counts, and Summarize puts each overflowing kind's summary
+// after that kind's last entry in whichever list holds the kind.
 func TestCollectorTalliesForCheckersThatListThemselves(t *testing.T) {
 	var empty Collector
-	if empty.Counts() != nil || empty.NotListed() != nil || empty.Kept() != nil {
+	if empty.Counts() != nil || empty.Kept() != nil || empty.Summarize(nil) != nil {
 		t.Errorf("an empty collector tallies something")
 	}
 	c := Collector{Limit: 1}
@@ -67,7 +69,8 @@ func TestCollectorTalliesForCheckersThatListThemselves(t *testing.T) {
 		c.Add(workload.Anomaly{Kind: "z", Ops: []int{i}})
 	}
 	c.Add(workload.Anomaly{Kind: "a"})
-	if kept := c.Kept(); len(kept) != 2 || kept[0].Kind != "z" || kept[1].Kind != "a" {
+	kept := c.Kept()
+	if len(kept) != 2 || kept[0].Kind != "z" || kept[1].Kind != "a" {
 		t.Errorf("Kept = %+v", kept)
 	}
 	if c.Dropped("z") != 2 || c.Dropped("a") != 0 {
@@ -76,8 +79,43 @@ func TestCollectorTalliesForCheckersThatListThemselves(t *testing.T) {
 	if got := c.Counts(); got["z"] != 3 || got["a"] != 1 || len(got) != 2 {
 		t.Errorf("Counts = %v", got)
 	}
-	notes := c.NotListed()
-	if len(notes) != 1 || notes[0].Message != "2 more z anomalies are not listed (3 in all)" {
-		t.Errorf("NotListed = %+v", notes)
+	// z sorted after a: its summary follows it, at the end.
+	got := c.Summarize([]workload.Anomaly{kept[1], kept[0]})
+	if len(got) != 3 || got[0].Kind != "a" || got[1].Kind != "z" || got[2].Kind != "z" || got[2].More != 2 ||
+		!slices.Equal(got[2].Ops, []int{1, 2}) || got[2].Message != "2 more z anomalies like the ones above, not listed one by one" {
+		t.Errorf("Summarize = %+v", got)
+	}
+	// A list without z (a's notes, say) gets no summary of it.
+	if got := c.Summarize([]workload.Anomaly{kept[1]}); len(got) != 1 {
+		t.Errorf("Summarize of a list without z = %+v", got)
+	}
+	n := 0
+	for _, a := range got {
+		n += a.Count()
+	}
+	if n != 4 {
+		t.Errorf("the entries count %d anomalies, want 4", n)
+	}
+}
+
+// Where some unlisted anomalies of a kind were Strict (a rule real
+// Maelstrom lacks) and some not, the summary is one entry of each, so a
+// run's Maelstrom verdict, which any non-strict anomaly fails, stays
+// what the anomalies say.
+func TestCollectorSummaryKeepsStrictApart(t *testing.T) {
+	c := Collector{Limit: 1}
+	for i, strict := range []bool{false, true, true, false, true} {
+		c.Add(workload.Anomaly{Kind: "skip", Ops: []int{i}, Strict: strict})
+	}
+	got := c.Anomalies()
+	if len(got) != 3 || got[1].More != 1 || got[1].Strict || got[2].More != 3 || !got[2].Strict {
+		t.Errorf("Anomalies = %+v, want the kept one, then 1 not strict and 3 strict", got)
+	}
+	c = Collector{Limit: 1}
+	for i := range 3 {
+		c.Add(workload.Anomaly{Kind: "skip", Ops: []int{i}, Strict: true})
+	}
+	if got := c.Anomalies(); len(got) != 2 || !got[1].Strict || got[1].More != 2 {
+		t.Errorf("all strict: Anomalies = %+v, want one strict summary of 2", got)
 	}
 }

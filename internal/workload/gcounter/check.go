@@ -215,6 +215,7 @@ func (c *checker) pair() []int {
 func (c *checker) result() workload.Result {
 	anomalies := c.ev.Kept()
 	sortAnomalies(anomalies)
+	anomalies = c.ev.Summarize(anomalies)
 	r := workload.Result{Validity: workload.Valid, Anomalies: anomalies}
 	switch {
 	case len(anomalies) > 0:
@@ -232,7 +233,7 @@ func (c *checker) result() workload.Result {
 	if c.approx {
 		c.notes = append(c.notes, workload.Anomaly{Kind: "acceptable-set-approximated", Message: fmt.Sprintf("the indefinite adds allow more than %d separate totals; the check used their hull %s instead", maxSpans, c.acceptable)})
 	}
-	r.Notes = append(c.notes, c.ev.NotListed()...)
+	r.Notes = c.notes
 	ranges := make([][2]int64, len(c.acceptable))
 	for i, s := range c.acceptable {
 		ranges[i] = [2]int64{s.lo, s.hi}

@@ -109,13 +109,16 @@ func TestCheckCapsAnomaliesPerKind(t *testing.T) {
 		h.read(i, 1, false)
 	}
 	r := Check(h.b.History())
-	if len(r.Anomalies) != MaxPerKind {
-		t.Fatalf("%d anomalies listed, want %d", len(r.Anomalies), MaxPerKind)
+	if len(r.Anomalies) != MaxPerKind+1 {
+		t.Fatalf("%d anomalies listed, want %d and a summary", len(r.Anomalies), MaxPerKind)
+	}
+	if s := r.Anomalies[MaxPerKind]; s.Kind != KindReadExceedsAdds || s.More != 10 {
+		t.Fatalf("last entry %+v, want a summary of the other 10", s)
 	}
 	if got := r.Metrics["anomaly_counts"].(map[string]int)[KindReadExceedsAdds]; got != MaxPerKind+10 {
 		t.Fatalf("anomaly_counts says %d, want %d", got, MaxPerKind+10)
 	}
-	if len(r.Notes) != 1 || r.Notes[0].Kind != KindReadExceedsAdds {
-		t.Fatalf("notes %+v, want one counting the unlisted", r.Notes)
+	if len(r.Notes) != 0 {
+		t.Fatalf("notes %+v, want none: the summary is among the anomalies", r.Notes)
 	}
 }

@@ -770,6 +770,7 @@ func (c *checker) result() workload.Result {
 	}
 	slices.SortStableFunc(anomalies, order)
 	slices.SortStableFunc(notes, order)
+	anomalies, notes = c.ev.Summarize(anomalies), c.ev.Summarize(notes)
 	r := workload.Result{Validity: workload.Valid, Anomalies: anomalies}
 	if c.sendsOK == 0 {
 		r.Validity = workload.Unknown
@@ -788,7 +789,7 @@ func (c *checker) result() workload.Result {
 	if len(anomalies) > 0 {
 		r.Validity = workload.Invalid
 	}
-	r.Notes = append(notes, c.ev.NotListed()...)
+	r.Notes = notes
 	causes := slices.Sorted(maps.Keys(c.infoCauses))
 	if causes == nil {
 		causes = []string{}

@@ -241,8 +241,7 @@ func Check(h history.History, budget time.Duration) workload.Result {
 		res.Metrics["nonlinearizable_keys"] = bad
 	}
 	nullReads(ops, &ev)
-	res.Anomalies = ev.Kept()
-	res.Notes = append(res.Notes, ev.NotListed()...)
+	res.Anomalies = ev.Anomalies()
 	if len(res.Anomalies) > 0 {
 		lax := res.Validity
 		res.Validity = workload.Invalid

@@ -50,11 +50,7 @@ func Verdict(name string, cases map[string][]Case, order []string, pol Policy, o
 			ev.Add(an)
 		}
 	}
-	kept := ev.Kept()
-	for i, an := range kept {
-		if more := ev.Dropped(an.Kind); more > 0 && (i == len(kept)-1 || kept[i+1].Kind != an.Kind) {
-			an.Message += fmt.Sprintf(" (%d more %s cases not shown)", more, an.Kind)
-		}
+	for _, an := range ev.Summarize(ev.Kept()) {
 		if pol.Failing[an.Kind] {
 			res.Anomalies = append(res.Anomalies, an)
 		} else {
