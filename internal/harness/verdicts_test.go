@@ -57,9 +57,10 @@ func TestStatsFailsAnOperationTypeThatNeverSucceeds(t *testing.T) {
 // verdict the run is judged by.
 func TestJudgeSeparatesMaelstromAndStrict(t *testing.T) {
 	t.Parallel()
-	res := &Result{Workload: "broadcast", Anomalies: []workload.Anomaly{{Kind: "duplicate", Strict: true}, {Kind: "duplicate", Strict: true}}}
+	// The third entry is a summary of 5 more (package evidence).
+	res := &Result{Workload: "broadcast", Anomalies: []workload.Anomaly{{Kind: "duplicate", Strict: true}, {Kind: "duplicate", Strict: true}, {Kind: "duplicate", Strict: true, More: 5}}}
 	res.judge(workload.Valid, workload.Invalid, false)
-	if !res.Valid || res.JudgedBy != "maelstrom" || res.StrictValid || len(res.StrictFindings) != 1 || res.StrictFindings[0].Count != 2 || res.StrictFindings[0].Why == "" {
+	if !res.Valid || res.JudgedBy != "maelstrom" || res.StrictValid || len(res.StrictFindings) != 1 || res.StrictFindings[0].Count != 7 || res.StrictFindings[0].Why == "" {
 		t.Fatalf("by Maelstrom: %+v", res)
 	}
 	res.judge(workload.Valid, workload.Invalid, true)
