@@ -66,6 +66,13 @@ func (g KindGroup) Count() int {
 	return n
 }
 
+// Title is the group's heading without a trailing "(kind)": a heading
+// shows the kind beside it, with the count, so "Intermediate read (G1b)"
+// is shown once as "Intermediate read (G1b ×8)", not with G1b twice.
+func (g KindGroup) Title() string {
+	return strings.TrimSuffix(g.Meaning.Title, " ("+g.Kind+")")
+}
+
 // Group gathers explanations by kind, in order of first appearance.
 func Group(ex []Explanation) []KindGroup {
 	var out []KindGroup

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/glomers/glomers/internal/harness"
+	"github.com/glomers/glomers/internal/workload"
 )
 
 // page renders report.html for the echo run of echoRun.
@@ -92,5 +93,20 @@ func TestInlineMarkdown(t *testing.T) {
 		if got := string(inlineMarkdown(in)); got != want {
 			t.Errorf("inlineMarkdown(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A meaning whose title already names its kind is headed with the kind
+// once, where the count goes: "Intermediate read (G1b ×2)".
+func TestKindGroupTitleNamesTheKindOnce(t *testing.T) {
+	m := Meaning{Title: "Intermediate read (G1b)", Text: "A read saw a value its writer later overwrote."}
+	ex := []Explanation{{Anomaly: workload.Anomaly{Kind: "G1b"}, Meaning: m}, {Anomaly: workload.Anomaly{Kind: "G1b"}, Meaning: m}}
+	var b strings.Builder
+	explain(&b, ex)
+	if !strings.Contains(b.String(), "\n  Intermediate read (G1b ×2)\n") {
+		t.Errorf("explain wrote:\n%s", b.String())
+	}
+	if plain := (KindGroup{Kind: "lost", Meaning: Meaning{Title: "An element was lost"}}); plain.Title() != "An element was lost" {
+		t.Errorf("a title without its kind changed: %q", plain.Title())
 	}
 }

@@ -352,7 +352,7 @@ func explain(w io.Writer, ex []Explanation) {
 		if total > 1 {
 			count = fmt.Sprintf(" ×%d", total)
 		}
-		fmt.Fprintf(w, "\n  %s (%s%s)\n", g.Meaning.Title, g.Kind, count)
+		fmt.Fprintf(w, "\n  %s (%s%s)\n", g.Title(), g.Kind, count)
 		fmt.Fprint(w, wrap(g.Meaning.Text, "    ", "    ", 78))
 		for _, e := range g.Items {
 			if e.Table != nil {
