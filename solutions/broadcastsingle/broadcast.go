@@ -34,8 +34,10 @@ func (s *store) add(v int) bool {
 	return true
 }
 
-// all returns a copy of the values: the reply is encoded after the lock
-// is released, while other handlers may append.
+// all returns a copy of the values, never nil (so an empty node answers
+// []) and the reply's own while Reply encodes it after the lock is
+// released: a store that changed its slice in place would race with the
+// encoder without it.
 func (s *store) all() []int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
