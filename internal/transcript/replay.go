@@ -52,6 +52,10 @@ type Failure struct {
 	Line int
 	// Problem says what went wrong, possibly on several lines.
 	Problem string
+	// Narration is the transcript's comment on the exchange that failed
+	// (Transcript.Narration): it says what the exchange expects and why,
+	// which the want/got lines alone do not.
+	Narration string
 	// Exit says how the node's process ended, when Run saw it end on its
 	// own before the transcript was done ("exit status 2").
 	Exit string
@@ -69,6 +73,9 @@ func (f *Failure) Error() string {
 		fmt.Fprintf(&b, ":%d", f.Line)
 	}
 	b.WriteString(": " + f.Problem)
+	if f.Narration != "" {
+		b.WriteString("\nthe transcript's note on this exchange:\n" + indent("# "+strings.ReplaceAll(f.Narration, "\n", "\n# ")))
+	}
 	if f.Exit != "" {
 		b.WriteString("\nthe node exited: " + f.Exit)
 	}
@@ -132,7 +139,7 @@ type replay struct {
 const maxSkipped = 5
 
 func (r *replay) failf(line int, format string, args ...any) *Failure {
-	return &Failure{Transcript: r.t.Name, Line: line, Problem: fmt.Sprintf(format, args...)}
+	return &Failure{Transcript: r.t.Name, Line: line, Problem: fmt.Sprintf(format, args...), Narration: r.t.Narration(line)}
 }
 
 // relevant reports whether the replay checks a message the node wrote.

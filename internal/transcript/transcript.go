@@ -109,6 +109,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/rogpeppe/go-internal/txtar"
@@ -188,6 +189,30 @@ type Transcript struct {
 	Node string
 	// Entries are the transcript's lines in order.
 	Entries []Entry
+}
+
+// Narration returns the comment lines just above the messages that
+// include line, joined by newlines: the chapters print them as the
+// exchange's narration, and a failure shows them so the learner reads
+// what the exchange expects. Empty when a blank line or nothing but
+// messages stands between line and the comment above.
+func (t *Transcript) Narration(line int) string {
+	i := slices.IndexFunc(t.Entries, func(e Entry) bool { return e.Line == line })
+	if i < 0 {
+		return ""
+	}
+	for i >= 0 && t.Entries[i].Dir != 0 {
+		i--
+	}
+	end := i + 1
+	for i >= 0 && t.Entries[i].Dir == 0 && t.Entries[i].Comment != "" {
+		i--
+	}
+	var lines []string
+	for _, e := range t.Entries[i+1 : end] {
+		lines = append(lines, e.Comment)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Exchange is a group of messages sent to the node together, followed by

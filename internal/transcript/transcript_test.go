@@ -135,3 +135,38 @@ func TestStepOf(t *testing.T) {
 		t.Errorf("ArchiveName = %q", got)
 	}
 }
+
+// A failure names the comment above its exchange, the line the chapters
+// print as narration; a message after a blank line has none.
+func TestNarration(t *testing.T) {
+	text := `> {"src":"c0","dest":"n0","body":{"type":"init","msg_id":1,"node_id":"n0","node_ids":["n0"]}}
+< {"src":"n0","dest":"c0","body":{"type":"init_ok","in_reply_to":1}}
+
+# A client asks for an echo;
+# the reply carries it back.
+> {"src":"c1","dest":"n0","body":{"type":"echo","msg_id":1,"echo":"a"}}
+< {"src":"n0","dest":"c1","body":{"type":"echo_ok","in_reply_to":1,"echo":"a"}}
+
+> {"src":"c1","dest":"n0","body":{"type":"echo","msg_id":2,"echo":"b"}}
+`
+	tr, err := Parse("t", Protocol, []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line, want := range map[int]string{
+		7:  "A client asks for an echo;\nthe reply carries it back.",
+		6:  "A client asks for an echo;\nthe reply carries it back.",
+		2:  "",
+		9:  "",
+		99: "",
+	} {
+		if got := tr.Narration(line); got != want {
+			t.Errorf("Narration(%d) = %q, want %q", line, got, want)
+		}
+	}
+	f := &Failure{Transcript: "t", Line: 7, Problem: "no reply", Narration: tr.Narration(7)}
+	want := "t:7: no reply\nthe transcript's note on this exchange:\n\t# A client asks for an echo;\n\t# the reply carries it back."
+	if got := f.Error(); got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
