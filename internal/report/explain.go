@@ -457,6 +457,7 @@ func lostTrails(res *harness.Result, pairs []int) []*trail {
 		return nil
 	}
 	h := res.History
+	finals := lastReads(h)
 	var out []*trail
 	for i, a := range res.Anomalies {
 		// A summary entry (More) lists the first ops of the lost values
@@ -477,6 +478,19 @@ func lostTrails(res *harness.Result, pairs []int) []*trail {
 		for _, idx := range a.Ops[1:] {
 			if j := invocationOf(h, pairs, idx); j >= 0 && h[j].Node != "" {
 				t.missing[h[j].Node] = true
+			}
+		}
+		// The anomaly names only the first of the reads that missed the
+		// value; a node whose last read began after the add completed
+		// and lacks the value missed it too, though none of its reads
+		// may be among those named.
+		added := inv
+		if pairs[inv] >= 0 {
+			added = pairs[inv]
+		}
+		for n, fr := range finals {
+			if fr.inv > added && !fr.vals[v] {
+				t.missing[n] = true
 			}
 		}
 		if len(t.missing) > 0 {

@@ -300,3 +300,40 @@ func TestLostTableSkipsTheSummary(t *testing.T) {
 		t.Errorf("caption %q, want %q", got, want)
 	}
 }
+
+// The anomaly names only some of the reads that missed a lost value; a
+// node whose last read began after the broadcast and lacks the value
+// missed it as well, and the table counts it among "missing", not "not
+// read since". A node whose last read came before the broadcast was not
+// read since.
+func TestLostTableCountsEveryFinalReadThatMissed(t *testing.T) {
+	var b history.Builder
+	read := func(p int, node string, vs []int) {
+		b.Add(history.Op{Type: history.Invoke, Process: p, F: "read", Node: node})
+		b.Add(history.Op{Type: history.OK, Process: p, F: "read", Value: history.Value(vs), Node: node})
+	}
+	read(0, "n2", []int{}) // before the broadcast: not read since
+	b.Add(history.Op{Type: history.Invoke, Process: 1, F: "broadcast", Value: history.Value(7), Node: "n1"})
+	b.Add(history.Op{Type: history.OK, Process: 1, F: "broadcast", Value: history.Value(7), Node: "n1"})
+	read(0, "n1", []int{}) // op 4, named by the anomaly
+	read(0, "n0", []int{}) // op 6, not named, missed it all the same
+	res := &harness.Result{
+		Verdict: "invalid", Workload: "broadcast", History: b.History(),
+		Anomalies: []workload.Anomaly{{Kind: broadcast.KindLost, Message: "value 7 ...", Ops: []int{2, 5}}},
+	}
+	pairs, err := res.History.Pair()
+	must(t, err)
+	trails := lostTrails(res, pairs)
+	if len(trails) != 1 || !trails[0].missing["n0"] || !trails[0].missing["n1"] || trails[0].missing["n2"] {
+		t.Fatalf("trails %+v, want value 7 missing on n0 and n1", trails)
+	}
+	rows := map[string][]string{}
+	for _, r := range lostTable(res, trails).Rows {
+		rows[r[0]] = r[1:]
+	}
+	// holds, missing, never sent there, not read since
+	want := map[string][]string{"n0": {"0", "1", "1", "0"}, "n1": {"0", "1", "1", "0"}, "n2": {"0", "0", "0", "1"}}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("rows %v, want %v", rows, want)
+	}
+}

@@ -68,7 +68,7 @@ func lostTable(res *harness.Result, trails []*trail) Table {
 				if !t.sentTo[n] {
 					never++
 				}
-			case held[n][t.value]:
+			case held[n].vals[t.value]:
 				has++
 			}
 		}
@@ -88,10 +88,17 @@ func lostTable(res *harness.Result, trails []*trail) Table {
 	return tb
 }
 
-// lastReads maps each node to the values its last successful read held.
-func lastReads(h history.History) map[string]map[int64]bool {
+// lastRead is a node's last successful read: where it was invoked, and
+// the values it held.
+type lastRead struct {
+	inv  int
+	vals map[int64]bool
+}
+
+// lastReads maps each node to its last successful read.
+func lastReads(h history.History) map[string]lastRead {
 	pairs, err := h.Pair()
-	out := map[string]map[int64]bool{}
+	out := map[string]lastRead{}
 	if err != nil {
 		return out
 	}
@@ -107,7 +114,7 @@ func lastReads(h history.History) map[string]map[int64]bool {
 		for _, v := range vs {
 			m[v] = true
 		}
-		out[op.Node] = m
+		out[op.Node] = lastRead{inv: pairs[i], vals: m}
 	}
 	return out
 }
