@@ -30,7 +30,6 @@ type Collector struct {
 	list    []workload.Anomaly
 	kept    map[string]int
 	dropped map[string]*summary
-	kinds   []string // kinds with drops, in the order they first overflowed
 }
 
 type summary struct {
@@ -58,7 +57,6 @@ func (c *Collector) Add(a workload.Anomaly) {
 	if s == nil {
 		s = &summary{}
 		c.dropped[a.Kind] = s
-		c.kinds = append(c.kinds, a.Kind)
 	}
 	s.count++
 	if a.Strict {
@@ -89,17 +87,13 @@ func (c *Collector) Len() int {
 	return n
 }
 
-// Anomalies returns the kept anomalies followed by one summary per kind
-// that overflowed, or nil when none were added.
+// Anomalies returns the kept anomalies, each overflowing kind's summary
+// after that kind's last one (Summarize), or nil when none were added.
 func (c *Collector) Anomalies() []workload.Anomaly {
 	if len(c.list) == 0 {
 		return nil
 	}
-	out := append([]workload.Anomaly(nil), c.list...)
-	for _, kind := range c.kinds {
-		out = append(out, c.summary(kind)...)
-	}
-	return out
+	return c.Summarize(c.Kept())
 }
 
 // summary is the entry that stands for the anomalies of kind counted but
@@ -131,7 +125,8 @@ func (c *Collector) summary(kind string) []workload.Anomaly {
 // after that kind's last entry in list; kinds that list does not hold get
 // none. A checker that sorts its kept anomalies, or splits them into
 // anomalies and notes, calls it on each list it made from Kept, so that
-// every list counts all of its kinds' anomalies, as Anomalies' does.
+// every list counts all of its kinds' anomalies; Anomalies is Summarize
+// of Kept.
 func (c *Collector) Summarize(list []workload.Anomaly) []workload.Anomaly {
 	if len(c.dropped) == 0 {
 		return list

@@ -27,10 +27,11 @@ func TestCollectorKeepsFirstOfEachKindAndSummarisesTheRest(t *testing.T) {
 	if got[0].Count() != 1 {
 		t.Errorf("a kept anomaly counts %d, want 1", got[0].Count())
 	}
-	if got[0].Ops[0] != 0 || got[1].Ops[0] != 1 || got[2].Kind != "duplicate" {
+	// The summary follows its kind's last kept anomaly.
+	if got[0].Ops[0] != 0 || got[1].Ops[0] != 1 || got[3].Kind != "duplicate" {
 		t.Errorf("kept anomalies out of order: %+v", got)
 	}
-	sum := got[3]
+	sum := got[2]
 	if sum.Kind != "lost" || !strings.HasPrefix(sum.Message, "3 more lost") || sum.More != 3 || sum.Count() != 3 {
 		t.Errorf("summary = %+v, want 3 more lost", sum)
 	}
