@@ -1,6 +1,6 @@
 // Package netsim is the simulated network between clients, server nodes and
-// services: per-message latency, unordered delivery, partitions applied at
-// delivery, and the statistics Maelstrom reports.
+// services: per-message latency, one receiver per destination, partitions,
+// and the statistics Maelstrom reports.
 //
 // The model is pure, in the way etcd's raft is: it starts no goroutines,
 // reads no clock and performs no I/O. The caller passes the current time to
@@ -14,9 +14,18 @@
 //   - a message to or from a client has zero latency (clients are co-located
 //     with the node they talk to); every other message, service traffic
 //     included, gets a latency drawn at send time, in whole milliseconds;
-//   - a message from src to dest is dropped, not delivered, if at its
-//     delivery time dest holds a grudge against src (a partition); clients
-//     and services are never partitioned;
+//   - each destination has one receiver, as each Maelstrom node has one
+//     thread feeding its stdin (net.clj recv!, process.clj stdin-thread):
+//     when free, it takes the waiting message with the earliest deadline,
+//     checks the partition then, and waits until that deadline before
+//     delivering it and taking the next. A message due sooner that arrives
+//     meanwhile (a client's request, with no latency) waits its turn, so
+//     delivery can come later than the deadline: head-of-line blocking;
+//   - a message is dropped, not delivered, if when its receiver takes it the
+//     destination holds a grudge against its source (a partition): a message
+//     taken before a partition starts is delivered, and one waiting in the
+//     queue when a partition starts is dropped; clients and services are
+//     never partitioned;
 //   - a dropped message counts as sent but not received.
 package netsim
 
@@ -90,7 +99,8 @@ type Event struct {
 	Kind EventKind
 	// Time is when the event happened (since the start of the run).
 	Time time.Duration
-	// Deadline is when a sent message is due; equal to Time for Recv.
+	// Deadline is when a sent message is due: the send time plus its
+	// latency. A Recv may come later, when its receiver was busy.
 	Deadline time.Duration
 	// Msg is the message, with its network id set.
 	Msg proto.Message
@@ -150,12 +160,25 @@ func (g Grudge) String() string {
 type Net struct {
 	cfg       Config
 	endpoints map[string]Kind
-	queue     queue
-	nextID    int64
-	seq       uint64
-	cut       map[string]map[string]bool // dest -> srcs it drops
-	grudge    Grudge
-	stats     Stats
+	receivers map[string]*receiver
+	// ready holds what happens next: each busy receiver's message, at the
+	// time it is delivered, and the messages dropped by a partition, at the
+	// time their receiver took them.
+	ready    queue
+	inFlight int
+	nextID   int64
+	seq      uint64
+	cut      map[string]map[string]bool // dest -> srcs it drops
+	grudge   Grudge
+	stats    Stats
+}
+
+// receiver is one destination's reader: the messages waiting for it,
+// earliest deadline first, and whether it is busy with one (waiting for
+// that message's deadline).
+type receiver struct {
+	waiting queue
+	busy    bool
 }
 
 // New returns an empty network.
@@ -163,7 +186,7 @@ func New(cfg Config) *Net {
 	if cfg.Dist == "" {
 		cfg.Dist = Constant
 	}
-	return &Net{cfg: cfg, endpoints: map[string]Kind{}, cut: map[string]map[string]bool{}}
+	return &Net{cfg: cfg, endpoints: map[string]Kind{}, receivers: map[string]*receiver{}, cut: map[string]map[string]bool{}}
 }
 
 // Add registers an endpoint. Adding an id twice keeps its first kind.
@@ -194,9 +217,37 @@ func (n *Net) Send(m proto.Message, now time.Duration) (Event, error) {
 	m.ID = &id
 	deadline := now + n.latency(m)
 	n.seq++
-	heap.Push(&n.queue, &pending{deadline: deadline, seq: n.seq, msg: m})
+	r := n.receivers[m.Dest]
+	if r == nil {
+		r = &receiver{}
+		n.receivers[m.Dest] = r
+	}
+	heap.Push(&r.waiting, &pending{deadline: deadline, at: deadline, seq: n.seq, msg: m})
+	n.inFlight++
 	n.count(m, Send)
+	if !r.busy {
+		n.take(r, now)
+	}
 	return Event{Kind: Send, Time: now, Deadline: deadline, Msg: m}, nil
+}
+
+// take is a free receiver taking its next message at time now: a message
+// its destination's grudge cuts is dropped at once, and the first one that
+// passes keeps the receiver busy until it is due.
+func (n *Net) take(r *receiver, now time.Duration) {
+	for len(r.waiting) > 0 {
+		p := heap.Pop(&r.waiting).(*pending)
+		p.at = max(now, p.deadline)
+		p.dropped = n.cut[p.msg.Dest][p.msg.Src]
+		if p.dropped {
+			p.at = now
+		}
+		heap.Push(&n.ready, p)
+		if !p.dropped {
+			r.busy = true
+			return
+		}
+	}
 }
 
 func (n *Net) latency(m proto.Message) time.Duration {
@@ -216,28 +267,35 @@ func (n *Net) latency(m proto.Message) time.Duration {
 	return time.Duration(ms) * time.Millisecond
 }
 
-// NextDeadline returns when the earliest message in flight is due.
+// NextDeadline returns when the next delivery or drop is due: the time to
+// call Deliver again.
 func (n *Net) NextDeadline() (time.Duration, bool) {
-	if len(n.queue) == 0 {
+	if len(n.ready) == 0 {
 		return 0, false
 	}
-	return n.queue[0].deadline, true
+	return n.ready[0].at, true
 }
 
 // InFlight returns the number of messages not yet delivered or dropped.
-func (n *Net) InFlight() int { return len(n.queue) }
+func (n *Net) InFlight() int { return n.inFlight }
 
-// Deliver pops the earliest message due at or before now. The event is a
-// Recv for the caller to hand to the destination, or a Drop when a
-// partition cut the link; ok is false when nothing is due.
+// Deliver pops the next message due at or before now. The event is a Recv
+// for the caller to hand to the destination, or a Drop when a partition cut
+// the link; ok is false when nothing is due. A delivery frees its receiver,
+// which takes its next message as of the delivery's due time.
 func (n *Net) Deliver(now time.Duration) (ev Event, ok bool) {
-	if len(n.queue) == 0 || n.queue[0].deadline > now {
+	if len(n.ready) == 0 || n.ready[0].at > now {
 		return Event{}, false
 	}
-	p := heap.Pop(&n.queue).(*pending)
+	p := heap.Pop(&n.ready).(*pending)
+	n.inFlight--
 	kind := Recv
-	if n.cut[p.msg.Dest][p.msg.Src] {
+	if p.dropped {
 		kind = Drop
+	} else {
+		r := n.receivers[p.msg.Dest]
+		r.busy = false
+		n.take(r, p.at)
 	}
 	n.count(p.msg, kind)
 	return Event{Kind: kind, Time: now, Deadline: p.deadline, Msg: p.msg}, true
@@ -296,15 +354,20 @@ type pending struct {
 	deadline time.Duration
 	seq      uint64
 	msg      proto.Message
+	// at orders the queues: the deadline while the message waits for its
+	// receiver; once taken, when it leaves the network (delivered at its
+	// deadline or later, or dropped at once).
+	at      time.Duration
+	dropped bool
 }
 
-// queue is a min-heap of messages by deadline, then send order.
+// queue is a min-heap of messages by at, then send order.
 type queue []*pending
 
 func (q queue) Len() int { return len(q) }
 func (q queue) Less(i, j int) bool {
-	if q[i].deadline != q[j].deadline {
-		return q[i].deadline < q[j].deadline
+	if q[i].at != q[j].at {
+		return q[i].at < q[j].at
 	}
 	return q[i].seq < q[j].seq
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"testing"
 	"time"
 
@@ -111,28 +110,61 @@ func TestDeliveryWaitsForDeadline(t *testing.T) {
 	}
 }
 
-// Maelstrom net.clj recv!: partitions are applied when a message is
-// delivered, not when it is sent.
-func TestPartitionAppliesAtDelivery(t *testing.T) {
+// Maelstrom net.clj recv!: a receiver checks the partition when it takes
+// a message, before waiting for its deadline. A message taken before a cut
+// is delivered; one still waiting when the cut starts is dropped; one sent
+// into a cut to a free receiver is dropped at once.
+func TestPartitionAppliesWhenTaken(t *testing.T) {
 	n := newNet(t, Config{Latency: 100 * ms})
-	mustSend(t, n, msg("n0", "n1", "before"), 0) // due 100ms
-	n.Partition(Grudge{"n1": {"n0"}})            // cut at 50ms
-	mustSend(t, n, msg("n1", "n0", "oneway"), 50*ms)
-	n.Heal()                                        // healed at 120ms
-	mustSend(t, n, msg("n0", "n1", "after"), 60*ms) // sent while cut, due 160ms
+	mustSend(t, n, msg("n0", "n1", "taken"), 0)       // n1 free: taken at 0, due 100
+	mustSend(t, n, msg("n2", "n1", "waiting"), 10*ms) // n1 busy: waits
+	n.Partition(Grudge{"n1": {"n0", "n2"}, "n2": {"n0"}})
+	mustSend(t, n, msg("n0", "n2", "into-cut"), 20*ms) // n2 free and cut: dropped at once
 
 	var got []string
-	n.Partition(Grudge{"n1": {"n0"}})
-	for _, ev := range drain(n, 150*ms) {
-		got = append(got, string(ev.Kind)+" "+proto.DescribeBody(ev.Msg.Body))
+	note := func(evs []Event) {
+		for _, ev := range evs {
+			got = append(got, string(ev.Kind)+" "+proto.DescribeBody(ev.Msg.Body))
+		}
 	}
+	note(drain(n, 20*ms))
+	note(drain(n, 100*ms)) // "taken" arrives; n1 then takes "waiting" under the cut
 	n.Heal()
-	for _, ev := range drain(n, 200*ms) {
-		got = append(got, string(ev.Kind)+" "+proto.DescribeBody(ev.Msg.Body))
-	}
-	want := []string{"drop before", "recv oneway", "recv after"}
+	mustSend(t, n, msg("n0", "n1", "healed"), 150*ms)
+	note(drain(n, time.Hour))
+	want := []string{"drop into-cut", "recv taken", "drop waiting", "recv healed"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("got %q, want %q", got, want)
+	}
+	if n.InFlight() != 0 {
+		t.Errorf("InFlight = %d after draining", n.InFlight())
+	}
+}
+
+// Maelstrom net.clj recv! sleeps until the message it took is due, so a
+// client's request (no latency) that arrives meanwhile waits behind it.
+func TestHeadOfLineBlocking(t *testing.T) {
+	n := newNet(t, Config{Latency: 100 * ms})
+	mustSend(t, n, msg("n0", "n1", "gossip"), 0)
+	ev := mustSend(t, n, msg("c0", "n1", "read"), 10*ms)
+	if ev.Deadline != 10*ms {
+		t.Fatalf("client request deadline %v, want 10ms (no latency)", ev.Deadline)
+	}
+	if evs := drain(n, 99*ms); len(evs) != 0 {
+		t.Fatalf("delivered while n1's receiver waits for the gossip: %+v", evs)
+	}
+	var got []string
+	for _, ev := range drain(n, 100*ms) {
+		got = append(got, proto.DescribeBody(ev.Msg.Body))
+	}
+	if want := []string{"gossip", "read"}; !slices.Equal(got, want) {
+		t.Fatalf("at 100ms got %q, want %q", got, want)
+	}
+	// Other destinations are not held up: n2's receiver is its own.
+	mustSend(t, n, msg("n0", "n1", "gossip"), 200*ms)
+	mustSend(t, n, msg("c0", "n2", "read"), 210*ms)
+	if evs := drain(n, 210*ms); len(evs) != 1 || evs[0].Msg.Dest != "n2" {
+		t.Fatalf("n2's request waited for n1's receiver: %+v", evs)
 	}
 }
 
@@ -159,15 +191,17 @@ func TestStatsAgainstHandCount(t *testing.T) {
 	mustSend(t, n, msg("c0", "n0", "broadcast"), 0)    // client
 	mustSend(t, n, msg("n0", "c0", "broadcast_ok"), 0) // client
 	mustSend(t, n, msg("n0", "n1", "gossip"), 0)       // server
-	mustSend(t, n, msg("n0", "n2", "gossip"), 0)       // server, dropped
 	mustSend(t, n, msg("n0", "lin-kv", "read"), 0)     // server, in flight at the end
 	n.Partition(Grudge{"n2": {"n0"}})
+	mustSend(t, n, msg("n0", "n2", "gossip"), 0) // server, dropped
 	drain(n, 0)
+	if n.InFlight() != 2 {
+		t.Fatalf("InFlight = %d, want 2", n.InFlight())
+	}
 	drain(n, 10*ms-1)
 	ev, _ := n.Deliver(10 * ms)
-	ev2, _ := n.Deliver(10 * ms)
-	if ev.Kind != Recv || ev2.Kind != Drop {
-		t.Fatalf("got %s then %s", ev.Kind, ev2.Kind)
+	if ev.Kind != Recv || ev.Msg.Dest != "n1" {
+		t.Fatalf("got %s to %s", ev.Kind, ev.Msg.Dest)
 	}
 	want := Stats{
 		All:     Bucket{SendCount: 5, RecvCount: 3, MsgCount: 5},
@@ -246,63 +280,76 @@ func TestSameSeedSameDeliveries(t *testing.T) {
 	}
 }
 
-// The delivery queue against a naive oracle: sort all messages by deadline,
-// then by send order.
-func TestQueueMatchesSortedSlice(t *testing.T) {
-	rnd := rand.New(rand.NewPCG(3, 4))
-	for trial := range 50 {
-		n := newNet(t, Config{Latency: 20 * ms, Dist: Uniform, Rand: rand.New(rand.NewPCG(uint64(trial), 0))})
-		type sent struct {
-			id       int64
-			deadline time.Duration
-		}
-		var all []sent
-		var got []int64
-		now := time.Duration(0)
-		for range 300 {
-			now += time.Duration(rnd.IntN(5)) * ms
-			if rnd.IntN(3) == 0 {
-				for _, ev := range drain(n, now) {
-					got = append(got, *ev.Msg.ID)
-				}
-				continue
-			}
-			ev := mustSend(t, n, msg("n0", "n1", "x"), now)
-			all = append(all, sent{*ev.Msg.ID, ev.Deadline})
-		}
-		for _, ev := range drain(n, time.Hour) {
-			got = append(got, *ev.Msg.ID)
-		}
-		// Oracle: a message is delivered at the first drain at or after its
-		// deadline; within one drain, by deadline then id. Check the
-		// weaker, order-independent facts plus the exact order within
-		// equal deadlines.
-		if len(got) != len(all) {
-			t.Fatalf("delivered %d of %d", len(got), len(all))
-		}
-		want := slices.Clone(all)
-		sort.SliceStable(want, func(i, j int) bool { return want[i].deadline < want[j].deadline })
-		deadline := map[int64]time.Duration{}
+// The network against a naive oracle of Maelstrom's stdin threads, one per
+// destination: when free at time t, a receiver takes the waiting message
+// with the earliest deadline (then send order), sleeps until it is due and
+// delivers it; with nothing waiting, it takes the next message when it is
+// sent. The driver, like the router, delivers what is due before each send.
+func TestReceiversMatchOracle(t *testing.T) {
+	type sent struct {
+		seq            int
+		dest           string
+		time, deadline time.Duration
+		id             int64
+	}
+	oracle := func(all []sent, dest string) []int64 {
+		var sends, waiting []sent
 		for _, s := range all {
-			deadline[s.id] = s.deadline
-		}
-		for i := 1; i < len(got); i++ {
-			a, b := got[i-1], got[i]
-			if deadline[a] == deadline[b] && a > b {
-				t.Fatalf("trial %d: equal deadlines delivered out of send order: %d before %d", trial, a, b)
+			if s.dest == dest {
+				sends = append(sends, s)
 			}
 		}
-		// With one final drain of everything, order must equal the oracle.
-		n2 := newNet(t, Config{Latency: 20 * ms, Dist: Uniform, Rand: rand.New(rand.NewPCG(uint64(trial), 1))})
-		var all2 []sent
-		for i := range 300 {
-			ev := mustSend(t, n2, msg("n0", "n1", "x"), time.Duration(i%7)*ms)
-			all2 = append(all2, sent{*ev.Msg.ID, ev.Deadline})
+		var order []int64
+		free, next := time.Duration(0), 0
+		for next < len(sends) || len(waiting) > 0 {
+			var m sent
+			if len(waiting) == 0 {
+				m, next = sends[next], next+1
+				free = max(free, m.time)
+			} else {
+				i := 0
+				for j, w := range waiting {
+					if w.deadline < waiting[i].deadline || w.deadline == waiting[i].deadline && w.seq < waiting[i].seq {
+						i = j
+					}
+				}
+				m = waiting[i]
+				waiting = slices.Delete(waiting, i, i+1)
+			}
+			free = max(free, m.deadline)
+			order = append(order, m.id)
+			for next < len(sends) && sends[next].time < free {
+				waiting = append(waiting, sends[next])
+				next++
+			}
 		}
-		sort.SliceStable(all2, func(i, j int) bool { return all2[i].deadline < all2[j].deadline })
-		for i, ev := range drain(n2, time.Hour) {
-			if *ev.Msg.ID != all2[i].id {
-				t.Fatalf("trial %d: position %d delivered %d, oracle %d", trial, i, *ev.Msg.ID, all2[i].id)
+		return order
+	}
+	for trial := range 50 {
+		rnd := rand.New(rand.NewPCG(uint64(trial), 9))
+		n := newNet(t, Config{Latency: 20 * ms, Dist: Uniform, Rand: rand.New(rand.NewPCG(uint64(trial), 0))})
+		var all []sent
+		got := map[string][]int64{}
+		collect := func(evs []Event) {
+			for _, ev := range evs {
+				got[ev.Msg.Dest] = append(got[ev.Msg.Dest], *ev.Msg.ID)
+			}
+		}
+		now := time.Duration(0)
+		for i := range 300 {
+			now += time.Duration(1+rnd.IntN(5)) * ms
+			collect(drain(n, now))
+			src, dest := "n0", []string{"n1", "n2"}[rnd.IntN(2)]
+			if rnd.IntN(4) == 0 {
+				src = "c0" // no latency: overtakes nothing, waits behind the taken one
+			}
+			ev := mustSend(t, n, msg(src, dest, "x"), now)
+			all = append(all, sent{seq: i, dest: dest, time: now, deadline: ev.Deadline, id: *ev.Msg.ID})
+		}
+		collect(drain(n, time.Hour))
+		for _, dest := range []string{"n1", "n2"} {
+			if want := oracle(all, dest); !slices.Equal(got[dest], want) {
+				t.Fatalf("trial %d, %s: delivered %v, oracle %v", trial, dest, got[dest], want)
 			}
 		}
 	}
