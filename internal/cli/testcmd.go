@@ -69,7 +69,10 @@ fails the run), and a strict one that adds the course's own rules, which
 real Maelstrom does not check: a read of a value nobody wrote
 (txn-rw-register), a message listed twice or invented (broadcast), a poll
 skip seen across an empty list (kafka), a read of null for a key already
-written (lin-kv), and any line a node writes that
+written (lin-kv), a reply that does not match the workload's reply format
+(Maelstrom records the operation as indeterminate), a message to a client
+that answers none of its requests (Maelstrom's client skips it, and the
+request times out), and any line a node writes that
 is not a message (Maelstrom logs it, stops reading the node and judges
 the rest; tutor stops the run there and judges what was recorded).
 tutor test is judged by Maelstrom's verdict, --strict by the strict one;

@@ -385,6 +385,15 @@ func (res *Result) judgeRecorded(err error, wl workload.Workload, wopts workload
 	res.judge(lax, workload.Invalid, res.JudgedBy == "strict")
 }
 
+// addUnexpected adds the strict unexpected-reply finding, if the router
+// dropped any message that answered no request of its client; the verdicts
+// are set after it.
+func (res *Result) addUnexpected(u unexpectedReplies) {
+	if a, ok := u.anomaly(); ok {
+		res.Anomalies = append(res.Anomalies, a)
+	}
+}
+
 func (res *Result) countOps() {
 	inv, ok, fail, info := res.History.Count()
 	res.Ops = OpCounts{Invoked: inv, OK: ok, Fail: fail, Info: info}
@@ -401,8 +410,10 @@ func (res *Result) check(wl workload.Workload, wopts workload.Options, opts Opti
 	res.StableLatencyMS = wr.StableLatency
 	verdict, lax := wr.Validity, wr.Maelstrom()
 	if bad := malformedReplies(res.History); len(bad.Ops) > 0 {
+		// Strict: Maelstrom records such an operation as info, as the
+		// history does, and its checkers judge the rest.
 		res.Anomalies = append(res.Anomalies, bad)
-		verdict, lax = workload.Invalid, workload.Invalid
+		verdict = workload.Invalid
 	}
 	res.Stats = statsOf(res.History)
 	if a, bad := res.Stats.anomaly(); bad {
@@ -481,26 +492,48 @@ func unavailableOps(h history.History, max int) []int {
 }
 
 // malformedReplies collects completions whose reply broke the workload's
-// response schema: each names what was wrong.
+// response schema into one strict anomaly, whose message names the first:
+// its node, its request and what was wrong. Maelstrom records each such
+// operation as info (an exception its client does not catch), as the
+// history does, so only the course fails the run for them.
 func malformedReplies(h history.History) workload.Anomaly {
-	a := workload.Anomaly{Kind: "malformed-reply"}
+	a := workload.Anomaly{Kind: "malformed-reply", Strict: true}
 	var first string
 	n := 0
 	for _, op := range h {
-		if op.Type != history.Invoke && strings.HasPrefix(op.Error, "malformed reply") {
-			n++
-			if len(a.Ops) < 20 {
-				a.Ops = append(a.Ops, op.Index)
-			}
-			if first == "" {
-				first = fmt.Sprintf("op %d (%s to %s): %s", op.Index, op.F, op.Node, op.Error)
-			}
+		if op.Type == history.Invoke {
+			continue
+		}
+		why, ok := malformedError(op.Error)
+		if !ok {
+			continue
+		}
+		n++
+		if len(a.Ops) < 20 {
+			a.Ops = append(a.Ops, op.Index)
+		}
+		if first == "" {
+			first = fmt.Sprintf("%s answered op %d (%s) with a %s", op.Node, op.Index, op.F, why)
 		}
 	}
-	if n > 0 {
-		a.Message = fmt.Sprintf("%d replies did not match the %s reply format; the first: %s", n, "expected", first)
+	switch {
+	case n == 1:
+		a.Message = first + "; real Maelstrom records the operation as indeterminate"
+	case n > 1:
+		a.Message = fmt.Sprintf("%d replies did not match the workload's reply format, each operation indeterminate in real Maelstrom; the first: %s", n, first)
 	}
 	return a
+}
+
+// malformedError returns the part of a completion's error that says its
+// reply was malformed ("malformed reply {...}: why"), behind the prefixes
+// clients put before it ("indeterminate: " for the clients without an
+// error wrapper, "commit_offsets: " for kafka's poll).
+func malformedError(e string) (string, bool) {
+	for _, prefix := range []string{"indeterminate: ", "commit_offsets: "} {
+		e = strings.TrimPrefix(e, prefix)
+	}
+	return e, strings.HasPrefix(e, "malformed reply")
 }
 
 // requestLatency summarises invoke-to-ok latency in ms.

@@ -13,6 +13,7 @@ import (
 	"github.com/glomers/glomers/internal/proto"
 	"github.com/glomers/glomers/internal/service"
 	"github.com/glomers/glomers/internal/store"
+	"github.com/glomers/glomers/internal/workload"
 )
 
 // maxJournal bounds the journal file: past it, events are counted but not
@@ -51,6 +52,38 @@ type router struct {
 
 	// onEvent, when set, sees every network event (tests, the report).
 	onEvent func(netsim.Event)
+
+	// unexpected are the messages nodes sent clients that answer no
+	// request of theirs; read once the router has stopped.
+	unexpected unexpectedReplies
+}
+
+// unexpectedReplies counts the messages nodes sent clients with an
+// in_reply_to that names no request of the client (or with none), and
+// keeps the first, described.
+type unexpectedReplies struct {
+	n     int
+	first string
+}
+
+func (u *unexpectedReplies) add(what string) {
+	if u.n == 0 {
+		u.first = what
+	}
+	u.n++
+}
+
+// anomaly is the strict unexpected-reply finding, if there were any.
+func (u unexpectedReplies) anomaly() (workload.Anomaly, bool) {
+	switch u.n {
+	case 0:
+		return workload.Anomaly{}, false
+	case 1:
+		return workload.Anomaly{Kind: "unexpected-reply", Strict: true, Message: u.first +
+			"; real Maelstrom's client skips such a message, as the harness did, and the request it waits for times out"}, true
+	}
+	return workload.Anomaly{Kind: "unexpected-reply", Strict: true, Message: fmt.Sprintf(
+		"%d messages from nodes to clients answered no request of the client, each skipped as real Maelstrom's client skips them; the first: %s", u.n, u.first)}, true
 }
 
 func (r *router) now() time.Duration { return time.Since(r.start) }
@@ -136,7 +169,10 @@ func (r *router) deliverDue() {
 		if c != nil {
 			if _, fromNode := r.nodes[m.Src]; fromNode {
 				if err := c.check(m.Body); err != nil {
-					r.abort(&protocolError{node: m.Src, err: err})
+					// Maelstrom's client skips a message whose in_reply_to
+					// is not the request it waits for, and the run goes on:
+					// dropped here too, and a strict finding.
+					r.unexpected.add(fmt.Sprintf("%s %v", m.Src, err))
 					continue
 				}
 			}

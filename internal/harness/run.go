@@ -315,8 +315,10 @@ func (run *run) judge(launchErr error) *Result {
 		res.finishProblem(problem)
 	case problem != nil:
 		res.finishProblem(problem)
+		res.addUnexpected(run.router.unexpected)
 		res.judgeRecorded(problem, run.wl, run.wopts)
 	default:
+		res.addUnexpected(run.router.unexpected)
 		res.check(run.wl, run.wopts, opts)
 		res.evaluate(opts.Targets)
 	}

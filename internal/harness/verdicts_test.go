@@ -87,3 +87,41 @@ func TestNodeNames(t *testing.T) {
 		t.Fatalf("--node-count 3: %v, set %v", err, c.NodeCountSet())
 	}
 }
+
+// A malformed reply is a strict finding: Maelstrom records the operation
+// as info and its checkers judge the history, so its verdict stays
+// valid when they find nothing; the course fails the run. The anomaly's
+// one-line message names the node, the operation and what was wrong,
+// whichever prefix the client put before the error.
+func TestMalformedReplyIsStrict(t *testing.T) {
+	t.Parallel()
+	var b history.Builder
+	b.Add(history.Op{Type: history.Invoke, F: "echo", Value: history.Value("a"), Node: "n1"})
+	b.Add(history.Op{Type: history.OK, F: "echo", Value: history.Value("a"), Node: "n1"})
+	b.Add(history.Op{Type: history.Invoke, F: "echo", Value: history.Value("b"), Node: "n2"})
+	b.Add(history.Op{Type: history.Info, F: "echo", Node: "n2",
+		Error: `indeterminate: malformed reply "{\"type\":\"echo_ok\",\"extra\":1}": unknown field "extra"`})
+	res := &Result{Workload: "echo", History: b.History()}
+	res.check(okWL{}, workload.Options{}, Options{})
+	if !res.MaelstromValid || res.StrictValid || !res.Valid || res.JudgedBy != "maelstrom" {
+		t.Fatalf("maelstrom %s, strict %s, valid %v; want valid, invalid, judged by Maelstrom", res.MaelstromVerdict, res.StrictVerdict, res.Valid)
+	}
+	if len(res.Anomalies) != 1 || res.Anomalies[0].Kind != "malformed-reply" || !res.Anomalies[0].Strict ||
+		!slices.Equal(res.Anomalies[0].Ops, []int{3}) {
+		t.Fatalf("anomalies %+v, want one strict malformed-reply of op 3", res.Anomalies)
+	}
+	want := `n2 answered op 3 (echo) with a malformed reply "{\"type\":\"echo_ok\",\"extra\":1}": unknown field "extra"; real Maelstrom records the operation as indeterminate`
+	if got := res.Anomalies[0].Message; got != want {
+		t.Errorf("message\n got %s\nwant %s", got, want)
+	}
+	if len(res.StrictFindings) != 1 || res.StrictFindings[0].Rule != "malformed-reply" || res.StrictFindings[0].Why == "" {
+		t.Errorf("strict findings %+v", res.StrictFindings)
+	}
+}
+
+// okWL is a workload whose checker finds nothing.
+type okWL struct{ echoWL }
+
+func (okWL) Check(history.History, workload.Options) workload.Result {
+	return workload.Result{Validity: workload.Valid}
+}

@@ -44,7 +44,7 @@ func TestEveryKindHasAMeaning(t *testing.T) {
 	}
 	// The harness's own kinds (internal/harness/result.go), for every
 	// workload.
-	harnessKinds := []string{"run-stopped", "interrupted", "node-crashed", "protocol", "init", "availability", "checker-error", "malformed-reply", "stats"}
+	harnessKinds := []string{"run-stopped", "interrupted", "node-crashed", "protocol", "init", "availability", "checker-error", "malformed-reply", "unexpected-reply", "stats"}
 	for wl, ks := range kinds {
 		for _, k := range append(ks, harnessKinds...) {
 			m, ok := MeaningOf(wl, k)

@@ -56,3 +56,35 @@ func TestRequired(t *testing.T) {
 		t.Errorf("Required(null) = %v, want nil", err)
 	}
 }
+
+// Failed follows Maelstrom's with-errors: a timeout or an indefinite
+// error fails an idempotent operation and leaves any other info, a
+// definite error fails both, and a malformed reply, which with-errors
+// does not catch, is info for every operation (Jepsen records the
+// exception as info).
+func TestFailed(t *testing.T) {
+	malformed := &MalformedError{Reply: json.RawMessage(`{"type":"read_ok","extra":1}`), Why: `unknown field "extra"`}
+	cases := []struct {
+		name       string
+		err        error
+		idempotent bool
+		want       string
+	}{
+		{"timeout, idempotent", ErrTimeout, true, "fail"},
+		{"timeout", ErrTimeout, false, "info"},
+		{"definite", &RPCError{Code: 20}, false, "fail"},
+		{"indefinite, idempotent", &RPCError{Code: 13}, true, "fail"},
+		{"indefinite", &RPCError{Code: 13}, false, "info"},
+		{"malformed, idempotent", malformed, true, "info"},
+		{"malformed", malformed, false, "info"},
+	}
+	for _, c := range cases {
+		got := Failed(c.err, c.idempotent)
+		if string(got.Type) != c.want {
+			t.Errorf("%s: %s, want %s", c.name, got.Type, c.want)
+		}
+	}
+	if got := Failed(malformed, true); !strings.HasPrefix(got.Error, "malformed reply") {
+		t.Errorf("malformed: error %q, want it to begin with malformed reply", got.Error)
+	}
+}

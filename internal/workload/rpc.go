@@ -31,8 +31,12 @@ func (e *RPCError) Error() string {
 
 // MalformedError is a reply that does not match the response schema: wrong
 // type, a missing or extra field, a value of the wrong JSON type. Like
-// Maelstrom, the harness treats it as an indefinite outcome, and reports it
-// as a protocol problem.
+// Maelstrom, the harness records the operation as indeterminate (info),
+// whatever it was: Maelstrom's check-body throws :malformed-rpc-response,
+// which its with-errors does not catch, so Jepsen's interpreter records
+// the exception as info, reads included. The harness also reports it as a
+// strict finding (malformed-reply): the course fails the run, real
+// Maelstrom judges the history as recorded.
 type MalformedError struct {
 	Reply json.RawMessage
 	Why   string
@@ -102,13 +106,18 @@ func DecodeStrict(raw json.RawMessage, out any) error {
 	return nil
 }
 
-// Failed turns an error from Call into a completion. Definite errors fail;
-// timeouts, crashes, unknown codes and malformed replies are info, except
-// for idempotent operations (a read that did not answer changed nothing),
-// which fail, as in Maelstrom.
+// Failed turns an error from Call into a completion, as Maelstrom's
+// with-errors does. Definite errors fail; timeouts, crashes and unknown
+// codes are info, except for idempotent operations (a read that did not
+// answer changed nothing), which fail. A malformed reply is info for every
+// operation, idempotent or not: with-errors does not catch it, and Jepsen
+// records an uncaught exception as info.
 func Failed(err error, idempotent bool) Completion {
 	var rpcErr *RPCError
+	var malformed *MalformedError
 	switch {
+	case errors.As(err, &malformed):
+		return Completion{Type: history.Info, Error: err.Error()}
 	case errors.As(err, &rpcErr):
 		if rpcErr.Code.Definite() || idempotent {
 			return Completion{Type: history.Fail, Error: rpcErr.Error()}

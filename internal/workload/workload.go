@@ -210,6 +210,10 @@ var StrictRules = map[string]map[string]string{
 	"": {
 		"protocol": "a node wrote something other than a well-formed message to stdout (or sent one to nobody); real Maelstrom logs the line, " +
 			"stops reading that node and judges the rest, which often passes, but the bad line is a bug and the course stops there to name it",
+		"malformed-reply": "a reply did not match the workload's reply format (a missing, extra or mistyped field, the wrong type); real Maelstrom's client throws, " +
+			"records the operation as indeterminate and judges the rest, which often passes, but a client cannot use such a reply",
+		"unexpected-reply": "a node sent a client a message whose in_reply_to names no request the client made (or has none); real Maelstrom's client skips it, " +
+			"as it skips a late reply, and the request it waits for times out, but a reply the client cannot match is a bug",
 	},
 	"txn-rw-register": {
 		"garbage-read": "a read returned a value no transaction wrote (often Go's zero value for a key never written, where the protocol asks for null); " +

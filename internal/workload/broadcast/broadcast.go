@@ -14,8 +14,15 @@
 //     generator gives every thread one read, after the harness has healed
 //     the network and waited for recovery.
 //   - Reads are idempotent (a read that timed out fails), broadcasts are not
-//     (one that timed out is info: it may still arrive). The client is not
-//     reusable.
+//     (one that timed out is info: it may still arrive). A malformed reply
+//     makes either info (workload.Failed). The client is not reusable.
+//   - A read_ok whose messages is null is an empty read, ok: Maelstrom's
+//     schema, [s/Any], is a Plumatic sequence schema, which accepts nil,
+//     and set-full reads nil as the empty set. It is what a Go node with a
+//     nil slice answers before its first broadcast. The course does not
+//     flag it: such a read before any broadcast is right, and a null that
+//     hides values the node should hold is a read that misses them, which
+//     the checker already judges (a lost or stale value).
 //   - The checker follows each value through the reads (see Check), and
 //     reports the stable latencies the 3d and 3e targets are measured on.
 //
@@ -164,6 +171,10 @@ func (client) Invoke(ctx context.Context, conn workload.Conn, inv workload.Invoc
 		err := workload.CallChecked(ctx, conn, readRequest{Type: "read"}, "read_ok", &reply, func() error {
 			if err := workload.Required("messages", reply.Messages); err != nil {
 				return err
+			}
+			if string(reply.Messages) == "null" {
+				msgs = []int64{} // Maelstrom's [s/Any] takes nil: an empty read
+				return nil
 			}
 			var err error
 			if msgs, err = parseInts(reply.Messages); err != nil {

@@ -15,7 +15,8 @@
 //   - Client: add {element} -> add_ok, read -> read_ok {value}. Maelstrom's
 //     g-set client has no error wrapper, so every error reply, timeout or
 //     malformed reply is an info completion, reads included. Clients are
-//     not reusable.
+//     not reusable. A read_ok whose value is null is an empty read, ok, as
+//     for broadcast: Maelstrom's schema [s/Any] accepts nil.
 //   - Checker: set-full, exactly as package broadcast ports it
 //     (broadcast.SetFull), with "add" for "broadcast": lost elements fail
 //     the run; stale and never-read ones are notes.
@@ -108,8 +109,11 @@ func (client) Invoke(ctx context.Context, conn workload.Conn, inv workload.Invoc
 		}
 		var elements []int64
 		err := workload.CallChecked(ctx, conn, map[string]any{"type": "read"}, "read_ok", &reply, func() error {
-			if reply.Value == nil || string(reply.Value) == "null" {
+			if reply.Value == nil {
 				return errors.New(`no "value"`)
+			}
+			if string(reply.Value) == "null" {
+				return nil // Maelstrom's [s/Any] takes nil: an empty read
 			}
 			if json.Unmarshal(reply.Value, &elements) != nil {
 				return fmt.Errorf(`"value" %s is not an array of integers`, jsonval.Short(reply.Value))

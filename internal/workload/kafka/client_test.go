@@ -185,18 +185,21 @@ func TestClientAssign(t *testing.T) {
 		name  string
 		reply reply
 		want  string
+		typ   history.Type
 	}{
-		{"timeout", reply{err: workload.ErrTimeout}, "timeout"},
-		{"indefinite error", reply{body: `{"type":"error","code":13,"in_reply_to":1}`}, "crash"},
-		{"offsets not integers", reply{body: `{"type":"list_committed_offsets_ok","offsets":{"a":null},"in_reply_to":1}`}, "not an integer"},
-		{"no offsets", reply{body: `{"type":"list_committed_offsets_ok","in_reply_to":1}`}, `no "offsets"`},
+		{"timeout", reply{err: workload.ErrTimeout}, "timeout", history.Fail},
+		{"indefinite error", reply{body: `{"type":"error","code":13,"in_reply_to":1}`}, "crash", history.Fail},
+		// A malformed reply is info, assign included: Maelstrom's
+		// with-errors does not catch it, and Jepsen records info.
+		{"offsets not integers", reply{body: `{"type":"list_committed_offsets_ok","offsets":{"a":null},"in_reply_to":1}`}, "not an integer", history.Info},
+		{"no offsets", reply{body: `{"type":"list_committed_offsets_ok","in_reply_to":1}`}, `no "offsets"`, history.Info},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			node := &scripted{replies: map[string][]reply{"list_committed_offsets": {tc.reply}}}
 			inv := assignInv(false, "a")
 			c := New().NewClient(workload.Options{}).Invoke(ctx, node, inv)
-			if c.Type != history.Fail || string(c.Value) != string(inv.Value) || !strings.Contains(c.Error, tc.want) {
-				t.Fatalf("completion %s %s %q, want fail containing %q", c.Type, c.Value, c.Error, tc.want)
+			if c.Type != tc.typ || string(c.Value) != string(inv.Value) || !strings.Contains(c.Error, tc.want) {
+				t.Fatalf("completion %s %s %q, want %s containing %q", c.Type, c.Value, c.Error, tc.typ, tc.want)
 			}
 		})
 	}

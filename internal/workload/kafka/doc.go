@@ -51,8 +51,8 @@
 //
 // Errors map as everywhere (workload.Failed) with kafka's idempotent set,
 // {assign}: a definite error fails an operation, anything else (timeouts,
-// crashes, unknown codes, malformed replies) makes send and poll info and
-// assign fail. Replies must match Maelstrom's closed schemas: required
+// crashes, unknown codes) makes send and poll info and assign fail; a
+// malformed reply makes any of them info. Replies must match Maelstrom's closed schemas: required
 // fields, offsets JSON integers.
 //
 // # History values
