@@ -63,7 +63,12 @@ func (c *conn) deliver(body json.RawMessage) {
 	}
 }
 
-func (c *conn) close() { c.r.removeClient(c) }
+func (c *conn) close() { c.r.removeClient(c, false) }
+
+// abandon closes a client that gave up on a request (an info completion of
+// a workload whose clients are not reusable), as Maelstrom's worker closes
+// it: a reply that comes later finds it gone.
+func (c *conn) abandon() { c.r.removeClient(c, true) }
 
 // RPC implements workload.Conn.
 func (c *conn) RPC(ctx context.Context, body any) (json.RawMessage, error) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/glomers/glomers/internal/proc"
 	"github.com/glomers/glomers/internal/workload"
@@ -196,5 +197,59 @@ func TestMegabytesOfStderr(t *testing.T) {
 	res := runIn(t, o)
 	if !res.Valid {
 		t.Fatalf("verdict %s, problem %q", res.Verdict, res.Problem)
+	}
+}
+
+// A node that answers after its client gave up: the harness drops the
+// reply, as the closed client reads nothing, and notes that real Maelstrom
+// would have silenced the node there (its network refuses a message to a
+// closed client, which ends the thread reading the node's output).
+func TestLateReplyIsNoted(t *testing.T) {
+	t.Parallel()
+	slow := true
+	node := rawNode("late", func(self string, msg map[string]any) []string {
+		if self == "n0" && slow && msg["body"].(map[string]any)["type"] == "echo" {
+			slow = false
+			time.Sleep(300 * time.Millisecond) // the client waits 100 ms
+		}
+		return echoHandler(self, msg)
+	})
+	o := testOptions(t, echoWL{}, node)
+	o.RPCTimeout = 100 * time.Millisecond
+	o.TimeLimit = 2 * time.Second
+	res := runIn(t, o)
+	if res.Problem != "" {
+		t.Fatalf("the run stopped: %s", res.Problem)
+	}
+	var note *workload.Anomaly
+	for i, n := range res.Notes {
+		if n.Kind == "late-reply" {
+			note = &res.Notes[i]
+		}
+	}
+	if note == nil {
+		t.Fatalf("no late-reply note; notes %+v", res.Notes)
+	}
+	for _, want := range []string{"n0 replied to c", "had given up on its request and closed", "stop reading the output of n0"} {
+		if !strings.Contains(note.Message, want) {
+			t.Errorf("note %q lacks %q", note.Message, want)
+		}
+	}
+	for _, a := range res.Anomalies {
+		if a.Kind == "late-reply" {
+			t.Errorf("late-reply counted as an anomaly: %+v", a)
+		}
+	}
+}
+
+// A reply that comes after the run, to a client closed at the end, is no
+// late reply: only clients that gave up on a request count.
+func TestNoLateReplyWithoutTimeouts(t *testing.T) {
+	t.Parallel()
+	res := runIn(t, testOptions(t, echoWL{}, rawNode("echo", echoHandler)))
+	for _, n := range res.Notes {
+		if n.Kind == "late-reply" {
+			t.Fatalf("late-reply note on a run without timeouts: %+v", n)
+		}
 	}
 }

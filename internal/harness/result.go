@@ -385,12 +385,16 @@ func (res *Result) judgeRecorded(err error, wl workload.Workload, wopts workload
 	res.judge(lax, workload.Invalid, res.JudgedBy == "strict")
 }
 
-// addUnexpected adds the strict unexpected-reply finding, if the router
-// dropped any message that answered no request of its client; the verdicts
-// are set after it.
-func (res *Result) addUnexpected(u unexpectedReplies) {
+// addDropped reports the replies the router dropped: the strict
+// unexpected-reply finding, if any message answered no request of its
+// client, and the late-reply note, if any came after its client had given
+// up and closed. The verdicts are set after it.
+func (res *Result) addDropped(u unexpectedReplies, l lateReplies) {
 	if a, ok := u.anomaly(); ok {
 		res.Anomalies = append(res.Anomalies, a)
+	}
+	if n, ok := l.note(); ok {
+		res.Notes = append(res.Notes, n)
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,6 +44,7 @@ type router struct {
 
 	clientsMu sync.Mutex
 	clients   map[string]*conn
+	abandoned map[string]bool // clients closed after giving up on a request
 
 	journal      *bufio.Writer
 	journalCount int
@@ -56,6 +59,47 @@ type router struct {
 	// unexpected are the messages nodes sent clients that answer no
 	// request of theirs; read once the router has stopped.
 	unexpected unexpectedReplies
+	// late are the messages nodes sent clients that had given up and
+	// closed; read once the router has stopped.
+	late lateReplies
+}
+
+// lateReplies counts the messages nodes sent to clients that had already
+// given up on their request and closed, and keeps the first, described.
+// The harness drops them, as a closed client reads nothing. Real Maelstrom
+// does worse: its network refuses a message to a client that is gone
+// (net.clj validate-msg), the error escapes the thread that reads the
+// node's output, and that thread reads no more of it (process.clj
+// io-thread), so the node is silenced for the rest of the run.
+type lateReplies struct {
+	n     int
+	first string
+	nodes []string
+}
+
+func (l *lateReplies) add(node, what string) {
+	if l.n == 0 {
+		l.first = what
+	}
+	l.n++
+	if !slices.Contains(l.nodes, node) {
+		l.nodes = append(l.nodes, node)
+	}
+}
+
+// note is the late-reply note, if there were any: not a failure here, but a
+// run real Maelstrom would have gone on with those nodes silenced.
+func (l lateReplies) note() (workload.Anomaly, bool) {
+	if l.n == 0 {
+		return workload.Anomaly{}, false
+	}
+	what := l.first
+	if l.n > 1 {
+		what = fmt.Sprintf("%d replies came after their client had given up and closed; the first: %s", l.n, l.first)
+	}
+	return workload.Anomaly{Kind: "late-reply", Message: fmt.Sprintf(
+		"%s; the harness dropped it, but real Maelstrom would stop reading the output of %s at the first such reply (its network refuses a message to a closed client, and the thread reading the node's output ends): from then on the node would be silent there, and real Maelstrom's verdict would likely be invalid",
+		what, strings.Join(l.nodes, ", "))}, true
 }
 
 // unexpectedReplies counts the messages nodes sent clients with an
@@ -164,7 +208,7 @@ func (r *router) deliverDue() {
 			continue
 		}
 		r.clientsMu.Lock()
-		c := r.clients[m.Dest]
+		c, abandoned := r.clients[m.Dest], r.abandoned[m.Dest]
 		r.clientsMu.Unlock()
 		if c != nil {
 			if _, fromNode := r.nodes[m.Src]; fromNode {
@@ -179,7 +223,10 @@ func (r *router) deliverDue() {
 			c.deliver(m.Body)
 		}
 		// A reply to a client that has gone (its request timed out and it
-		// reconnected) is dropped, as the client would ignore it.
+		// reconnected) is dropped, as the client would ignore it, and noted.
+		if _, fromNode := r.nodes[m.Src]; c == nil && abandoned && fromNode {
+			r.late.add(m.Src, fmt.Sprintf("%s replied to %s at %.3f s after %s had given up on its request and closed: %s", m.Src, m.Dest, ev.Time.Seconds(), m.Dest, proto.DescribeBody(m.Body)))
+		}
 	}
 }
 
@@ -216,8 +263,13 @@ func (r *router) addClient(c *conn) {
 	r.clientsMu.Unlock()
 }
 
-func (r *router) removeClient(c *conn) {
+// removeClient unregisters a client; abandoned says it gave up on a
+// request, so that a reply coming after it is noted (lateReplies).
+func (r *router) removeClient(c *conn, abandoned bool) {
 	r.clientsMu.Lock()
 	delete(r.clients, c.id)
+	if abandoned {
+		r.abandoned[c.id] = true
+	}
 	r.clientsMu.Unlock()
 }

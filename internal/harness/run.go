@@ -242,7 +242,7 @@ func (run *run) startRouter() {
 	r := &router{
 		start: run.start, net: net, inbox: make(chan routed, 1024), ctl: make(chan func()),
 		nodes: map[string]*node{}, services: services, svcRand: svcRand, abort: run.fail,
-		clients: map[string]*conn{},
+		clients: map[string]*conn{}, abandoned: map[string]bool{},
 	}
 	run.router = r
 	if w := run.obs.events(); w != nil {
@@ -315,10 +315,10 @@ func (run *run) judge(launchErr error) *Result {
 		res.finishProblem(problem)
 	case problem != nil:
 		res.finishProblem(problem)
-		res.addUnexpected(run.router.unexpected)
+		res.addDropped(run.router.unexpected, run.router.late)
 		res.judgeRecorded(problem, run.wl, run.wopts)
 	default:
-		res.addUnexpected(run.router.unexpected)
+		res.addDropped(run.router.unexpected, run.router.late)
 		res.check(run.wl, run.wopts, opts)
 		res.evaluate(opts.Targets)
 	}

@@ -56,7 +56,7 @@ func (run *run) work(ctx context.Context, w *worker, done chan<- completion) {
 		if c.Type == history.Info {
 			w.process += run.opts.Concurrency
 			if !run.wl.Reusable() {
-				w.conn.close()
+				w.conn.abandon()
 				w.conn = nil
 			}
 		}
