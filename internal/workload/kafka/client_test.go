@@ -96,12 +96,14 @@ func TestClientPollAdvancesAndCommits(t *testing.T) {
 	}}
 	cl := New().NewClient(workload.Options{})
 	ctx := context.Background()
+	// The committed offset is recorded, but a new key starts at 0, as in
+	// Maelstrom's client (see assign).
 	c := cl.Invoke(ctx, node, assignInv(false, "a", "b"))
-	if c.Type != history.OK || string(c.Value) != `{"keys":["a","b"],"committed":{"a":4},"offsets":{"a":4,"b":0}}` {
+	if c.Type != history.OK || string(c.Value) != `{"keys":["a","b"],"committed":{"a":4},"offsets":{"a":0,"b":0}}` {
 		t.Fatalf("assign: %s %s %s", c.Type, c.Value, c.Error)
 	}
 	c = cl.Invoke(ctx, node, pollInv)
-	if c.Type != history.OK || string(c.Value) != `{"offsets":{"a":4,"b":0},"msgs":{"a":[[4,1],[6,2]],"b":[]},"commit":{"a":6}}` {
+	if c.Type != history.OK || string(c.Value) != `{"offsets":{"a":0,"b":0},"msgs":{"a":[[4,1],[6,2]],"b":[]},"commit":{"a":6}}` {
 		t.Fatalf("first poll: %s %s %s", c.Type, c.Value, c.Error)
 	}
 	// Nothing returned: nothing to commit, so no commit_offsets request.
@@ -111,7 +113,7 @@ func TestClientPollAdvancesAndCommits(t *testing.T) {
 	}
 	want := []string{
 		`{"keys":["a","b"],"type":"list_committed_offsets"}`,
-		`{"offsets":{"a":4,"b":0},"type":"poll"}`,
+		`{"offsets":{"a":0,"b":0},"type":"poll"}`,
 		`{"offsets":{"a":6},"type":"commit_offsets"}`,
 		`{"offsets":{"a":7,"b":0},"type":"poll"}`,
 	}
@@ -163,7 +165,7 @@ func TestClientPollOutcomes(t *testing.T) {
 
 func TestClientAssign(t *testing.T) {
 	ctx := context.Background()
-	t.Run("keeps its own positions over committed ones", func(t *testing.T) {
+	t.Run("keeps its own positions and starts new keys at 0", func(t *testing.T) {
 		node := &scripted{replies: map[string][]reply{
 			"poll":                   {{body: `{"type":"poll_ok","msgs":{"a":[[3,1]]},"in_reply_to":1}`}},
 			"commit_offsets":         {{body: `{"type":"commit_offsets_ok","in_reply_to":1}`}},
@@ -173,7 +175,7 @@ func TestClientAssign(t *testing.T) {
 		cl.Invoke(ctx, node, assignInv(true, "a")) // no request: seek needs none
 		cl.Invoke(ctx, node, pollInv)
 		c := cl.Invoke(ctx, node, assignInv(false, "a", "b", "c"))
-		if c.Type != history.OK || string(c.Value) != `{"keys":["a","b","c"],"committed":{"a":1,"b":7},"offsets":{"a":4,"b":7,"c":0}}` {
+		if c.Type != history.OK || string(c.Value) != `{"keys":["a","b","c"],"committed":{"a":1,"b":7},"offsets":{"a":4,"b":0,"c":0}}` {
 			t.Fatalf("assign: %s %s", c.Type, c.Value)
 		}
 		if node.sent[0] != `{"offsets":{"a":0},"type":"poll"}` {

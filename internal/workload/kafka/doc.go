@@ -46,7 +46,9 @@
 //   - assign: with seek-to-beginning, every key starts at 0 and nothing is
 //     sent; otherwise list_committed_offsets {keys} ->
 //     list_committed_offsets_ok {offsets}, and each key keeps the client's
-//     own position, else starts at the listed offset, else at 0.
+//     own position, else starts at 0: Maelstrom's client never finds a
+//     key in the reply (it looks in the body, not its offsets map), so the
+//     listed offsets only go to the checker.
 //   - crash: completes info at once, with no request.
 //
 // Errors map as everywhere (workload.Failed) with kafka's idempotent set,

@@ -146,9 +146,10 @@ func (g *generator) Update(_ int, inv workload.Invocation, c workload.Completion
 			if old, ok := g.polled[k]; !ok || top > old {
 				g.polled[k] = top
 			}
-			if len(pairs) > 0 {
-				g.seen.observe(k, top)
-			}
+			// A key an ok poll returned empty is tracked too, at -1, as
+			// Jepsen's track-key-offsets does: the final phase then assigns
+			// it, and any final poll that returns it is done with it.
+			g.seen.observe(k, top)
 			touched[k] = true
 		}
 	}
@@ -253,11 +254,12 @@ func (g *finalGenerator) Update(thread int, inv workload.Invocation, c workload.
 				if !ok {
 					continue
 				}
+				top := int64(-1)
 				for _, p := range pairs {
-					if p.Offset >= target {
-						delete(t.waiting, key)
-						break
-					}
+					top = max(top, p.Offset)
+				}
+				if top >= target { // Jepsen's FinalPolls: -1 for an empty list
+					delete(t.waiting, key)
 				}
 			}
 		}

@@ -217,6 +217,35 @@ func TestFinalGeneratorPollsUntilCaughtUp(t *testing.T) {
 	}
 }
 
+// Jepsen's track-key-offsets takes a key an ok poll returned empty at -1,
+// and its final-polls is done with such a key once a final poll returns it,
+// empty or not: the key is assigned, and an empty reply for it ends the
+// thread's wait.
+func TestFinalGeneratorKeysPolledEmpty(t *testing.T) {
+	w := New()
+	opts := workload.Options{Concurrency: 1}
+	g := w.NewGenerator(opts)
+	final := w.NewFinalGenerator(opts)
+	g.Update(0, workload.Invocation{F: "poll"}, okPoll(map[string][]Pair{"4": {}}))
+	rnd := rand.New(rand.NewPCG(1, 1))
+	inv, ok := final.Next(0, 0, rnd)
+	if !ok || inv.F != "crash" {
+		t.Fatalf("first final op %+v %v, want crash: a key polled empty is tracked", inv, ok)
+	}
+	final.Update(0, inv, workload.Completion{Type: history.Info, Error: crashError})
+	inv, _ = final.Next(0, 0, rnd)
+	var v AssignValue
+	if err := json.Unmarshal(inv.Value, &v); err != nil || inv.F != "assign" || !slices.Equal(v.Keys, []string{"4"}) {
+		t.Fatalf("%s %s, want an assign of key 4", inv.F, inv.Value)
+	}
+	final.Update(0, inv, workload.Completion{Type: history.OK, Value: inv.Value})
+	inv, _ = final.Next(0, 0, rnd)
+	final.Update(0, inv, okPoll(map[string][]Pair{"4": {}}))
+	if inv, ok := final.Next(0, 0, rnd); ok {
+		t.Fatalf("final op %+v after a poll returned key 4, whose target is -1", inv)
+	}
+}
+
 func TestFinalGeneratorWithNothingSeen(t *testing.T) {
 	w := New()
 	w.NewGenerator(workload.Options{})
