@@ -105,14 +105,17 @@ func Explain(res *harness.Result, ev Evidence) []Explanation {
 	var out []Explanation
 	perKind := map[string]int{}
 	for i, a := range res.Anomalies {
-		if i == maxExplanations {
-			break
-		}
-		perKind[a.Kind]++
 		m, ok := meaningFor(res, a.Kind)
 		if !ok {
 			m = Meaning{Title: a.Kind, Text: "This kind of anomaly has no explanation yet; the message above says what the checker saw."}
 		}
+		if i >= maxExplanations {
+			// Past the bound, an anomaly is only counted and named: its
+			// kind's group still says how many there were.
+			out = append(out, Explanation{Anomaly: a, Meaning: m})
+			continue
+		}
+		perKind[a.Kind]++
 		ex := Explanation{Anomaly: a, Meaning: m, Trail: ev.Trails[i]}
 		if t, ok := ev.Tables[i]; ok {
 			ex.Table = &t

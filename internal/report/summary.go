@@ -360,20 +360,17 @@ func explain(w io.Writer, ex []Explanation) {
 				break
 			}
 		}
-		shown := 0
+		// The first op of each anomaly is the telling one; the rest are
+		// counted, a summary for every anomaly it stands for.
+		printed := 0
 		for _, e := range g.Items {
-			for _, op := range e.Ops {
-				if shown < maxOpsExplained {
-					fmt.Fprintf(w, "    %s\n", op.Text)
-				}
-				// The first op of each anomaly is the telling one; a
-				// summary counts every anomaly it stands for.
-				shown += e.Anomaly.Count()
-				break
+			if len(e.Ops) > 0 && printed < maxOpsExplained {
+				fmt.Fprintf(w, "    %s\n", e.Ops[0].Text)
+				printed++
 			}
 		}
-		if shown > maxOpsExplained {
-			fmt.Fprintf(w, "    ... and %d more\n", shown-maxOpsExplained)
+		if total > printed {
+			fmt.Fprintf(w, "    ... and %d more\n", total-printed)
 		}
 		for _, e := range g.Items {
 			if len(e.Trail) == 0 {

@@ -88,6 +88,28 @@ func TestSummaryCountsWhatASummaryStandsFor(t *testing.T) {
 	}
 }
 
+// Explain details a bounded number of anomalies, but a kind past the
+// bound still counts in full in "What went wrong": kafka-drops listed 20
+// lost-write, 20 int-poll-skip and 20 poll-skip with their summaries, and
+// the third kind's heading said ×19 where the verdict line said ×361.
+func TestWhatWentWrongCountsKindsPastTheBound(t *testing.T) {
+	var as []workload.Anomaly
+	for _, kind := range []string{"lost-write", "int-poll-skip", "poll-skip"} {
+		for i := range 20 {
+			as = append(as, workload.Anomaly{Kind: kind, Message: fmt.Sprintf("%s %d", kind, i), Ops: []int{i}})
+		}
+		as = append(as, workload.Anomaly{Kind: kind, Message: "341 more", More: 341})
+	}
+	res := &harness.Result{Verdict: "invalid", Anomalies: as}
+	var b strings.Builder
+	explain(&b, Explain(res, Evidence{}))
+	for _, want := range []string{"(lost-write ×361)", "(int-poll-skip ×361)", "(poll-skip ×361)"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("no %q in\n%s", want, b.String())
+		}
+	}
+}
+
 // A valid run that misses a step's target keeps Maelstrom's line but says
 // the step does not pass; a run that meets its targets does not.
 func TestSummaryValidButTargetMissed(t *testing.T) {
