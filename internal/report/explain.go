@@ -98,7 +98,9 @@ const (
 )
 
 // Explain puts each of the result's anomalies in plain words, with the
-// operations that show it and the log excerpts in ev.
+// operations that show it and the log excerpts in ev. Every anomaly gets
+// its words and operations, so each kind's group counts in full; ev holds
+// logs, trails and tables for the first maxExplanations only (Gather).
 func Explain(res *harness.Result, ev Evidence) []Explanation {
 	h := res.History
 	pairs, _ := h.Pair()
@@ -108,12 +110,6 @@ func Explain(res *harness.Result, ev Evidence) []Explanation {
 		m, ok := meaningFor(res, a.Kind)
 		if !ok {
 			m = Meaning{Title: a.Kind, Text: "This kind of anomaly has no explanation yet; the message above says what the checker saw."}
-		}
-		if i >= maxExplanations {
-			// Past the bound, an anomaly is only counted and named: its
-			// kind's group still says how many there were.
-			out = append(out, Explanation{Anomaly: a, Meaning: m})
-			continue
 		}
 		perKind[a.Kind]++
 		ex := Explanation{Anomaly: a, Meaning: m, Trail: ev.Trails[i]}

@@ -362,9 +362,12 @@ func explain(w io.Writer, ex []Explanation) {
 		}
 		// The first op of each anomaly is the telling one; the rest are
 		// counted, a summary for every anomaly it stands for.
-		printed := 0
+		printed, said := 0, map[int]bool{}
 		for _, e := range g.Items {
-			if len(e.Ops) > 0 && printed < maxOpsExplained {
+			// Several anomalies can start at one operation (a poll that
+			// skipped twice): its line is printed once, and both count.
+			if len(e.Ops) > 0 && printed < maxOpsExplained && !said[e.Ops[0].Index] {
+				said[e.Ops[0].Index] = true
 				fmt.Fprintf(w, "    %s\n", e.Ops[0].Text)
 				printed++
 			}
