@@ -151,6 +151,11 @@ func (m *matcher) value(path string, want, got any) string {
 	case []any:
 		g, ok := got.([]any)
 		if !ok {
+			if got == nil && len(w) == 0 {
+				// Go's nil slice. Maelstrom's sequence schemas accept
+				// null, so this rule is the course's own, and says so.
+				return fmt.Sprintf("%s: want [], got null (real Maelstrom would accept null here and read it as an empty list; the course asks for [], as the challenge describes)", path)
+			}
 			break
 		}
 		if len(w) > 0 && w[0] == wildUnordered {

@@ -47,6 +47,10 @@ func TestMatchMessage(t *testing.T) {
 		{"unordered counts", `{"type":"x","l":["<unordered>",1,2]}`, `{"type":"x","l":[2,1,2]}`, "want 2 elements in any order, got 3"},
 		{"unordered elements", `{"type":"x","l":["<unordered>",1,3]}`, `{"type":"x","l":[2,1]}`, "no element matches 3"},
 		{"null", `{"type":"x","v":null}`, `{"type":"x","v":0}`, "body.v: want null, got 0"},
+		// Go's nil slice: the course asks for [], and says real Maelstrom
+		// would accept null; a null where elements are due is plainly wrong.
+		{"null for an empty list", `{"type":"x","l":[]}`, `{"type":"x","l":null}`, "body.l: want [], got null (real Maelstrom would accept null here"},
+		{"null for a full list", `{"type":"x","l":[1]}`, `{"type":"x","l":null}`, "body.l: want [1], got null"},
 		// A wrong type is named first, whatever fields sort before it.
 		{"wrong type first", `{"type":"txn_ok","txn":[]}`, `{"type":"error","code":13,"text":"timeout"}`, `body.type: want "txn_ok", got "error" (code 13: "timeout")`},
 		{"wrong type, not an error", `{"type":"a_ok","b":1}`, `{"type":"c_ok","a":1}`, `body.type: want "a_ok", got "c_ok"`},
