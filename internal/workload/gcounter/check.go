@@ -189,8 +189,16 @@ func (c *checker) run() {
 	}
 	for _, f := range finals {
 		if !c.acceptable.contains(f.v) {
-			c.add(KindWrongFinalRead, f.ops, "final read at op %d (process %d) returned %d, but the counter can only be %s: %d from acknowledged adds, plus any subset of %s",
-				f.ops[len(f.ops)-1], f.process, f.v, c.acceptable, c.definite, plural(len(c.indefinite), "indefinite add"))
+			unknown := ", and no add of unknown outcome"
+			if n := len(c.indefinite); n > 0 {
+				unknown = ", plus any subset of " + plural(n, "indefinite add")
+			}
+			invoked := ""
+			if len(f.ops) > 1 {
+				invoked = fmt.Sprintf("; the read began at op %d", f.ops[0])
+			}
+			c.add(KindWrongFinalRead, f.ops, "final read at op %d (process %d) returned %d, but the counter can only be %s: %d from acknowledged adds%s%s",
+				f.ops[len(f.ops)-1], f.process, f.v, c.acceptable, c.definite, unknown, invoked)
 		}
 	}
 }

@@ -99,7 +99,7 @@ func ExampleCheck() {
 	}
 	// Output:
 	// invalid
-	// wrong-final-read: final read at op 5 (process 0) returned 4, but the counter can only be 3, 5: 3 from acknowledged adds, plus any subset of 1 indefinite add
+	// wrong-final-read: final read at op 5 (process 0) returned 4, but the counter can only be 3, 5: 3 from acknowledged adds, plus any subset of 1 indefinite add; the read began at op 4
 }
 
 // A counter wrong on every read lists MaxPerKind cases, and counts them all.
