@@ -33,7 +33,7 @@ var meanings = map[string]Meaning{
 	"malformed-reply": {Title: "A reply had the wrong shape",
 		Text: "A node answered a client with a body that does not match the workload's reply format: a missing field, an extra one, a field of the wrong type, or the wrong reply type. Real Maelstrom's client throws on such a reply and records the operation as indeterminate, so its verdict may still pass; the course fails the run. Compare the reply with the one the challenge describes."},
 	"unexpected-reply": {Title: "A node answered a request nobody made",
-		Text: "A node sent a client a message whose in_reply_to names none of the client's requests, or has no in_reply_to at all. Real Maelstrom's client skips it, as it skips a late reply, and the request it was waiting for times out; the course fails the run. Reply with the request's msg_id in in_reply_to (the library's Reply does it), and send clients replies only."},
+		Text: "A node sent a client a message whose in_reply_to names none of the client's requests, or has no in_reply_to at all. Real Maelstrom's client skips it while it waits for the reply to its own request, and that request times out; the course fails the run. Reply with the request's msg_id in in_reply_to (the library's Reply does it), and send clients replies only."},
 }
 
 // MeaningOf returns the plain words for an anomaly kind of a workload.
