@@ -64,28 +64,33 @@ type router struct {
 	late lateReplies
 }
 
-// lateReplies counts the messages nodes sent to clients that had already
-// given up on their request and closed, and keeps the first, described.
-// The harness drops them, as a closed client reads nothing. Real Maelstrom
-// does worse: its network refuses a message to a client that is gone
-// (net.clj validate-msg), the error escapes the thread that reads the
-// node's output, and that thread reads no more of it (process.clj
-// io-thread), so the node is silenced for the rest of the run.
-type lateReplies struct {
+// droppedReplies counts messages from nodes to clients that the router
+// dropped for one reason, keeping the first, described, and the nodes that
+// sent them.
+type droppedReplies struct {
 	n     int
 	first string
 	nodes []string
 }
 
-func (l *lateReplies) add(node, what string) {
-	if l.n == 0 {
-		l.first = what
+func (d *droppedReplies) add(node, what string) {
+	if d.n == 0 {
+		d.first = what
 	}
-	l.n++
-	if !slices.Contains(l.nodes, node) {
-		l.nodes = append(l.nodes, node)
+	d.n++
+	if !slices.Contains(d.nodes, node) {
+		d.nodes = append(d.nodes, node)
 	}
 }
+
+// lateReplies are the messages nodes sent to clients that had already
+// given up on their request and closed. The harness drops them, as a
+// closed client reads nothing. Real Maelstrom does worse: its network
+// refuses a message to a client that is gone (net.clj validate-msg), the
+// error escapes the thread that reads the node's output, and that thread
+// reads no more of it (process.clj io-thread), so the node is silenced for
+// the rest of the run.
+type lateReplies struct{ droppedReplies }
 
 // note is the late-reply note, if there were any: not a failure here, but a
 // run real Maelstrom would have gone on with those nodes silenced.
@@ -102,20 +107,9 @@ func (l lateReplies) note() (workload.Anomaly, bool) {
 		what, strings.Join(l.nodes, ", "))}, true
 }
 
-// unexpectedReplies counts the messages nodes sent clients with an
-// in_reply_to that names no request of the client (or with none), and
-// keeps the first, described.
-type unexpectedReplies struct {
-	n     int
-	first string
-}
-
-func (u *unexpectedReplies) add(what string) {
-	if u.n == 0 {
-		u.first = what
-	}
-	u.n++
-}
+// unexpectedReplies are the messages nodes sent clients with an
+// in_reply_to that names no request of the client (or with none).
+type unexpectedReplies struct{ droppedReplies }
 
 // anomaly is the strict unexpected-reply finding, if there were any.
 func (u unexpectedReplies) anomaly() (workload.Anomaly, bool) {
@@ -216,7 +210,7 @@ func (r *router) deliverDue() {
 					// Maelstrom's client skips a message whose in_reply_to
 					// is not the request it waits for, and the run goes on:
 					// dropped here too, and a strict finding.
-					r.unexpected.add(fmt.Sprintf("%s %v", m.Src, err))
+					r.unexpected.add(m.Src, fmt.Sprintf("%s %v", m.Src, err))
 					continue
 				}
 			}
